@@ -1,0 +1,39 @@
+// swift-tools-version:6.0
+// CaseLedger: an append-only, hash-chained case activity ledger for Danish jobcenters.
+// The product depends on the Swift toolchain alone: no package dependencies.
+import PackageDescription
+
+/// Settings applied to every Swift target, each with the reason it is there.
+let strictSettings: [SwiftSetting] = [
+    // Imports that leak into a module's public API must be declared, so a reader
+    // sees from each file what it depends on.
+    .enableUpcomingFeature("InternalImportsByDefault"),
+    // Existential types are spelled `any P`, so their cost is visible where used.
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "CaseLedger",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "caseledger", targets: ["caseledger"]),
+        .library(name: "LedgerCore", targets: ["LedgerCore"]),
+    ],
+    dependencies: [],
+    targets: [
+        // Libraries, from the bottom up.
+        // SHA-256 compression with the x86 SHA extensions, selected at run time.
+        .target(name: "CSHA256", path: "Sources/CSHA256"),
+        // The event model, canonical encoding, hashing and log storage.
+        .target(name: "LedgerCore", dependencies: ["CSHA256"], swiftSettings: strictSettings),
+        // The command-line front: parses arguments, calls the libraries, prints.
+        .target(name: "CaseLedgerCommands", dependencies: ["LedgerCore"], swiftSettings: strictSettings),
+
+        // The executable.
+        .executableTarget(name: "caseledger", dependencies: ["CaseLedgerCommands"], swiftSettings: strictSettings),
+
+        // Tests.
+        .testTarget(name: "LedgerCoreTests", dependencies: ["LedgerCore"], swiftSettings: strictSettings),
+        .testTarget(name: "EndToEndTests", dependencies: ["LedgerCore"], swiftSettings: strictSettings),
+    ]
+)

@@ -1,0 +1,222 @@
+/// Why a stored line could not be read.
+public struct LineDecodingError: Error, Sendable, CustomStringConvertible {
+    /// 1-based byte column in the line.
+    public var column: Int
+    /// What is wrong.
+    public var message: String
+    /// "column N: message".
+    public var description: String { "column \(column): \(message)" }
+}
+
+/// Reads one stored line in the canonical encoding with a byte scanner (no general JSON parser).
+///
+/// The scanner expects the keys in canonical order and reads values by the catalog's field kinds.
+/// It accepts only what the canonical encoder writes, except that it does not itself check that
+/// string escapes are minimal: ``LedgerVerifier`` re-encodes every line and compares bytes.
+public struct LineDecoder {
+    private let b: UnsafeRawBufferPointer
+    private var p = 0
+
+    private init(_ bytes: UnsafeRawBufferPointer) { self.b = bytes }
+
+    /// Decodes a line (without its newline).
+    public static func decode(_ line: UnsafeRawBufferPointer) throws(LineDecodingError) -> RecordedEvent {
+        var decoder = LineDecoder(line)
+        return try decoder.decodeLine()
+    }
+
+    /// Decodes a line given as bytes (without its newline).
+    public static func decode(_ line: [UInt8]) throws(LineDecodingError) -> RecordedEvent {
+        var result: Result<RecordedEvent, LineDecodingError>!
+        line.withUnsafeBytes { buffer in result = Result { () throws(LineDecodingError) -> RecordedEvent in try decode(buffer) } }
+        return try result.get()
+    }
+
+    private func fail(_ message: String) -> LineDecodingError { LineDecodingError(column: p + 1, message: message) }
+
+    private mutating func expect(_ literal: StaticString) throws(LineDecodingError) {
+        let n = literal.utf8CodeUnitCount
+        guard p + n <= b.count else { throw fail("line ends early, expected \(literal)") }
+        let start = literal.utf8Start
+        for i in 0..<n where b[p + i] != start[i] { throw fail("expected \(literal)") }
+        p += n
+    }
+
+    private mutating func peekLiteral(_ literal: StaticString) -> Bool {
+        let n = literal.utf8CodeUnitCount
+        guard p + n <= b.count else { return false }
+        let start = literal.utf8Start
+        for i in 0..<n where b[p + i] != start[i] { return false }
+        return true
+    }
+
+    private mutating func integer() throws(LineDecodingError) -> Int64 {
+        let start = p
+        var negative = false
+        if p < b.count && b[p] == UInt8(ascii: "-") { negative = true; p += 1 }
+        var value: Int64 = 0
+        var digits = 0
+        while p < b.count, b[p] >= 48, b[p] <= 57 {
+            if digits == 0 && b[p] == 48 && p + 1 < b.count && b[p + 1] >= 48 && b[p + 1] <= 57 {
+                throw fail("leading zero")
+            }
+            guard digits < 18 else { throw fail("number too long") }
+            value = value * 10 + Int64(b[p] - 48)
+            digits += 1
+            p += 1
+        }
+        guard digits > 0 else { p = start; throw fail("expected a number") }
+        return negative ? -value : value
+    }
+
+    /// Reads a JSON string starting at a quote; returns its unescaped UTF-8 text.
+    private mutating func string() throws(LineDecodingError) -> String {
+        guard p < b.count, b[p] == UInt8(ascii: "\"") else { throw fail("expected a string") }
+        p += 1
+        let start = p
+        var hasEscape = false
+        while p < b.count {
+            let c = b[p]
+            if c == UInt8(ascii: "\"") { break }
+            if c < 0x20 { throw fail("control character in a string") }
+            if c == UInt8(ascii: "\\") { hasEscape = true; p += 2; continue }
+            p += 1
+        }
+        guard p < b.count else { throw fail("unterminated string") }
+        let raw = UnsafeRawBufferPointer(rebasing: b[start..<p])
+        p += 1
+        if !hasEscape {
+            if let bad = JSONParser.firstInvalidUTF8(raw) { throw LineDecodingError(column: start + bad + 1, message: "invalid UTF-8") }
+            return String(decoding: raw, as: UTF8.self)
+        }
+        // Rare: a string with escapes goes through the strict JSON parser.
+        let quoted = UnsafeRawBufferPointer(rebasing: b[(start - 1)..<p])
+        do {
+            if case .string(let s) = try JSONParser.parse(quoted) { return s }
+        } catch {
+            throw LineDecodingError(column: start + error.column, message: error.message)
+        }
+        throw fail("expected a string")
+    }
+
+    private mutating func fixedString(_ count: Int) throws(LineDecodingError) -> UnsafeRawBufferPointer {
+        guard p < b.count, b[p] == UInt8(ascii: "\"") else { throw fail("expected a string") }
+        guard p + count + 1 < b.count, b[p + count + 1] == UInt8(ascii: "\"") else { throw fail("expected a string of \(count) characters") }
+        let slice = UnsafeRawBufferPointer(rebasing: b[(p + 1)..<(p + 1 + count)])
+        p += count + 2
+        return slice
+    }
+
+    private mutating func decodeLine() throws(LineDecodingError) -> RecordedEvent {
+        try expect(#"{"seq":"#)
+        let seq = try integer()
+        guard seq >= 1 else { throw fail("sequence number must be at least 1") }
+        try expect(#","recorded_at":"#)
+        let recordedColumn = p
+        guard let recordedAt = Timestamp(isoBytes: try fixedString(24), canonicalOnly: true) else {
+            throw LineDecodingError(column: recordedColumn + 1, message: "recorded_at is not YYYY-MM-DDTHH:MM:SS.mmmZ")
+        }
+        try expect(#","type":"#)
+        let typeColumn = p
+        let typeName = try string()
+        guard let type = EventType(rawValue: typeName) else {
+            throw LineDecodingError(column: typeColumn + 1, message: "unknown event type")
+        }
+        try expect(#","effective":"#)
+        let effectiveColumn = p
+        guard let effective = Day(isoBytes: try fixedString(10)) else {
+            throw LineDecodingError(column: effectiveColumn + 1, message: "effective is not a real date YYYY-MM-DD")
+        }
+        try expect(#","municipality":"#)
+        var municipality: Int?
+        if peekLiteral("null") {
+            p += 4
+        } else {
+            let column = p
+            let text = try fixedString(3)
+            guard let code = Day.digits(text, 0, 3) else { throw LineDecodingError(column: column + 1, message: "municipality is not three digits") }
+            municipality = code
+        }
+        try expect(#","citizen":"#)
+        var citizen: Pseudonym?
+        if peekLiteral("null") {
+            p += 4
+        } else {
+            let column = p
+            guard let pseudonym = Pseudonym(try string()) else { throw LineDecodingError(column: column + 1, message: "citizen is not a pseudonym c-<16 hex>") }
+            citizen = pseudonym
+        }
+        try expect(#","facts":{"#)
+        let spec = Catalog.spec(type)
+        var facts: [Fact] = []
+        var fieldIndex = 0
+        if b.count > p && b[p] != UInt8(ascii: "}") {
+            while true {
+                let nameColumn = p
+                let name = try string()
+                try expect(":")
+                let valueColumn = p
+                // Fields are looked up in the type's spec; a correction's superseding facts come from
+                // the original type, which is not known here, so they are read by their JSON shape.
+                var kind: FieldKind?
+                while fieldIndex < spec.fields.count && spec.fields[fieldIndex].name != name { fieldIndex += 1 }
+                if fieldIndex < spec.fields.count {
+                    kind = spec.fields[fieldIndex].kind
+                    fieldIndex += 1
+                } else if type != .correction {
+                    throw LineDecodingError(column: nameColumn + 1, message: "field \"\(name)\" is not a field of \(type.rawValue) here")
+                }
+                let value = try readValue(kind: kind, column: valueColumn)
+                facts.append(Fact(name, value))
+                if p < b.count && b[p] == UInt8(ascii: ",") { p += 1; continue }
+                break
+            }
+        }
+        try expect(#"},"prev":"#)
+        let prevColumn = p
+        guard let prev = SHA256Digest(hexBytes: try fixedString(64)) else {
+            throw LineDecodingError(column: prevColumn + 1, message: "prev is not 64 lowercase hex digits")
+        }
+        try expect(#","hash":"#)
+        let hashColumn = p
+        guard let hash = SHA256Digest(hexBytes: try fixedString(64)) else {
+            throw LineDecodingError(column: hashColumn + 1, message: "hash is not 64 lowercase hex digits")
+        }
+        try expect("}")
+        guard p == b.count else { throw fail("unexpected data after the line's object") }
+        let event = Event(type: type, effective: effective, municipality: municipality, citizen: citizen, facts: facts)
+        return RecordedEvent(seq: seq, recordedAt: recordedAt, event: event, prev: prev, hash: hash)
+    }
+
+    private mutating func readValue(kind: FieldKind?, column: Int) throws(LineDecodingError) -> FactValue {
+        guard p < b.count else { throw fail("line ends early") }
+        let c = b[p]
+        if c == UInt8(ascii: "t") && peekLiteral("true") { p += 4; return .bool(true) }
+        if c == UInt8(ascii: "f") && peekLiteral("false") { p += 5; return .bool(false) }
+        if c == UInt8(ascii: "\"") {
+            let s = try string()
+            if case .date? = kind {
+                guard let d = Day(iso: s) else { throw LineDecodingError(column: column + 1, message: "not a real date") }
+                return .date(d)
+            }
+            return .text(s)
+        }
+        if c == UInt8(ascii: "-") || (c >= 48 && c <= 57) {
+            let start = p
+            if case .decimal? = kind {
+                p += 1
+                while p < b.count, (b[p] >= 48 && b[p] <= 57) || b[p] == UInt8(ascii: ".") { p += 1 }
+                return .decimal(String(decoding: UnsafeRawBufferPointer(rebasing: b[start..<p]), as: UTF8.self))
+            }
+            let value = try integer()
+            if p < b.count && b[p] == UInt8(ascii: ".") {
+                // A decimal among a correction's superseding facts.
+                p += 1
+                while p < b.count, b[p] >= 48, b[p] <= 57 { p += 1 }
+                return .decimal(String(decoding: UnsafeRawBufferPointer(rebasing: b[start..<p]), as: UTF8.self))
+            }
+            return .integer(value)
+        }
+        throw fail("expected a value")
+    }
+}

@@ -1,0 +1,133 @@
+/// The value of one fact of an event, typed by the catalog.
+public enum FactValue: Sendable, Hashable {
+    /// Text, a closed-list value or an identifier (a JSON string).
+    case text(String)
+    /// A whole number (a JSON number without fraction).
+    case integer(Int64)
+    /// A decimal number in canonical form: no exponent, no leading zeros, no trailing fraction zeros.
+    case decimal(String)
+    /// true or false.
+    case bool(Bool)
+    /// A calendar day (a JSON string `YYYY-MM-DD`).
+    case date(Day)
+
+    /// The value as text for messages and tables.
+    public var display: String {
+        switch self {
+        case .text(let s), .decimal(let s): return s
+        case .integer(let i): return String(i)
+        case .bool(let b): return b ? "true" : "false"
+        case .date(let d): return d.iso
+        }
+    }
+}
+
+/// One named fact of an event.
+public struct Fact: Sendable, Hashable {
+    /// The field name, as in the catalog.
+    public var name: String
+    /// The typed value.
+    public var value: FactValue
+
+    /// Makes a fact.
+    public init(_ name: String, _ value: FactValue) {
+        self.name = name
+        self.value = value
+    }
+}
+
+/// A citizen's pseudonym: `c-` followed by 16 lowercase hex digits, derived from the CPR number
+/// with HMAC-SHA-256 under the jobcenter's key.
+public struct Pseudonym: Hashable, Sendable, Comparable, CustomStringConvertible {
+    /// The pseudonym text, e.g. `c-3fa91c0d22e8b417`.
+    public let text: String
+
+    /// Accepts only the exact pseudonym shape.
+    public init?(_ text: some StringProtocol) {
+        let bytes = Array(text.utf8)
+        guard bytes.count == 18, bytes[0] == UInt8(ascii: "c"), bytes[1] == UInt8(ascii: "-") else { return nil }
+        for b in bytes[2...] where !((b >= 48 && b <= 57) || (b >= 97 && b <= 102)) { return nil }
+        self.text = String(text)
+    }
+
+    /// The pseudonym text.
+    public var description: String { text }
+
+    /// Orders pseudonyms by text.
+    public static func < (lhs: Pseudonym, rhs: Pseudonym) -> Bool { lhs.text < rhs.text }
+}
+
+/// An event as the ledger stores it, before it has a sequence number.
+public struct Event: Sendable, Hashable {
+    /// What kind of fact this is.
+    public var type: EventType
+    /// The day the fact happened in the world (valid time).
+    public var effective: Day
+    /// The municipality code (e.g. 250), or nil for a jobcenter-wide or national fact.
+    public var municipality: Int?
+    /// The citizen's pseudonym, for facts about a person.
+    public var citizen: Pseudonym?
+    /// The facts, in the catalog's field order; optional fields that are absent are left out.
+    public var facts: [Fact]
+
+    /// Makes an event.
+    public init(type: EventType, effective: Day, municipality: Int?, citizen: Pseudonym?, facts: [Fact]) {
+        self.type = type
+        self.effective = effective
+        self.municipality = municipality
+        self.citizen = citizen
+        self.facts = facts
+    }
+
+    /// The value of a fact by name, or nil.
+    public subscript(fact name: String) -> FactValue? {
+        facts.first(where: { $0.name == name })?.value
+    }
+
+    /// The text of a fact by name, or nil.
+    public func text(_ name: String) -> String? {
+        if case .text(let s)? = self[fact: name] { return s }
+        return nil
+    }
+
+    /// The integer of a fact by name, or nil.
+    public func integer(_ name: String) -> Int64? {
+        if case .integer(let i)? = self[fact: name] { return i }
+        return nil
+    }
+
+    /// The date of a fact by name, or nil.
+    public func date(_ name: String) -> Day? {
+        if case .date(let d)? = self[fact: name] { return d }
+        return nil
+    }
+
+    /// The boolean of a fact by name, or nil.
+    public func bool(_ name: String) -> Bool? {
+        if case .bool(let b)? = self[fact: name] { return b }
+        return nil
+    }
+}
+
+/// An event with its place in the ledger: sequence number, recorded-at time and hashes.
+public struct RecordedEvent: Sendable, Hashable {
+    /// Gapless sequence number, from 1.
+    public var seq: Int64
+    /// When the ledger accepted the event (transaction time).
+    public var recordedAt: Timestamp
+    /// The event itself.
+    public var event: Event
+    /// The hash of the previous line (zero for the first line).
+    public var prev: SHA256Digest
+    /// This line's hash.
+    public var hash: SHA256Digest
+
+    /// Makes a recorded event.
+    public init(seq: Int64, recordedAt: Timestamp, event: Event, prev: SHA256Digest, hash: SHA256Digest) {
+        self.seq = seq
+        self.recordedAt = recordedAt
+        self.event = event
+        self.prev = prev
+        self.hash = hash
+    }
+}

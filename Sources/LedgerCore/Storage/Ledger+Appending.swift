@@ -1,0 +1,148 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+extension Ledger {
+    /// Removes an unacknowledged tail left by a writer that died mid-batch: bytes beyond the head in
+    /// the head's segment, and segment files after it. Must be called holding the writer lock.
+    /// Returns the bytes removed. Data before the head is never touched: a segment shorter than the
+    /// head records is corruption, reported and left as it is.
+    public func recoverTail(head: HeadRecord) throws(LedgerError) -> Int64 {
+        var removed: Int64 = 0
+        let indexes = try segmentIndexes()
+        for index in 1...head.segment where !indexes.contains(index) {
+            throw LedgerError.corrupt(file: Ledger.segmentName(index), line: 0, reason: "segment file is missing")
+        }
+        do {
+            for index in indexes where index > head.segment {
+                removed += try segmentSize(index)
+                try SystemCalls.unlink(segmentPath(index))
+            }
+            if indexes.contains(where: { $0 > head.segment }) { try SystemCalls.fsyncDirectory(eventsPath) }
+            let file = segmentPath(head.segment)
+            let fd = try SystemCalls.open(file, flags: O_RDWR)
+            defer { try? SystemCalls.close(fd, path: file) }
+            let size = try SystemCalls.fileSize(fd, path: file)
+            guard size >= head.offset else {
+                throw LedgerError.corrupt(file: Ledger.segmentName(head.segment), line: 0,
+                                          reason: "the segment is \(size) bytes but the head records \(head.offset): acknowledged lines are missing")
+            }
+            if size > head.offset {
+                try SystemCalls.ftruncate(fd, length: head.offset, path: file)
+                try SystemCalls.fsync(fd, path: file)
+                removed += size - head.offset
+            }
+            let after = try SystemCalls.fileSize(fd, path: file)
+            assert(after == head.offset, "after recovery the segment ends at the head")
+        } catch let error as SystemError {
+            throw LedgerError.system(error)
+        } catch let error as LedgerError {
+            throw error
+        } catch {
+            throw LedgerError.invalidRequest("\(error)")
+        }
+        return removed
+    }
+
+    /// Appends a batch durably: under the writer lock, recovers an unacknowledged tail, replays the
+    /// ledger, validates every record (one bad record rejects the batch and nothing is written),
+    /// writes the lines, fsyncs, reads them back, then moves the head and fsyncs it. Returns only
+    /// after the batch is on disk.
+    public func append(_ records: [InputRecord], source: String, recordedAt: Timestamp?,
+                       clock: (() -> Timestamp)? = nil) throws(LedgerError) -> AppendResult {
+        try withWriterLock { () throws(LedgerError) -> AppendResult in
+            let head = try readHead()
+            let recovered = try recoverTail(head: head)
+            let state = try replayState(head: head)
+            let stored: (Int64) throws(LedgerError) -> Event? = { [self] (seq) throws(LedgerError) -> Event? in
+                try self.event(at: seq, head: head)?.event
+            }
+            var validator = BatchValidator(state: state, source: source, now: clock?() ?? SystemCalls.now(), recordedAt: recordedAt, stored: stored)
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(records.count * 320)
+            var prev = head.hash
+            var seq = head.seq
+            for record in records {
+                let (event, time) = try validator.validate(record)
+                seq += 1
+                let lineStart = bytes.count
+                prev = CanonicalEncoder.appendLine(seq: seq, recordedAt: time, event: event, prev: prev, to: &bytes)
+                guard bytes.count - lineStart <= Ledger.storedLineBytesMax else {
+                    throw LedgerError.input(InputError(source: source, line: record.line, field: "",
+                                                       message: "the stored line would exceed \(Ledger.storedLineBytesMax) bytes"))
+                }
+            }
+            guard !records.isEmpty else {
+                return AppendResult(firstSeq: nil, lastSeq: head.seq, head: head, recoveredBytes: recovered)
+            }
+            let newHead = try writeBatch(bytes, after: head, lastSeq: seq, lastHash: prev)
+            return AppendResult(firstSeq: head.seq + 1, lastSeq: seq, head: newHead, recoveredBytes: recovered)
+        }
+    }
+
+    /// Writes encoded lines after the head, fsyncs and reads them back, then moves the head.
+    func writeBatch(_ bytes: [UInt8], after head: HeadRecord, lastSeq: Int64, lastHash: SHA256Digest) throws(LedgerError) -> HeadRecord {
+        precondition(!bytes.isEmpty && bytes.last == 0x0A, "a batch is whole lines")
+        var segment = head.segment
+        var offset = head.offset
+        do {
+            if offset >= Ledger.segmentBytesMax {
+                segment += 1
+                offset = 0
+                guard segment <= Ledger.segmentCountMax else { throw LedgerError.invalidRequest("the ledger has reached \(Ledger.segmentCountMax) segments") }
+                let fd = try SystemCalls.open(segmentPath(segment), flags: O_WRONLY | O_CREAT | O_EXCL, mode: 0o644)
+                try SystemCalls.close(fd, path: segmentPath(segment))
+                try SystemCalls.fsyncDirectory(eventsPath)
+            }
+            let file = segmentPath(segment)
+            let fd = try SystemCalls.open(file, flags: O_RDWR)
+            defer { try? SystemCalls.close(fd, path: file) }
+            var data = bytes
+            let count = data.count
+            try SystemCalls.withBuffer(&data) { (base) throws(SystemError) in
+                try SystemCalls.pwriteAll(fd, from: base, count: count, offset: offset, path: file)
+            }
+            try SystemCalls.fsync(fd, path: file)
+            // Read back what was written and compare, so that a write the disk did not keep is caught
+            // before the head moves over it.
+            var check = [UInt8](repeating: 0, count: count)
+            let read = try SystemCalls.withBuffer(&check) { (base) throws(SystemError) -> Int in
+                try SystemCalls.preadFully(fd, into: base, count: count, offset: offset, path: file)
+            }
+            guard read == count, check == bytes else {
+                throw LedgerError.corrupt(file: Ledger.segmentName(segment), line: 0, reason: "the bytes read back differ from the bytes written; the batch is not acknowledged")
+            }
+            let newHead = HeadRecord(seq: lastSeq, hash: lastHash, segment: segment, offset: offset + Int64(count))
+            try writeHead(newHead)
+            return newHead
+        } catch let error as SystemError {
+            throw LedgerError.system(error)
+        } catch let error as LedgerError {
+            throw error
+        } catch {
+            throw LedgerError.invalidRequest("\(error)")
+        }
+    }
+
+    /// Writes the head into its slot, fsyncs, and reads it back.
+    func writeHead(_ head: HeadRecord) throws(LedgerError) {
+        do {
+            let fd = try SystemCalls.open(headPath, flags: O_RDWR)
+            defer { try? SystemCalls.close(fd, path: headPath) }
+            var slot = head.slotBytes
+            let slotOffset = Int64(head.seq % 2) * Int64(HeadRecord.slotBytes)
+            try SystemCalls.withBuffer(&slot) { (base) throws(SystemError) in
+                try SystemCalls.pwriteAll(fd, from: base, count: HeadRecord.slotBytes, offset: slotOffset, path: headPath)
+            }
+            try SystemCalls.fsync(fd, path: headPath)
+        } catch {
+            throw LedgerError.system(error)
+        }
+        let readBack = try readHead()
+        guard readBack == head else {
+            throw LedgerError.corrupt(file: "head", line: 1, reason: "the head read back differs from the head written")
+        }
+    }
+}

@@ -1,0 +1,332 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Where a stored line is: segment file, 1-based line number in it, and byte offset of its start.
+public struct LineLocation: Sendable, Equatable {
+    /// 1-based segment index.
+    public var segment: Int
+    /// The segment file's name, e.g. `segment-000001.jsonl`.
+    public var fileName: String { Ledger.segmentName(segment) }
+    /// 1-based line number within the segment.
+    public var line: Int
+    /// Byte offset of the line's first byte within the segment.
+    public var offset: Int64
+}
+
+/// The outcome of an append: the sequence range written and what recovery did first.
+public struct AppendResult: Sendable {
+    /// First sequence number written (nil when the batch was empty).
+    public var firstSeq: Int64?
+    /// Last sequence number written (the new head).
+    public var lastSeq: Int64
+    /// The new head.
+    public var head: HeadRecord
+    /// Bytes of an unacknowledged tail removed before appending (0 when none).
+    public var recoveredBytes: Int64
+}
+
+/// A ledger directory: its format marker, head, lock and segment files of canonical JSON Lines.
+///
+/// Layout: `CASELEDGER` (format marker), `head` (``HeadRecord``, two slots), `lock` (advisory lock
+/// for writers), `key-location` (where the pseudonym key is, not secret), and `events/segment-NNNNNN.jsonl`.
+public final class Ledger: Sendable {
+    /// The ledger directory.
+    public let path: String
+
+    /// The format marker's content.
+    public static let formatMarker = "caseledger ledger format 1\n"
+    /// A new segment is started once the current one reaches this size (a batch is never split).
+    public static let segmentBytesMax: Int64 = 256 << 20
+    /// Longest stored line, in bytes.
+    public static let storedLineBytesMax = 80_000
+    /// Most segment files in one ledger.
+    public static let segmentCountMax = 999_999
+
+    /// Opens an existing ledger directory (checks the format marker; reads nothing else).
+    public init(path: String) throws(LedgerError) {
+        self.path = path
+        guard SystemCalls.isDirectory(path) else { throw LedgerError.notALedger(path: path, reason: "no such directory") }
+        let marker: [UInt8]
+        do { marker = try SystemCalls.readFile(markerPath, bytesMax: 4096) } catch {
+            throw LedgerError.notALedger(path: path, reason: "it has no CASELEDGER marker file (create one with caseledger init)")
+        }
+        guard marker == Array(Ledger.formatMarker.utf8) else {
+            throw LedgerError.notALedger(path: path, reason: "its CASELEDGER marker is not format 1")
+        }
+    }
+
+    var markerPath: String { PathNames.join(path, "CASELEDGER") }
+    var headPath: String { PathNames.join(path, "head") }
+    var lockPath: String { PathNames.join(path, "lock") }
+    var keyLocationPath: String { PathNames.join(path, "key-location") }
+    /// The directory of segment files.
+    public var eventsPath: String { PathNames.join(path, "events") }
+
+    /// A segment file's name: `segment-` and six digits, `.jsonl`.
+    public static func segmentName(_ index: Int) -> String { "segment-" + Day.pad(index, 6) + ".jsonl" }
+
+    /// The segment index of a file name, or nil when it is not a segment name.
+    public static func segmentIndex(_ name: String) -> Int? {
+        guard name.hasPrefix("segment-"), name.hasSuffix(".jsonl"), name.utf8.count == 20 else { return nil }
+        let digits = name.dropFirst(8).prefix(6)
+        guard digits.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }), let index = Int(digits), index >= 1 else { return nil }
+        return index
+    }
+
+    /// A segment file's path.
+    public func segmentPath(_ index: Int) -> String { PathNames.join(eventsPath, Ledger.segmentName(index)) }
+
+    // MARK: Creating
+
+    /// Creates a ledger: the directory, its marker, the first line (`ledger_opened`) and the head.
+    /// Returns the ledger and the ledger id.
+    public static func create(at path: String, jobcenter: String, municipalities: [Int], keyPath: String?,
+                              recordedAt: Timestamp?, now: Timestamp) throws(LedgerError) -> (ledger: Ledger, ledgerID: String, keyPath: String, keyCreated: Bool) {
+        if SystemCalls.exists(path) {
+            guard SystemCalls.isDirectory(path) else { throw LedgerError.alreadyExists(path: path) }
+            let names: [String]
+            do { names = try SystemCalls.listDirectory(path) } catch { throw LedgerError.system(error) }
+            guard names.isEmpty else {
+                throw names.contains("CASELEDGER") ? LedgerError.alreadyExists(path: path)
+                    : LedgerError.invalidRequest("\(path) exists and is not empty; give a new or empty directory")
+            }
+        }
+        let when = recordedAt ?? now
+        guard when <= now else { throw LedgerError.invalidRequest("--recorded-at \(when) is in the future") }
+        guard !municipalities.isEmpty, municipalities.count <= 100 else {
+            throw LedgerError.invalidRequest("give 1 to 100 municipalities")
+        }
+        let idBytes: [UInt8]
+        do { idBytes = try SystemCalls.randomBytes(8) } catch { throw LedgerError.system(error) }
+        let ledgerID = "L-" + SHA256Digest(bytes: idBytes + [UInt8](repeating: 0, count: 24)).hex.prefix(16)
+        let resolvedKeyPath = keyPath ?? PseudonymKey.defaultPath(ledgerID: ledgerID)
+        var keyCreated = false
+        if SystemCalls.exists(resolvedKeyPath) {
+            _ = try PseudonymKey.load(from: resolvedKeyPath)
+        } else {
+            _ = try PseudonymKey.create(at: resolvedKeyPath)
+            keyCreated = true
+        }
+        let genesis = Event(type: .ledgerOpened, effective: when.utcDay, municipality: nil, citizen: nil, facts: [
+            Fact("ledger_id", .text(ledgerID)),
+            Fact("jobcenter", .text(jobcenter)),
+            Fact("municipalities", .text(municipalities.map(CanonicalEncoder.municipalityText).joined(separator: ","))),
+        ])
+        var line: [UInt8] = []
+        let hash = CanonicalEncoder.appendLine(seq: 1, recordedAt: when, event: genesis, prev: .zero, to: &line)
+        do {
+            try PathNames.makeDirectories(path)
+            let events = PathNames.join(path, "events")
+            try SystemCalls.mkdir(events)
+            try SystemCalls.writeFileAtomically(PathNames.join(events, segmentName(1)), bytes: line, directory: events)
+            let head = HeadRecord(seq: 1, hash: hash, segment: 1, offset: Int64(line.count))
+            try SystemCalls.writeFileAtomically(PathNames.join(path, "head"), bytes: head.slotBytes + head.slotBytes, directory: path)
+            try SystemCalls.writeFileAtomically(PathNames.join(path, "key-location"), bytes: Array((resolvedKeyPath + "\n").utf8), directory: path)
+            try SystemCalls.writeFileAtomically(PathNames.join(path, "lock"), bytes: [], directory: path)
+            // The marker is written last: a directory without it is not a ledger, so a crash during
+            // init leaves nothing that looks like one.
+            try SystemCalls.writeFileAtomically(PathNames.join(path, "CASELEDGER"), bytes: Array(formatMarker.utf8), directory: path)
+            try SystemCalls.fsyncDirectory(PathNames.parent(of: path))
+        } catch {
+            throw LedgerError.system(error)
+        }
+        return (try Ledger(path: path), ledgerID, resolvedKeyPath, keyCreated)
+    }
+
+    // MARK: Head
+
+    /// Reads the head; a head file with no valid slot is corruption.
+    public func readHead() throws(LedgerError) -> HeadRecord {
+        let bytes: [UInt8]
+        do { bytes = try SystemCalls.readFile(headPath, bytesMax: 4096) } catch {
+            throw LedgerError.corrupt(file: "head", line: 1, reason: "the head file cannot be read (\(error))")
+        }
+        guard let head = HeadRecord.read(fileBytes: bytes) else {
+            throw LedgerError.corrupt(file: "head", line: 1, reason: "neither slot of the head file is valid")
+        }
+        return head
+    }
+
+    /// The pseudonym key's location recorded at init, if any.
+    public func recordedKeyPath() -> String? {
+        guard let bytes = try? SystemCalls.readFile(keyLocationPath, bytesMax: 4096) else { return nil }
+        var text = String(decoding: bytes, as: UTF8.self)
+        while text.last == "\n" { text.removeLast() }
+        return text.isEmpty ? nil : text
+    }
+
+    /// The segment indexes present, sorted; unexpected files in `events/` are an error.
+    public func segmentIndexes() throws(LedgerError) -> [Int] {
+        let names: [String]
+        do { names = try SystemCalls.listDirectory(eventsPath) } catch { throw LedgerError.system(error) }
+        var indexes: [Int] = []
+        for name in names {
+            if name.hasSuffix(".tmp") { continue }
+            guard let index = Ledger.segmentIndex(name) else {
+                throw LedgerError.corrupt(file: "events/" + name, line: 0, reason: "unexpected file among the segments")
+            }
+            indexes.append(index)
+        }
+        guard indexes.count <= Ledger.segmentCountMax else { throw LedgerError.invalidRequest("more than \(Ledger.segmentCountMax) segments") }
+        return indexes.sorted()
+    }
+
+    // MARK: Reading
+
+    /// Bytes read from a segment at a time.
+    public static let readChunkBytes = 8 << 20
+
+    /// Calls `body` with every complete line of segment `index` from byte `start` up to byte `end`
+    /// (exclusive), without the newline. Returns the offset after the last complete line (a final
+    /// piece without newline is not passed). `firstLineNumber` is the 1-based number of the line at `start`.
+    @discardableResult
+    public func forEachLine(segment index: Int, from start: Int64 = 0, to end: Int64, firstLineNumber: Int = 1,
+                            _ body: (LineLocation, UnsafeRawBufferPointer) throws(LedgerError) -> Void) throws(LedgerError) -> Int64 {
+        let file = segmentPath(index)
+        let fd: Int32
+        do { fd = try SystemCalls.open(file, flags: O_RDONLY) } catch {
+            if error.errno == ENOENT { throw LedgerError.corrupt(file: Ledger.segmentName(index), line: 0, reason: "segment file is missing") }
+            throw LedgerError.system(error)
+        }
+        defer { try? SystemCalls.close(fd, path: file) }
+        let capacity = Ledger.readChunkBytes + Ledger.storedLineBytesMax + 1
+        let buffer = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 64)
+        defer { buffer.deallocate() }
+        var filled = 0            // bytes in buffer
+        var bufferStart = start   // file offset of buffer[0]
+        var lineNumber = firstLineNumber
+        var consumedEnd = start
+        while bufferStart + Int64(filled) < end {
+            let want = min(capacity - filled, Int(end - (bufferStart + Int64(filled))))
+            guard want > 0 else {
+                throw LedgerError.corrupt(file: Ledger.segmentName(index), line: lineNumber,
+                                          reason: "line longer than \(Ledger.storedLineBytesMax) bytes (or no newline)")
+            }
+            let n: Int
+            do { n = try SystemCalls.pread(fd, into: buffer + filled, count: want, offset: bufferStart + Int64(filled), path: file) } catch {
+                throw LedgerError.system(error)
+            }
+            if n == 0 { break }
+            filled += n
+            var lineStart = 0
+            let bytes = UnsafeRawBufferPointer(start: buffer, count: filled)
+            while lineStart < filled {
+                guard let newline = memchr(buffer + lineStart, 0x0A, filled - lineStart) else { break }
+                let lineEnd = buffer.distance(to: newline)
+                let location = LineLocation(segment: index, line: lineNumber, offset: bufferStart + Int64(lineStart))
+                try body(location, UnsafeRawBufferPointer(rebasing: bytes[lineStart..<lineEnd]))
+                lineNumber += 1
+                lineStart = lineEnd + 1
+            }
+            consumedEnd = bufferStart + Int64(lineStart)
+            // Keep the incomplete rest at the front of the buffer.
+            let rest = filled - lineStart
+            if rest > 0 && lineStart > 0 { memmove(buffer, buffer + lineStart, rest) }
+            bufferStart += Int64(lineStart)
+            filled = rest
+        }
+        return consumedEnd
+    }
+
+    /// Calls `body` with every acknowledged line, up to and including the head's, in order.
+    public func forEachAcknowledgedLine(head: HeadRecord, _ body: (LineLocation, UnsafeRawBufferPointer) throws(LedgerError) -> Void) throws(LedgerError) {
+        for index in 1...head.segment {
+            let end: Int64
+            if index == head.segment {
+                end = head.offset
+            } else {
+                end = try segmentSize(index)
+            }
+            try forEachLine(segment: index, to: end, body)
+        }
+    }
+
+    /// The size of segment `index` in bytes.
+    public func segmentSize(_ index: Int) throws(LedgerError) -> Int64 {
+        let file = segmentPath(index)
+        do {
+            let fd = try SystemCalls.open(file, flags: O_RDONLY)
+            defer { try? SystemCalls.close(fd, path: file) }
+            return try SystemCalls.fileSize(fd, path: file)
+        } catch {
+            if error.errno == ENOENT { throw LedgerError.corrupt(file: Ledger.segmentName(index), line: 0, reason: "segment file is missing") }
+            throw LedgerError.system(error)
+        }
+    }
+
+    /// Decodes a stored line, turning a decoding error into corruption at its location.
+    public static func decode(_ line: UnsafeRawBufferPointer, at location: LineLocation) throws(LedgerError) -> RecordedEvent {
+        do { return try LineDecoder.decode(line) } catch {
+            throw LedgerError.corrupt(file: location.fileName, line: location.line, reason: "unreadable line: \(error)")
+        }
+    }
+
+    /// Every acknowledged event in order (reads all into memory: for small ledgers and tests).
+    public func allEvents() throws(LedgerError) -> [RecordedEvent] {
+        let head = try readHead()
+        var events: [RecordedEvent] = []
+        try forEachAcknowledgedLine(head: head) { (location, line) throws(LedgerError) in
+            events.append(try Ledger.decode(line, at: location))
+        }
+        return events
+    }
+
+    /// Replays the acknowledged lines into the validator's state.
+    public func replayState(head: HeadRecord) throws(LedgerError) -> LedgerState {
+        var state = LedgerState()
+        try forEachAcknowledgedLine(head: head) { (location, line) throws(LedgerError) in
+            let recorded = try Ledger.decode(line, at: location)
+            guard recorded.seq == state.headSeq + 1 else {
+                throw LedgerError.corrupt(file: location.fileName, line: location.line, reason: "sequence number \(recorded.seq) where \(state.headSeq + 1) was expected; run caseledger verify")
+            }
+            state.apply(recorded)
+        }
+        guard state.headSeq == head.seq, state.headHash == head.hash else {
+            throw LedgerError.corrupt(file: Ledger.segmentName(head.segment), line: 0, reason: "the last line does not match the head file; run caseledger verify")
+        }
+        return state
+    }
+
+    /// The acknowledged event with sequence number `seq`, or nil (scans from the segment holding it).
+    public func event(at seq: Int64, head: HeadRecord) throws(LedgerError) -> RecordedEvent? {
+        guard seq >= 1, seq <= head.seq else { return nil }
+        var found: RecordedEvent?
+        // Find the last segment whose first line is at or before seq.
+        var chosen = 1
+        for index in 1...head.segment {
+            var first: Int64 = 0
+            let end = index == head.segment ? head.offset : try segmentSize(index)
+            // Read only as far as the first line can reach.
+            try forEachLine(segment: index, to: min(end, Int64(Ledger.storedLineBytesMax + 1))) { (location, line) throws(LedgerError) in
+                if first == 0 { first = try Ledger.decode(line, at: location).seq }
+            }
+            if first != 0 && first <= seq { chosen = index } else { break }
+        }
+        let end = chosen == head.segment ? head.offset : try segmentSize(chosen)
+        try forEachLine(segment: chosen, to: end) { (location, line) throws(LedgerError) in
+            guard found == nil else { return }
+            let recorded = try Ledger.decode(line, at: location)
+            if recorded.seq == seq { found = recorded }
+        }
+        return found
+    }
+
+    // MARK: Locking
+
+    /// Runs `body` holding the ledger's exclusive writer lock (flock on `lock`).
+    public func withWriterLock<T>(_ body: () throws(LedgerError) -> T) throws(LedgerError) -> T {
+        let fd: Int32
+        do {
+            fd = try SystemCalls.open(lockPath, flags: O_RDWR | O_CREAT, mode: 0o644)
+            try SystemCalls.lockExclusive(fd, path: lockPath)
+        } catch {
+            throw LedgerError.system(error)
+        }
+        // Closing the descriptor releases the lock, also when the process dies.
+        defer { try? SystemCalls.close(fd, path: lockPath) }
+        return try body()
+    }
+}

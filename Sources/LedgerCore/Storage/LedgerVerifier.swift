@@ -1,0 +1,284 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Dispatch
+
+/// What `verify` found: counts, the head, and any recoverable tail.
+public struct VerificationReport: Sendable {
+    /// Acknowledged events (lines up to the head).
+    public var events: Int64
+    /// Segment files holding acknowledged lines.
+    public var segments: Int
+    /// The head.
+    public var head: HeadRecord
+    /// The last acknowledged line's recorded-at time.
+    public var headRecordedAt: Timestamp
+    /// An unacknowledged tail beyond the head, left by an interrupted append; nil when there is none.
+    public var tail: Tail?
+    /// Bytes checked.
+    public var bytes: Int64
+
+    /// An unacknowledged tail: where it starts, how long it is, and whether it ends in a torn line.
+    public struct Tail: Sendable {
+        /// The segment file where the tail starts.
+        public var file: String
+        /// 1-based line number where it starts.
+        public var line: Int
+        /// Complete lines in it (they continue the chain but were never acknowledged).
+        public var completeLines: Int
+        /// Whether it ends with a partial line without newline.
+        public var torn: Bool
+        /// Bytes in it, across all files.
+        public var bytes: Int64
+    }
+}
+
+/// Checks a whole ledger: every line's hash, its canonical form and catalog shape, the gapless
+/// sequence, the chain of `prev` hashes, non-decreasing recorded-at, the segment files, and the head.
+///
+/// Lines are checked in parallel chunks (each line's hash covers the previous hash as written in the
+/// line itself), then the chunks' ends are joined. The first defect is reported with file and line.
+public enum LedgerVerifier {
+    /// Bytes per parallel chunk.
+    public static let chunkBytes: Int64 = 16 << 20
+
+    struct Chunk: Sendable {
+        var segment: Int
+        var start: Int64
+        var end: Int64
+    }
+
+    struct ChunkSummary: Sendable {
+        var lines = 0
+        var firstSeq: Int64 = 0
+        var firstPrev = SHA256Digest.zero
+        var firstRecordedAt = Timestamp(milliseconds: 0)
+        var lastSeq: Int64 = 0
+        var lastHash = SHA256Digest.zero
+        var lastRecordedAt = Timestamp(milliseconds: 0)
+        /// A defect: 1-based line number within the chunk and the reason.
+        var defect: (line: Int, reason: String)?
+    }
+
+    /// Verifies the ledger; throws ``LedgerError/corrupt(file:line:reason:)`` at the first defect.
+    public static func verify(_ ledger: Ledger, now: Timestamp = Clock.now(), threads: Int = 0) throws(LedgerError) -> VerificationReport {
+        let head = try ledger.readHead()
+        let indexes = try ledger.segmentIndexes()
+        guard !indexes.isEmpty else { throw LedgerError.corrupt(file: Ledger.segmentName(1), line: 0, reason: "segment file is missing") }
+        for (position, index) in indexes.enumerated() where index != position + 1 {
+            throw LedgerError.corrupt(file: Ledger.segmentName(position + 1), line: 0, reason: "segment file is missing (the next one present is \(Ledger.segmentName(index)))")
+        }
+        guard head.segment <= indexes.count else {
+            throw LedgerError.corrupt(file: Ledger.segmentName(head.segment), line: 0, reason: "segment file is missing (the head is in it)")
+        }
+        var sizes: [Int64] = []
+        for index in 1...head.segment { sizes.append(try ledger.segmentSize(index)) }
+        guard sizes[head.segment - 1] >= head.offset else {
+            throw LedgerError.corrupt(file: Ledger.segmentName(head.segment), line: 0,
+                                      reason: "the segment is \(sizes[head.segment - 1]) bytes but the head records \(head.offset): acknowledged lines were removed")
+        }
+        // The first line tells which municipalities events may name.
+        var genesis: RecordedEvent?
+        try ledger.forEachLine(segment: 1, to: min(sizes[0], Int64(Ledger.storedLineBytesMax + 1))) { (location, line) throws(LedgerError) in
+            if genesis == nil, location.line == 1 { genesis = try? LineDecoder.decode(line) }
+        }
+        let municipalities: Set<Int>
+        if let g = genesis, g.event.type == .ledgerOpened {
+            municipalities = Set((g.event.text("municipalities") ?? "").split(separator: ",").compactMap { Int($0) })
+        } else {
+            municipalities = []
+        }
+
+        // Split the acknowledged bytes into chunks at line boundaries.
+        var chunks: [Chunk] = []
+        for index in 1...head.segment {
+            let end = index == head.segment ? head.offset : sizes[index - 1]
+            var start: Int64 = 0
+            while start < end {
+                var stop = min(end, start + chunkBytes)
+                if stop < end { stop = try nextLineStart(ledger, segment: index, after: stop, limit: end) }
+                chunks.append(Chunk(segment: index, start: start, end: stop))
+                start = stop
+            }
+        }
+        let workers = threads > 0 ? threads : Parallel.processorCount
+        let chunkList = chunks
+        let results = Parallel.map(count: chunks.count, workers: workers) { i -> Result<ChunkSummary, LedgerError> in
+            Result { () throws(LedgerError) -> ChunkSummary in try checkChunk(ledger, chunkList[i], municipalities: municipalities, now: now) }
+        }
+        // Join the chunks in order.
+        var expectedSeq: Int64 = 1
+        var previousHash = SHA256Digest.zero
+        var previousRecordedAt = Timestamp(milliseconds: Int64.min)
+        var lineBase = 0
+        var currentSegment = 0
+        var bytes: Int64 = 0
+        for (i, chunk) in chunks.enumerated() {
+            let summary = try results[i].get()
+            if chunk.segment != currentSegment { currentSegment = chunk.segment; lineBase = 0 }
+            let file = Ledger.segmentName(chunk.segment)
+            if let defect = summary.defect {
+                throw LedgerError.corrupt(file: file, line: lineBase + defect.line, reason: defect.reason)
+            }
+            if summary.lines > 0 {
+                guard summary.firstSeq == expectedSeq else {
+                    throw LedgerError.corrupt(file: file, line: lineBase + 1, reason: "sequence number \(summary.firstSeq) where \(expectedSeq) was expected"
+                                              + (summary.firstSeq > expectedSeq ? " (lines or a segment were removed)" : " (lines duplicated or segments reordered)"))
+                }
+                guard summary.firstPrev == previousHash else {
+                    throw LedgerError.corrupt(file: file, line: lineBase + 1, reason: "prev does not match the hash of the line before it; one of the two lines was altered")
+                }
+                guard summary.firstRecordedAt >= previousRecordedAt else {
+                    throw LedgerError.corrupt(file: file, line: lineBase + 1, reason: "recorded_at \(summary.firstRecordedAt) is before the line before it (\(previousRecordedAt))")
+                }
+                expectedSeq = summary.lastSeq + 1
+                previousHash = summary.lastHash
+                previousRecordedAt = summary.lastRecordedAt
+            }
+            lineBase += summary.lines
+            bytes += chunk.end - chunk.start
+        }
+        guard expectedSeq - 1 == head.seq, previousHash == head.hash else {
+            throw LedgerError.corrupt(file: Ledger.segmentName(head.segment), line: lineBase,
+                                      reason: "the last acknowledged line (seq \(expectedSeq - 1)) does not match the head file (seq \(head.seq)); lines were altered or removed")
+        }
+        let tail = try checkTail(ledger, head: head, segments: indexes.count, headLineCount: lineBase, municipalities: municipalities,
+                                 after: (head.seq, head.hash, previousRecordedAt), now: now)
+        return VerificationReport(events: head.seq, segments: head.segment, head: head, headRecordedAt: previousRecordedAt, tail: tail, bytes: bytes)
+    }
+
+    /// The offset just after the first newline at or after `offset`.
+    static func nextLineStart(_ ledger: Ledger, segment: Int, after offset: Int64, limit: Int64) throws(LedgerError) -> Int64 {
+        var result = limit
+        var found = false
+        try ledger.forEachLine(segment: segment, from: offset, to: min(limit, offset + Int64(Ledger.storedLineBytesMax) + 1)) { (location, line) throws(LedgerError) in
+            if !found { result = location.offset + Int64(line.count) + 1; found = true }
+        }
+        return result
+    }
+
+    /// Checks each line of a chunk on its own and the links between consecutive lines.
+    static func checkChunk(_ ledger: Ledger, _ chunk: Chunk, municipalities: Set<Int>, now: Timestamp) throws(LedgerError) -> ChunkSummary {
+        var summary = ChunkSummary()
+        var scratch: [UInt8] = []
+        scratch.reserveCapacity(1024)
+        let end = try ledger.forEachLine(segment: chunk.segment, from: chunk.start, to: chunk.end) { (location, line) throws(LedgerError) in
+            guard summary.defect == nil else { return }
+            summary.lines += 1
+            let recorded: RecordedEvent
+            switch checkLine(line, municipalities: municipalities, now: now, scratch: &scratch) {
+            case .failure(let failure): summary.defect = (summary.lines, failure.reason); return
+            case .success(let r): recorded = r
+            }
+            if summary.lines == 1 {
+                summary.firstSeq = recorded.seq
+                summary.firstPrev = recorded.prev
+                summary.firstRecordedAt = recorded.recordedAt
+            } else {
+                guard recorded.seq == summary.lastSeq + 1 else {
+                    summary.defect = (summary.lines, "sequence number \(recorded.seq) where \(summary.lastSeq + 1) was expected"
+                                      + (recorded.seq > summary.lastSeq + 1 ? " (lines removed)" : " (lines duplicated or reordered)"))
+                    return
+                }
+                guard recorded.prev == summary.lastHash else {
+                    summary.defect = (summary.lines, "prev does not match the hash of the line before it; one of the two lines was altered")
+                    return
+                }
+                guard recorded.recordedAt >= summary.lastRecordedAt else {
+                    summary.defect = (summary.lines, "recorded_at \(recorded.recordedAt) is before the line before it (\(summary.lastRecordedAt))")
+                    return
+                }
+            }
+            summary.lastSeq = recorded.seq
+            summary.lastHash = recorded.hash
+            summary.lastRecordedAt = recorded.recordedAt
+        }
+        if summary.defect == nil && end != chunk.end {
+            summary.defect = (summary.lines + 1, "the line does not end with a newline where the head says acknowledged data ends")
+        }
+        return summary
+    }
+
+    /// Checks one line on its own: hash, canonical form, catalog shape, genesis rules.
+    static func checkLine(_ line: UnsafeRawBufferPointer, municipalities: Set<Int>, now: Timestamp, scratch: inout [UInt8]) -> Result<RecordedEvent, LineFailure> {
+        let suffix = CanonicalEncoder.hashSuffixBytes
+        guard line.count > suffix else { return .failure(LineFailure("line too short to hold a hash")) }
+        let body = UnsafeRawBufferPointer(rebasing: line[0..<(line.count - suffix)])
+        let computed = SHA256.hash(body)
+        let hexStart = line.count - 66
+        guard computed.equalsHex(UnsafeRawBufferPointer(rebasing: line[hexStart..<(hexStart + 64)])) else {
+            return .failure(LineFailure("hash does not match the line's content (the line was altered)"))
+        }
+        let recorded: RecordedEvent
+        do { recorded = try LineDecoder.decode(line) } catch {
+            return .failure(LineFailure("unreadable line: \(error)"))
+        }
+        guard recorded.hash == computed else { return .failure(LineFailure("hash field is misplaced")) }
+        scratch.removeAll(keepingCapacity: true)
+        CanonicalEncoder.appendBody(seq: recorded.seq, recordedAt: recorded.recordedAt, event: recorded.event, prev: recorded.prev, to: &scratch)
+        let canonical = scratch.withUnsafeBytes { $0.elementsEqual(body) }
+        guard canonical else { return .failure(LineFailure("line is not in canonical form")) }
+        if let problem = CatalogCheck.problem(in: recorded.event, municipalities: municipalities) {
+            return .failure(LineFailure(problem))
+        }
+        if (recorded.seq == 1) != (recorded.event.type == .ledgerOpened) {
+            return .failure(LineFailure(recorded.seq == 1 ? "the first line must be ledger_opened" : "ledger_opened may only be the first line"))
+        }
+        guard recorded.recordedAt <= now else {
+            return .failure(LineFailure("recorded_at \(recorded.recordedAt) is in the future"))
+        }
+        return .success(recorded)
+    }
+
+    /// Classifies bytes beyond the head: complete lines continuing the chain and a torn last line
+    /// are a recoverable tail; anything else is corruption.
+    static func checkTail(_ ledger: Ledger, head: HeadRecord, segments: Int, headLineCount: Int, municipalities: Set<Int>,
+                          after: (seq: Int64, hash: SHA256Digest, recordedAt: Timestamp), now: Timestamp) throws(LedgerError) -> VerificationReport.Tail? {
+        var tail: VerificationReport.Tail?
+        var expectedSeq = after.seq + 1
+        var previousHash = after.hash
+        var previousRecordedAt = after.recordedAt
+        var scratch: [UInt8] = []
+        for index in head.segment...segments {
+            let size = try ledger.segmentSize(index)
+            let start: Int64 = index == head.segment ? head.offset : 0
+            guard size > start || index > head.segment else { continue }
+            let firstLine = index == head.segment ? headLineCount + 1 : 1
+            if tail == nil { tail = VerificationReport.Tail(file: Ledger.segmentName(index), line: firstLine, completeLines: 0, torn: false, bytes: 0) }
+            guard tail?.torn == false else {
+                throw LedgerError.corrupt(file: Ledger.segmentName(index), line: 1, reason: "a segment follows a torn line")
+            }
+            let end = try ledger.forEachLine(segment: index, from: start, to: size, firstLineNumber: firstLine) { (location, line) throws(LedgerError) in
+                let recorded: RecordedEvent
+                switch checkLine(line, municipalities: municipalities, now: now, scratch: &scratch) {
+                case .failure(let failure):
+                    throw LedgerError.corrupt(file: location.fileName, line: location.line, reason: failure.reason + " (beyond the head)")
+                case .success(let r): recorded = r
+                }
+                guard recorded.seq == expectedSeq, recorded.prev == previousHash, recorded.recordedAt >= previousRecordedAt else {
+                    throw LedgerError.corrupt(file: location.fileName, line: location.line, reason: "a line beyond the head does not continue the chain")
+                }
+                expectedSeq += 1
+                previousHash = recorded.hash
+                previousRecordedAt = recorded.recordedAt
+                tail?.completeLines += 1
+            }
+            if end < size { tail?.torn = true }
+            tail?.bytes += size - start
+        }
+        return tail
+    }
+
+    /// Why a line failed its own checks.
+    struct LineFailure: Error { var reason: String; init(_ reason: String) { self.reason = reason } }
+}
+
+/// A counter shared by worker threads.
+final class AtomicCounter: @unchecked Sendable {
+    private let lock = Mutex()
+    private var value = 0
+    /// Adds one and returns the new value.
+    func increment() -> Int { lock.locked { value += 1; return value } }
+}

@@ -1,0 +1,30 @@
+import Dispatch
+
+/// Runs independent jobs on several threads and collects their results in order.
+public enum Parallel {
+    struct Slots<T>: @unchecked Sendable {
+        // Each index is written by exactly one worker, and read only after all workers finished.
+        let base: UnsafeMutablePointer<T?>
+    }
+
+    /// Calls `job(i)` for i in 0..<count on up to `workers` threads; returns the results by index.
+    public static func map<T>(count: Int, workers: Int, _ job: @Sendable (Int) -> T) -> [T] {
+        guard count > 0 else { return [] }
+        let slots = Slots(base: UnsafeMutablePointer<T?>.allocate(capacity: count))
+        slots.base.initialize(repeating: nil, count: count)
+        defer { slots.base.deinitialize(count: count); slots.base.deallocate() }
+        let next = AtomicCounter()
+        let threads = max(1, min(workers, count))
+        DispatchQueue.concurrentPerform(iterations: threads) { _ in
+            while true {
+                let i = next.increment() - 1
+                if i >= count { break }
+                slots.base[i] = job(i)
+            }
+        }
+        return (0..<count).map { slots.base[$0]! }
+    }
+
+    /// The number of processors online.
+    public static var processorCount: Int { max(1, SystemCalls.processorCount()) }
+}

@@ -1,0 +1,385 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The one place where CaseLedger talks to the operating system.
+///
+/// Every open, read, write, fsync, ftruncate, flock, rename, mkdir and unlink of the
+/// product goes through this file, so that tests and the reliability campaigns can
+/// make the N-th call of a kind fail (see ``FaultInjection``). Calls retry on `EINTR`,
+/// writes loop on partial writes, and `errno` is saved the moment a call fails.
+package enum SystemCalls {
+    /// Opens `path`; returns the descriptor or throws with the saved errno.
+    package static func open(_ path: String, flags: Int32, mode: UInt32 = 0o644) throws(SystemError) -> Int32 {
+        try FaultInjection.check(.open, path: path)
+        while true {
+            let fd = Glibc.open(path, flags | O_CLOEXEC, mode_t(mode))
+            if fd >= 0 { return fd }
+            let saved = errno
+            if saved == EINTR { continue }
+            throw SystemError(call: "open", path: path, errno: saved)
+        }
+    }
+
+    /// Closes a descriptor. Errors from close are reported but the descriptor is gone either way.
+    package static func close(_ fd: Int32, path: String) throws(SystemError) {
+        if Glibc.close(fd) != 0 {
+            let saved = errno
+            // EINTR on close on Linux means the descriptor is closed already: never retry.
+            if saved != EINTR { throw SystemError(call: "close", path: path, errno: saved) }
+        }
+    }
+
+    /// Reads up to `count` bytes at `offset`; returns how many were read (0 at end of file).
+    package static func pread(_ fd: Int32, into buffer: UnsafeMutableRawPointer, count: Int, offset: Int64, path: String) throws(SystemError) -> Int {
+        try FaultInjection.check(.read, path: path)
+        while true {
+            let n = Glibc.pread(fd, buffer, count, off_t(offset))
+            if n >= 0 { return n }
+            let saved = errno
+            if saved == EINTR { continue }
+            throw SystemError(call: "read", path: path, errno: saved)
+        }
+    }
+
+    /// Reads exactly `count` bytes at `offset` unless the file ends first; returns the bytes read.
+    package static func preadFully(_ fd: Int32, into buffer: UnsafeMutableRawPointer, count: Int, offset: Int64, path: String) throws(SystemError) -> Int {
+        var done = 0
+        while done < count {
+            let n = try pread(fd, into: buffer + done, count: count - done, offset: offset + Int64(done), path: path)
+            if n == 0 { break }
+            done += n
+        }
+        assert(done <= count)
+        return done
+    }
+
+    /// Writes all `count` bytes at `offset`, looping on partial writes.
+    package static func pwriteAll(_ fd: Int32, from buffer: UnsafeRawPointer, count: Int, offset: Int64, path: String) throws(SystemError) {
+        var done = 0
+        while done < count {
+            try FaultInjection.check(.write, path: path)
+            let n = Glibc.pwrite(fd, buffer + done, count - done, off_t(offset + Int64(done)))
+            if n < 0 {
+                let saved = errno
+                if saved == EINTR { continue }
+                throw SystemError(call: "write", path: path, errno: saved)
+            }
+            if n == 0 { throw SystemError(call: "write", path: path, errno: EIO) }
+            done += n
+        }
+        assert(done == count, "a write must end exactly at the requested count")
+    }
+
+    /// Flushes a file's data and metadata to the disk.
+    package static func fsync(_ fd: Int32, path: String) throws(SystemError) {
+        try FaultInjection.check(.fsync, path: path)
+        while Glibc.fsync(fd) != 0 {
+            let saved = errno
+            if saved == EINTR { continue }
+            throw SystemError(call: "fsync", path: path, errno: saved)
+        }
+    }
+
+    /// Flushes a directory, so that files created or renamed in it survive a crash.
+    package static func fsyncDirectory(_ path: String) throws(SystemError) {
+        let fd = try open(path, flags: O_RDONLY | O_DIRECTORY)
+        defer { try? close(fd, path: path) }
+        try fsync(fd, path: path)
+    }
+
+    /// Cuts a file to `length` bytes.
+    package static func ftruncate(_ fd: Int32, length: Int64, path: String) throws(SystemError) {
+        try FaultInjection.check(.truncate, path: path)
+        while Glibc.ftruncate(fd, off_t(length)) != 0 {
+            let saved = errno
+            if saved == EINTR { continue }
+            throw SystemError(call: "ftruncate", path: path, errno: saved)
+        }
+    }
+
+    /// Takes an exclusive advisory lock on the whole file, waiting for other holders.
+    package static func lockExclusive(_ fd: Int32, path: String) throws(SystemError) {
+        while flock(fd, LOCK_EX) != 0 {
+            let saved = errno
+            if saved == EINTR { continue }
+            throw SystemError(call: "flock", path: path, errno: saved)
+        }
+    }
+
+    /// Takes a shared advisory lock on the whole file, waiting for writers.
+    package static func lockShared(_ fd: Int32, path: String) throws(SystemError) {
+        while flock(fd, LOCK_SH) != 0 {
+            let saved = errno
+            if saved == EINTR { continue }
+            throw SystemError(call: "flock", path: path, errno: saved)
+        }
+    }
+
+    /// The size of an open file in bytes.
+    package static func fileSize(_ fd: Int32, path: String) throws(SystemError) -> Int64 {
+        var info = stat()
+        if fstat(fd, &info) != 0 { throw SystemError(call: "fstat", path: path, errno: errno) }
+        return Int64(info.st_size)
+    }
+
+    /// Whether something exists at `path`.
+    package static func exists(_ path: String) -> Bool {
+        var info = stat()
+        return stat(path, &info) == 0
+    }
+
+    /// Whether `path` is a directory.
+    package static func isDirectory(_ path: String) -> Bool {
+        var info = stat()
+        return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
+    }
+
+    /// Makes a directory; an existing one is an error unless `allowExisting`.
+    package static func mkdir(_ path: String, mode: UInt32 = 0o755, allowExisting: Bool = false) throws(SystemError) {
+        try FaultInjection.check(.mkdir, path: path)
+        if Glibc.mkdir(path, mode_t(mode)) != 0 {
+            let saved = errno
+            if saved == EEXIST && allowExisting && isDirectory(path) { return }
+            throw SystemError(call: "mkdir", path: path, errno: saved)
+        }
+    }
+
+    /// Renames a file atomically within one file system.
+    package static func rename(_ from: String, to: String) throws(SystemError) {
+        try FaultInjection.check(.rename, path: to)
+        if Glibc.rename(from, to) != 0 { throw SystemError(call: "rename", path: to, errno: errno) }
+    }
+
+    /// Removes a file.
+    package static func unlink(_ path: String) throws(SystemError) {
+        if Glibc.unlink(path) != 0 { throw SystemError(call: "unlink", path: path, errno: errno) }
+    }
+
+    /// The names in a directory, without `.` and `..`, sorted bytewise.
+    package static func listDirectory(_ path: String) throws(SystemError) -> [String] {
+        guard let dir = opendir(path) else { throw SystemError(call: "opendir", path: path, errno: errno) }
+        defer { closedir(dir) }
+        var names: [String] = []
+        while let entry = readdir(dir) {
+            let name = withUnsafePointer(to: entry.pointee.d_name) { pointer in
+                pointer.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
+            }
+            if name != "." && name != ".." { names.append(name) }
+        }
+        return names.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
+    }
+
+    /// Reads a whole (small) file; throws if it is larger than `bytesMax`.
+    package static func readFile(_ path: String, bytesMax: Int) throws(SystemError) -> [UInt8] {
+        let fd = try open(path, flags: O_RDONLY)
+        defer { try? close(fd, path: path) }
+        let size = try fileSize(fd, path: path)
+        guard size <= Int64(bytesMax) else { throw SystemError(call: "read", path: path, errno: EFBIG) }
+        var bytes = [UInt8](repeating: 0, count: Int(size))
+        let count = bytes.count
+        let n = try withBuffer(&bytes) { (base) throws(SystemError) -> Int in
+            try preadFully(fd, into: base, count: count, offset: 0, path: path)
+        }
+        if n < count { bytes.removeLast(count - n) }
+        return bytes
+    }
+
+    /// Writes a small file durably and atomically: a temporary file, fsync, rename, fsync of the directory.
+    package static func writeFileAtomically(_ path: String, bytes: [UInt8], mode: UInt32 = 0o644, directory: String) throws(SystemError) {
+        let temporary = path + ".tmp"
+        let fd = try open(temporary, flags: O_WRONLY | O_CREAT | O_TRUNC, mode: mode)
+        do {
+            var copy = bytes
+            if !copy.isEmpty {
+                let count = copy.count
+                try withBuffer(&copy) { (base) throws(SystemError) in
+                    try pwriteAll(fd, from: base, count: count, offset: 0, path: temporary)
+                }
+            }
+            try fsync(fd, path: temporary)
+            try close(fd, path: temporary)
+        } catch {
+            try? close(fd, path: temporary)
+            throw error
+        }
+        try rename(temporary, to: path)
+        try fsyncDirectory(directory)
+    }
+
+    /// The current time in milliseconds since the epoch (UTC).
+    package static func now() -> Timestamp {
+        var spec = timespec()
+        clock_gettime(CLOCK_REALTIME, &spec)
+        return Timestamp(milliseconds: Int64(spec.tv_sec) * 1000 + Int64(spec.tv_nsec) / 1_000_000)
+    }
+
+    /// An environment variable, or nil.
+    package static func environment(_ name: String) -> String? {
+        guard let value = getenv(name) else { return nil }
+        return String(cString: value)
+    }
+
+    /// Fills `count` bytes from the kernel's random source.
+    package static func randomBytes(_ count: Int) throws(SystemError) -> [UInt8] {
+        var bytes = [UInt8](repeating: 0, count: count)
+        let fd = try open("/dev/urandom", flags: O_RDONLY)
+        defer { try? close(fd, path: "/dev/urandom") }
+        let n = try withBuffer(&bytes) { (base) throws(SystemError) -> Int in
+            try preadFully(fd, into: base, count: count, offset: 0, path: "/dev/urandom")
+        }
+        guard n == count else { throw SystemError(call: "read", path: "/dev/urandom", errno: EIO) }
+        return bytes
+    }
+
+    /// Runs `body` with the base address of a non-empty byte array, keeping the typed error.
+    package static func withBuffer<T>(_ bytes: inout [UInt8], _ body: (UnsafeMutableRawPointer) throws(SystemError) -> T) throws(SystemError) -> T {
+        precondition(!bytes.isEmpty, "a buffer for a system call is not empty")
+        var result: Result<T, SystemError>!
+        bytes.withUnsafeMutableBytes { buffer in
+            result = Result { () throws(SystemError) -> T in try body(buffer.baseAddress!) }
+        }
+        return try result.get()
+    }
+
+    /// The number of processors online.
+    package static func processorCount() -> Int { Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))) }
+
+    /// Sets a file's permission bits.
+    package static func chmod(_ path: String, mode: UInt32) throws(SystemError) {
+        if Glibc.chmod(path, mode_t(mode)) != 0 { throw SystemError(call: "chmod", path: path, errno: errno) }
+    }
+}
+
+/// A failed system call: which call, on which path, and the saved errno.
+public struct SystemError: Error, Sendable, CustomStringConvertible {
+    /// The system call that failed, e.g. "fsync".
+    public var call: String
+    /// The path it was called on.
+    public var path: String
+    /// The errno saved right after the failure.
+    public var errno: Int32
+
+    /// Whether the failure means the disk or quota is full.
+    public var isOutOfSpace: Bool { errno == ENOSPC || errno == EDQUOT }
+
+    /// A message for a person, naming the path and the meaning of the error.
+    public var description: String {
+        let meaning: String
+        switch errno {
+        case ENOSPC, EDQUOT: meaning = "out of disk space"
+        case EIO: meaning = "input/output error (disk fault)"
+        case EACCES, EPERM: meaning = "permission denied"
+        case ENOENT: meaning = "no such file or directory"
+        case EEXIST: meaning = "already exists"
+        case EFBIG: meaning = "file too large"
+        case EROFS: meaning = "read-only file system"
+        default: meaning = String(cString: strerror(errno))
+        }
+        return "\(call) failed on \(path): \(meaning)"
+    }
+}
+
+/// Fault injection for tests and the reliability campaigns: makes the N-th system call of a kind fail.
+///
+/// Set from the environment variable `CASELEDGER_TEST_FAULTS`, a comma-separated list of
+/// `KIND#N=ERRNO` items, for example `fsync#2=EIO,write#5=ENOSPC`: the second fsync and the
+/// fifth write of the process fail with that errno. Kinds: open, read, write, fsync, truncate,
+/// mkdir, rename. `KIND#N+=ERRNO` fails the N-th call and every later one. Never set it in production.
+package enum FaultInjection {
+    /// The kinds of system call that can be made to fail.
+    package enum Kind: String, CaseIterable, Sendable { case open, read, write, fsync, truncate, mkdir, rename }
+
+    struct Rule { var kind: Kind; var ordinal: Int; var andLater: Bool; var errno: Int32 }
+
+    final class State: @unchecked Sendable {
+        let lock = Mutex()
+        var rules: [Rule] = []
+        var counts: [Kind: Int] = [:]
+        var enabled = false
+    }
+
+    static let state: State = {
+        let s = State()
+        if let spec = SystemCalls.environment("CASELEDGER_TEST_FAULTS"), !spec.isEmpty {
+            s.rules = parse(spec)
+            s.enabled = !s.rules.isEmpty
+        }
+        return s
+    }()
+
+    static func parse(_ spec: String) -> [Rule] {
+        var rules: [Rule] = []
+        for item in spec.split(separator: ",") {
+            let parts = item.split(separator: "=")
+            guard parts.count == 2 else { continue }
+            let left = parts[0].split(separator: "#")
+            guard left.count == 2, let kind = Kind(rawValue: String(left[0])) else { continue }
+            var ordinalText = String(left[1])
+            let andLater = ordinalText.hasSuffix("+")
+            if andLater { ordinalText.removeLast() }
+            guard let ordinal = Int(ordinalText) else { continue }
+            let code: Int32
+            switch parts[1] {
+            case "EIO": code = EIO
+            case "ENOSPC": code = ENOSPC
+            case "EDQUOT": code = EDQUOT
+            case "EACCES": code = EACCES
+            default: code = Int32(parts[1]) ?? EIO
+            }
+            rules.append(Rule(kind: kind, ordinal: ordinal, andLater: andLater, errno: code))
+        }
+        return rules
+    }
+
+    /// Installs rules programmatically (tests) and resets the counters.
+    package static func install(_ spec: String) {
+        let s = state
+        s.lock.locked {
+            s.rules = parse(spec)
+            s.counts = [:]
+            s.enabled = !s.rules.isEmpty
+        }
+    }
+
+    @inline(__always)
+    static func check(_ kind: Kind, path: String) throws(SystemError) {
+        let s = state
+        guard s.enabled else { return }
+        let failure: Int32? = s.lock.locked {
+            let n = (s.counts[kind] ?? 0) + 1
+            s.counts[kind] = n
+            for rule in s.rules where rule.kind == kind {
+                if n == rule.ordinal || (rule.andLater && n >= rule.ordinal) { return rule.errno }
+            }
+            return nil
+        }
+        if let code = failure {
+            throw SystemError(call: kind.rawValue, path: path, errno: code)
+        }
+    }
+}
+
+/// A small mutual-exclusion lock around pthread_mutex.
+package final class Mutex: @unchecked Sendable {
+    private var mutex = pthread_mutex_t()
+
+    /// Makes an unlocked mutex.
+    package init() { pthread_mutex_init(&mutex, nil) }
+    deinit { pthread_mutex_destroy(&mutex) }
+
+    /// Runs `body` while holding the lock.
+    package func locked<T>(_ body: () throws -> T) rethrows -> T {
+        pthread_mutex_lock(&mutex)
+        defer { pthread_mutex_unlock(&mutex) }
+        return try body()
+    }
+}
+
+/// The wall clock, for recorded-at times.
+public enum Clock {
+    /// The current instant (UTC, millisecond precision).
+    public static func now() -> Timestamp { SystemCalls.now() }
+}

@@ -1,0 +1,264 @@
+/// Checks a batch of input records against the ledger, line by line, before anything is written.
+///
+/// Each accepted record is applied to a working copy of the state, so later lines of the batch see
+/// earlier ones (a citizen registered on line 1 may start a benefit on line 2). One rejected line
+/// rejects the batch: the caller writes nothing.
+public struct BatchValidator {
+    /// The state as of the last validated line.
+    public private(set) var state: LedgerState
+    private let source: String
+    private let now: Timestamp
+    private let batchRecordedAt: Timestamp?
+    private var lastRecordedAt: Timestamp
+    /// Events of this batch that a later line's correction may refer to.
+    private var pending: [Event] = []
+    private let firstSeq: Int64
+    private let stored: (Int64) throws(LedgerError) -> Event?
+
+    /// Latest effective date accepted, relative to the recorded-at day: plans and reference figures
+    /// may look ahead a little; nothing is recorded for years ahead.
+    public static let effectiveDaysAheadMax = 1000
+
+    /// Makes a validator over `state`. `recordedAt` is the batch's time (`--recorded-at`) or nil for
+    /// the clock; `stored` looks up an earlier event of the ledger by sequence number.
+    public init(state: LedgerState, source: String, now: Timestamp, recordedAt: Timestamp?,
+                stored: @escaping (Int64) throws(LedgerError) -> Event?) {
+        self.state = state
+        self.source = source
+        self.now = now
+        self.batchRecordedAt = recordedAt
+        self.lastRecordedAt = state.headRecordedAt
+        self.firstSeq = state.headSeq + 1
+        self.stored = stored
+    }
+
+    private func reject(_ record: InputRecord, _ field: String, _ message: String) -> LedgerError {
+        .input(InputError(source: source, line: record.line, field: field, message: message))
+    }
+
+    /// The event of a sequence number: from this batch or from the ledger.
+    private func event(at seq: Int64) throws(LedgerError) -> Event? {
+        if seq >= firstSeq { return seq - firstSeq < pending.count ? pending[Int(seq - firstSeq)] : nil }
+        return try stored(seq)
+    }
+
+    /// Validates one record; on success returns the event and its recorded-at time and applies it to the state.
+    public mutating func validate(_ record: InputRecord) throws(LedgerError) -> (event: Event, recordedAt: Timestamp) {
+        let recordedAt = try checkRecordedAt(record)
+        let spec = Catalog.spec(record.type)
+        var municipality = record.municipality
+        var citizen = record.citizen
+        var effective = record.effective
+        var facts: [Fact]
+
+        if record.type == .correction {
+            (facts, effective, municipality, citizen) = try checkCorrection(record)
+        } else {
+            do {
+                facts = try FactTyping.type(record.facts, fields: spec.fields, typeName: record.type.rawValue)
+            } catch {
+                throw reject(record, "facts." + error.field, error.message)
+            }
+        }
+        guard let effective else { throw reject(record, "effective", "required field is missing") }
+
+        // Envelope presence rules.
+        switch spec.municipality {
+        case .required:
+            guard let m = municipality else { throw reject(record, "municipality", "required for \(record.type.rawValue)") }
+            try checkMunicipality(m, record)
+        case .optional:
+            if let m = municipality { try checkMunicipality(m, record) }
+        case .none:
+            guard municipality == nil else { throw reject(record, "municipality", "must be absent for \(record.type.rawValue)") }
+        }
+        switch spec.citizen {
+        case .required:
+            guard citizen != nil else { throw reject(record, "citizen", "a citizen (citizen pseudonym or cpr) is required for \(record.type.rawValue)") }
+        case .optional: break
+        case .none:
+            guard citizen == nil else { throw reject(record, "citizen", "\(record.type.rawValue) is not about a person; leave citizen and cpr out") }
+        }
+        if let c = citizen, record.type != .citizenRegistered, record.type != .correction, !state.citizens.contains(c) {
+            throw reject(record, "citizen", "citizen \(c) is not registered in this ledger; record citizen_registered first")
+        }
+        let recordedDay = recordedAt.utcDay
+        guard effective.days(since: recordedDay) <= BatchValidator.effectiveDaysAheadMax else {
+            throw reject(record, "effective", "\(effective) is more than \(BatchValidator.effectiveDaysAheadMax) days after the recording date \(recordedDay)")
+        }
+
+        let event = Event(type: record.type, effective: effective, municipality: municipality, citizen: citizen, facts: facts)
+        try checkRules(event, record)
+        try checkPeriod(event, record)
+
+        let seq = state.headSeq + 1
+        assert(seq == firstSeq + Int64(pending.count))
+        pending.append(event)
+        let recorded = RecordedEvent(seq: seq, recordedAt: recordedAt, event: event, prev: .zero, hash: .zero)
+        state.apply(recorded)
+        lastRecordedAt = recordedAt
+        return (event, recordedAt)
+    }
+
+    private mutating func checkRecordedAt(_ record: InputRecord) throws(LedgerError) -> Timestamp {
+        let t = record.recordedAt ?? batchRecordedAt ?? max(now, lastRecordedAt)
+        let field = record.recordedAt != nil ? "recorded_at" : "--recorded-at"
+        guard t >= lastRecordedAt else {
+            throw reject(record, field, "\(t) is before the ledger's last recorded-at \(lastRecordedAt); recorded-at never decreases")
+        }
+        guard t <= now else { throw reject(record, field, "\(t) is in the future (now is \(now))") }
+        return t
+    }
+
+    private func checkMunicipality(_ m: Int, _ record: InputRecord) throws(LedgerError) {
+        guard state.municipalities.contains(m) else {
+            throw reject(record, "municipality", "\(CanonicalEncoder.municipalityText(m)) does not belong to this ledger (\(state.jobcenter): "
+                         + state.municipalities.map(CanonicalEncoder.municipalityText).joined(separator: ", ") + ")")
+        }
+    }
+
+    private func text(_ event: Event, _ name: String) -> String { event.text(name) ?? "" }
+
+    private func checkRules(_ event: Event, _ record: InputRecord) throws(LedgerError) {
+        switch event.type {
+        case .citizenRegistered:
+            if let birth = event.date("birth_date"), birth > event.effective {
+                throw reject(record, "facts.birth_date", "birth date \(birth) is after the effective date \(event.effective)")
+            }
+            let refugee = event.bool("refugee") ?? false
+            if let arrival = event.date("arrival_date") {
+                guard refugee else { throw reject(record, "facts.arrival_date", "only for refugees and family-reunified (refugee: true)") }
+                if let birth = event.date("birth_date"), arrival < birth {
+                    throw reject(record, "facts.arrival_date", "arrival \(arrival) is before the birth date")
+                }
+            } else if refugee {
+                throw reject(record, "facts.arrival_date", "required when refugee is true")
+            }
+        case .activationStarted:
+            if text(event, "provider") == "anden-aktoer" && event.text("provider_name") == nil {
+                throw reject(record, "facts.provider_name", "required when provider is anden-aktoer")
+            }
+        case .jobPlacement:
+            if let order = event.text("order_id"), !state.jobOrders.contains(order) {
+                throw reject(record, "facts.order_id", "no job order \(order) has been received")
+            }
+        case .jobOrderReceived:
+            guard !state.jobOrders.contains(text(event, "order_id")) else {
+                throw reject(record, "facts.order_id", "job order \(text(event, "order_id")) was received already")
+            }
+        case .jobOrderReferral, .jobOrderFilled:
+            guard state.jobOrders.contains(text(event, "order_id")) else {
+                throw reject(record, "facts.order_id", "no job order \(text(event, "order_id")) has been received")
+            }
+        case .goalAdopted:
+            guard !state.goals.contains(text(event, "goal_id")) else {
+                throw reject(record, "facts.goal_id", "goal \(text(event, "goal_id")) is adopted already; amend it with goal_amended")
+            }
+            try checkGoalDates(event, record)
+        case .goalAmended:
+            guard state.goals.contains(text(event, "goal_id")) else {
+                throw reject(record, "facts.goal_id", "no goal \(text(event, "goal_id")) has been adopted")
+            }
+            try checkGoalDates(event, record)
+        default:
+            break
+        }
+    }
+
+    private func checkGoalDates(_ event: Event, _ record: InputRecord) throws(LedgerError) {
+        for name in ["evaluation", "baseline_at"] {
+            if let value = event.text(name), Day(iso: value) == nil, Period(text: value) == nil {
+                throw reject(record, "facts.\(name)", "expected a date YYYY-MM-DD or a period YYYY, YYYY-MM or YYYYQn")
+            }
+        }
+    }
+
+    private func checkPeriod(_ event: Event, _ record: InputRecord) throws(LedgerError) {
+        guard let (role, key) = LedgerState.periodKey(of: event) else { return }
+        let label = key.key.isEmpty ? key.kind : "\(key.kind) \(key.key)"
+        let current = state.periods[key]
+        switch role {
+        case .opens:
+            if let current, current.end == nil {
+                throw reject(record, "type", "citizen \(key.citizen) already has an open \(label) since \(current.start) (seq \(current.startSeq)); end it first")
+            }
+        case .closes, .within:
+            guard let current, current.end == nil else {
+                throw reject(record, "type", "citizen \(key.citizen) has no open \(label) to \(event.type == .sickLeavePartialReturn ? "return partially from" : "end")")
+            }
+            guard event.effective >= current.start else {
+                throw reject(record, "effective", "\(event.effective) is before the start \(current.start) of the \(label) opened at seq \(current.startSeq)")
+            }
+        }
+    }
+
+    private func checkCorrection(_ record: InputRecord) throws(LedgerError) -> ([Fact], Day?, Int?, Pseudonym?) {
+        let spec = Catalog.spec(.correction)
+        let own = record.facts.filter { entry in spec.fields.contains { $0.name == entry.name } }
+        let rest = record.facts.filter { entry in !spec.fields.contains { $0.name == entry.name } }
+        var facts: [Fact]
+        do { facts = try FactTyping.type(own, fields: spec.fields, typeName: "correction") } catch {
+            throw reject(record, "facts." + error.field, error.message)
+        }
+        let target = Int64(facts[0].value.display)!
+        guard target <= state.headSeq else {
+            throw reject(record, "facts.corrects", "there is no event \(target) (the ledger's last sequence number is \(state.headSeq))")
+        }
+        guard let original = try event(at: target) else {
+            throw reject(record, "facts.corrects", "event \(target) cannot be found")
+        }
+        switch original.type {
+        case .ledgerOpened, .publication:
+            throw reject(record, "facts.corrects", "event \(target) is a \(original.type.rawValue), which cannot be corrected")
+        case .correction:
+            throw reject(record, "facts.corrects", "event \(target) is itself a correction; correct the original event instead")
+        default: break
+        }
+        guard !state.retracted.contains(target) else {
+            throw reject(record, "facts.corrects", "event \(target) was retracted already")
+        }
+        if let effective = record.effective, effective != original.effective {
+            throw reject(record, "effective", "a correction takes the original's effective date \(original.effective); to change the date, retract and record anew")
+        }
+        if let m = record.municipality, m != original.municipality {
+            throw reject(record, "municipality", "a correction keeps the original's municipality; retract and record anew")
+        }
+        if let c = record.citizen, c != original.citizen {
+            throw reject(record, "citizen", "a correction keeps the original's citizen; retract and record anew")
+        }
+        let action = facts[1].value.display
+        let originalKey = LedgerState.periodKey(of: original)
+        if action == "retract" {
+            if let field = rest.first?.name {
+                throw reject(record, "facts.\(field)", "a retracting correction carries no other facts")
+            }
+            if original.type == .citizenRegistered {
+                throw reject(record, "facts.corrects", "a citizen registration is not retracted; supersede it with the right facts")
+            }
+            if let (role, key) = originalKey, let current = state.periods[key] {
+                switch role {
+                case .opens where current.startSeq == target && current.end != nil:
+                    throw reject(record, "facts.corrects", "event \(target) opened a period that was closed at seq \(current.endSeq!); retract the closing event first")
+                case .opens where current.startSeq != target:
+                    throw reject(record, "facts.corrects", "event \(target) opened an earlier period of the same kind; only the latest can be retracted")
+                case .closes where current.endSeq != target:
+                    throw reject(record, "facts.corrects", "event \(target) closed a period after which a new one was opened; it can no longer be retracted")
+                default: break
+                }
+            }
+        } else {
+            let originalSpec = Catalog.spec(original.type)
+            let replacement: [Fact]
+            do { replacement = try FactTyping.type(rest, fields: originalSpec.fields, typeName: original.type.rawValue) } catch {
+                throw reject(record, "facts." + error.field, error.message + " (a superseding correction carries the original type's facts in full)")
+            }
+            for name in ["benefit", "activity_id", "order_id", "goal_id"] where original[fact: name] != nil {
+                guard replacement.first(where: { $0.name == name })?.value == original[fact: name] else {
+                    throw reject(record, "facts.\(name)", "a superseding correction cannot change \(name), which identifies the period, order or goal; retract and record anew")
+                }
+            }
+            facts += replacement
+        }
+        return (facts, original.effective, original.municipality, original.citizen)
+    }
+}
