@@ -1,1 +1,7 @@
-print("stub")
+import CaseLedgerCommands
+#if canImport(Glibc)
+import Glibc
+#endif
+
+// The executable is thin: everything is in CaseLedgerCommands, so tests can call it in-process too.
+exit(CaseLedgerMain.run(Array(CommandLine.arguments.dropFirst())))

@@ -383,3 +383,25 @@ public enum Clock {
     /// The current instant (UTC, millisecond precision).
     public static func now() -> Timestamp { SystemCalls.now() }
 }
+
+/// Read access to the process environment for the command-line front.
+public enum SystemEnvironment {
+    /// An environment variable's value, or nil when unset or empty.
+    public static func value(_ name: String) -> String? {
+        guard let v = SystemCalls.environment(name), !v.isEmpty else { return nil }
+        return v
+    }
+}
+
+/// Whole-file reads and writes for the command-line front (through the same system-call seam).
+public enum FileAccess {
+    /// Reads a whole file of at most `bytesMax` bytes.
+    public static func read(_ path: String, bytesMax: Int) throws(SystemError) -> [UInt8] {
+        try SystemCalls.readFile(path, bytesMax: bytesMax)
+    }
+
+    /// Writes a whole file durably and atomically (temporary file, fsync, rename, fsync directory).
+    public static func write(_ path: String, bytes: [UInt8]) throws(SystemError) {
+        try SystemCalls.writeFileAtomically(path, bytes: bytes, directory: PathNames.parent(of: path))
+    }
+}

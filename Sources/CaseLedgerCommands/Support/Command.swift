@@ -1,0 +1,97 @@
+public import LedgerCore
+
+/// One `caseledger` subcommand: its name, abstract, options and how it runs.
+public protocol LedgerCommand {
+    /// The subcommand's name, e.g. `append`.
+    static var name: String { get }
+    /// One line saying what it does.
+    static var abstract: String { get }
+    /// The usage line after `caseledger NAME`, e.g. `DIR [--json]`.
+    static var usage: String { get }
+    /// Longer help: arguments, behaviour, exit status.
+    static var discussion: String { get }
+    /// The options it accepts.
+    static var options: [OptionSpec] { get }
+    /// Runs with parsed arguments; returns the exit status.
+    static func run(_ arguments: Arguments, console: Console) throws -> Int32
+}
+
+extension LedgerCommand {
+    /// The help text shown by `--help`.
+    public static var help: String {
+        var text = "caseledger \(name): \(abstract)\n\nUsage: caseledger \(name) \(usage)\n"
+        if !discussion.isEmpty { text += "\n" + discussion + "\n" }
+        if !options.isEmpty {
+            text += "\nOptions:\n"
+            for option in options {
+                let left = "  --\(option.name)" + (option.value.map { " \($0)" } ?? "")
+                text += left.padding(toLength: 30) + option.help + (option.repeatable ? " (repeatable)" : "") + "\n"
+            }
+        }
+        text += "  --help".padding(toLength: 30) + "Show this help.\n"
+        return text
+    }
+}
+
+extension String {
+    func padding(toLength length: Int) -> String {
+        count >= length ? self + "  " : self + String(repeating: " ", count: length - count)
+    }
+}
+
+/// Exit statuses: 0 success, 1 rejected input or defect found, 2 usage error.
+public enum ExitStatus {
+    /// Success.
+    public static let success: Int32 = 0
+    /// Rejected input, a defect found, or a failure.
+    public static let failure: Int32 = 1
+    /// A usage error.
+    public static let usage: Int32 = 2
+}
+
+/// Shared argument handling.
+enum Common {
+    /// Parses a `--recorded-at` value.
+    static func recordedAt(_ arguments: Arguments) throws(UsageError) -> Timestamp? {
+        guard let text = arguments.value("recorded-at") else { return nil }
+        guard let t = Timestamp(iso: text) else { throw UsageError("--recorded-at expects YYYY-MM-DDTHH:MM:SSZ, YYYY-MM-DDTHH:MM:SS.mmmZ or YYYY-MM-DD (UTC)") }
+        return t
+    }
+
+    /// Parses a day option.
+    static func day(_ arguments: Arguments, _ name: String) throws(UsageError) -> Day? {
+        guard let text = arguments.value(name) else { return nil }
+        guard let d = Day(iso: text) else { throw UsageError("--\(name) expects a date YYYY-MM-DD") }
+        return d
+    }
+
+    /// Parses municipality codes.
+    static func municipalities(_ values: [String]) throws(UsageError) -> [Int] {
+        var codes: [Int] = []
+        for value in values {
+            for part in value.split(separator: ",") {
+                guard part.utf8.count == 3, let code = Int(part) else { throw UsageError("--municipality expects a three-digit code, e.g. 250") }
+                guard !codes.contains(code) else { throw UsageError("municipality \(part) given twice") }
+                codes.append(code)
+            }
+        }
+        return codes
+    }
+
+    /// The pseudonym function for a ledger: loads the key on first use.
+    static func pseudonymizer(ledger: Ledger, keyFile: String?) -> (_ digits: [UInt8]) throws(LedgerError) -> Pseudonym {
+        let box = KeyBox()
+        return { (digits) throws(LedgerError) -> Pseudonym in
+            if box.key == nil {
+                let path = keyFile ?? SystemEnvironment.value("CASELEDGER_KEY_FILE") ?? ledger.recordedKeyPath()
+                guard let path else {
+                    throw LedgerError.keyFile(path: "(unknown)", reason: "no key location recorded; give --key-file")
+                }
+                box.key = try PseudonymKey.load(from: path)
+            }
+            return box.key!.pseudonym(cprDigits: digits)
+        }
+    }
+
+    final class KeyBox { var key: PseudonymKey? }
+}

@@ -1,0 +1,68 @@
+/// Splits a whole input (JSON Lines or CSV) into decoded records: the first step of `append` and `import`.
+public enum InputBatch {
+    /// Most bytes read as one batch.
+    public static let inputBytesMax = 8 << 30
+
+    /// Decodes JSON Lines: one object per line; blank lines are skipped; a final line needs no newline.
+    public static func records(jsonLines bytes: [UInt8], decoder: InputDecoder) throws(LedgerError) -> [InputRecord] {
+        var records: [InputRecord] = []
+        var result: Result<Void, LedgerError> = .success(())
+        bytes.withUnsafeBytes { buffer in
+            var lineStart = 0
+            var lineNumber = 0
+            let n = buffer.count
+            while lineStart < n {
+                lineNumber += 1
+                var lineEnd = lineStart
+                while lineEnd < n && buffer[lineEnd] != 0x0A { lineEnd += 1 }
+                var contentEnd = lineEnd
+                if contentEnd > lineStart && buffer[contentEnd - 1] == 0x0D { contentEnd -= 1 }
+                let line = UnsafeRawBufferPointer(rebasing: buffer[lineStart..<contentEnd])
+                lineStart = lineEnd + 1
+                if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
+                guard records.count < InputDecoder.batchLinesMax else {
+                    result = .failure(.input(InputError(source: decoder.source, line: lineNumber, field: "",
+                                                        message: "more than \(InputDecoder.batchLinesMax) events in one batch; split the input")))
+                    return
+                }
+                switch Result(catching: { () throws(LedgerError) -> InputRecord in try decoder.decode(jsonLine: line, line: lineNumber) }) {
+                case .success(let record): records.append(record)
+                case .failure(let error): result = .failure(error); return
+                }
+            }
+        }
+        try result.get()
+        return records
+    }
+
+    /// Decodes CSV with a header row naming the fields; `type` applies to every row without a type column.
+    public static func records(csv bytes: [UInt8], type: EventType, decoder: InputDecoder) throws(LedgerError) -> [InputRecord] {
+        let rows: [CSVReader.Row]
+        do { rows = try CSVReader.parse(bytes) } catch {
+            throw LedgerError.input(InputError(source: decoder.source, line: error.line, field: "", message: error.message))
+        }
+        guard let header = rows.first else {
+            throw LedgerError.input(InputError(source: decoder.source, line: 1, field: "", message: "the file is empty; expected a header row"))
+        }
+        let names = header.cells.map { $0.trimmingSpaces }
+        let spec = Catalog.spec(type)
+        let envelope: Set<String> = ["type", "effective", "municipality", "citizen", "cpr", "recorded_at"]
+        var seen: Set<String> = []
+        for name in names {
+            guard !name.isEmpty else { throw LedgerError.input(InputError(source: decoder.source, line: header.line, field: "", message: "a header cell is empty")) }
+            guard seen.insert(name).inserted else {
+                throw LedgerError.input(InputError(source: decoder.source, line: header.line, field: name, message: "column named twice"))
+            }
+            guard envelope.contains(name) || spec.field(name) != nil || type == .correction else {
+                throw LedgerError.input(InputError(source: decoder.source, line: header.line, field: name,
+                                                   message: "unknown column for \(type.rawValue); columns: effective, municipality, cpr or citizen, "
+                                                       + spec.fields.map(\.name).joined(separator: ", ")))
+            }
+        }
+        var records: [InputRecord] = []
+        for row in rows.dropFirst() {
+            records.append(try decoder.decode(csvRow: row.cells.map { $0.trimmingSpaces }, header: names, type: type, line: row.line))
+        }
+        return records
+    }
+}
