@@ -26,8 +26,15 @@ let package = Package(
         .target(name: "CSHA256", path: "Sources/CSHA256"),
         // The event model, canonical encoding, hashing and log storage.
         .target(name: "LedgerCore", dependencies: ["CSHA256"], swiftSettings: strictSettings),
+        // Projections: the replay of events into measures, goals and their evaluation. Pure folds, no I/O
+        // except the replay driver that reads a ledger.
+        .target(name: "Projections", dependencies: ["LedgerCore"], swiftSettings: strictSettings),
+        // Reports: text and JSON renderings of measures and goals.
+        .target(name: "Reports", dependencies: ["Projections", "LedgerCore"], swiftSettings: strictSettings),
+        // Simulation: a deterministic synthetic history of events, for tests, benchmarks and the demo.
+        .target(name: "Simulation", dependencies: ["LedgerCore"], swiftSettings: strictSettings),
         // The command-line front: parses arguments, calls the libraries, prints.
-        .target(name: "CaseLedgerCommands", dependencies: ["LedgerCore"], swiftSettings: strictSettings),
+        .target(name: "CaseLedgerCommands", dependencies: ["LedgerCore", "Projections", "Reports"], swiftSettings: strictSettings),
 
         // The executable.
         .executableTarget(name: "caseledger", dependencies: ["CaseLedgerCommands"], swiftSettings: strictSettings),
@@ -35,5 +42,7 @@ let package = Package(
         // Tests.
         .testTarget(name: "LedgerCoreTests", dependencies: ["LedgerCore"], swiftSettings: strictSettings),
         .testTarget(name: "EndToEndTests", dependencies: ["LedgerCore"], swiftSettings: strictSettings),
+        .testTarget(name: "ProjectionsTests", dependencies: ["Projections", "LedgerCore"], swiftSettings: strictSettings),
+        .testTarget(name: "SimulationTests", dependencies: ["Simulation", "LedgerCore"], swiftSettings: strictSettings),
     ]
 )

@@ -5,7 +5,7 @@ public enum CaseLedgerMain {
     /// Every subcommand, in the order `caseledger --help` lists them.
     public static let commands: [any LedgerCommand.Type] = [
         InitCommand.self, AppendCommand.self, ImportCommand.self, VerifyCommand.self, LogCommand.self,
-        CatalogCommand.self,
+        MeasureCommand.self, ReportCommand.self, GoalsCommand.self, CatalogCommand.self,
     ]
 
     /// The overview shown by `caseledger --help`.

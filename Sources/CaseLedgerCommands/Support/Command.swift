@@ -1,4 +1,5 @@
 public import LedgerCore
+import Projections
 
 /// One `caseledger` subcommand: its name, abstract, options and how it runs.
 public protocol LedgerCommand {
@@ -63,6 +64,40 @@ enum Common {
         guard let text = arguments.value(name) else { return nil }
         guard let d = Day(iso: text) else { throw UsageError("--\(name) expects a date YYYY-MM-DD") }
         return d
+    }
+
+    /// The options of an evaluation: date or period, and knowledge time.
+    static let evaluationOptions: [OptionSpec] = [
+        .option("at", "D", "Evaluate on day D (YYYY-MM-DD)."),
+        .option("period", "P", "Evaluate over period P: 2014, 2014-03, 2014Q1 or 2014-01-01/2014-06-30."),
+        .option("known-at", "T", "Count only events recorded at or before T (a date means the end of that day, UTC)."),
+    ]
+
+    /// A parsed evaluation: day or period, and knowledge time.
+    struct When { var at: Day?; var period: Period?; var knownAt: Timestamp? }
+
+    /// Parses `--at`, `--period` and `--known-at`.
+    static func evaluation(_ arguments: Arguments) throws(UsageError) -> When {
+        let at = try day(arguments, "at")
+        var period: Period?
+        if let text = arguments.value("period") {
+            guard let p = Period(text: text) else { throw UsageError("--period expects 2014, 2014-03, 2014Q1 or 2014-01-01/2014-06-30") }
+            period = p
+        }
+        if at != nil && period != nil { throw UsageError("give --at or --period, not both") }
+        return When(at: at, period: period, knownAt: try knownAt(arguments))
+    }
+
+    /// Parses `--known-at`: an instant, or a date meaning the end of that day (UTC).
+    static func knownAt(_ arguments: Arguments) throws(UsageError) -> Timestamp? {
+        guard let text = arguments.value("known-at") else { return nil }
+        guard let t = Timestamp(iso: text) else { throw UsageError("--known-at expects YYYY-MM-DDTHH:MM:SSZ or YYYY-MM-DD") }
+        return text.utf8.count == 10 ? Timestamp(milliseconds: t.milliseconds + 86_399_999) : t
+    }
+
+    /// The default evaluation day: the latest effective date recorded (or today for an empty ledger).
+    static func defaultDay(_ state: ProjectionState) -> Day {
+        state.latestEffective.ordinal > 0 ? state.latestEffective : Clock.now().utcDay
     }
 
     /// Parses municipality codes.

@@ -1,0 +1,132 @@
+import LedgerCore
+import Projections
+import Reports
+
+/// `caseledger measure`: computes one measure per municipality and for the jobcenter.
+enum MeasureCommand: LedgerCommand {
+    static let name = "measure"
+    static let abstract = "Compute one measure (M1 ... M22) at a date or for a period, as known at a moment."
+    static let usage = "DIR MEASURE [--at D | --period P] [--municipality CODE] [--known-at T] [--variant V] [--benefits B] [--filter K=V] [--json]"
+    static let discussion = """
+    MEASURE is one of M1, M1b, M2 ... M22 (EventLogs/FORMAT.md, "Measures"). --at D evaluates on day D;
+    --period P over 2014, 2014-03, 2014Q1 or 2014-01-01/2014-06-30. --known-at T counts only events
+    recorded at or before T (a bare date means the end of that day, UTC); default: everything
+    recorded. Prints the value for the jobcenter and each municipality (or only --municipality).
+    """
+    static let options: [OptionSpec] = Common.evaluationOptions + [
+        .option("municipality", "CODE", "Only this municipality (and not the jobcenter total)."),
+        .option("variant", "V", "The measure's variant, e.g. 52w for M7, companies for M17."),
+        .option("benefits", "B", "M12: benefits summed, e.g. a-dagpenge+kontanthjaelp:jobparat."),
+        .option("filter", "K=V", "Further parameters, e.g. event=Virksomhedernes Dag (M18), arrival=2011-2014 (M15)."),
+        .flag("json", "Print JSON (documented in EventLogs/REPORTS.md)."),
+    ]
+
+    static func run(_ arguments: Arguments, console: Console) throws -> Int32 {
+        let positionals = try arguments.positionals(["DIR", "MEASURE"])
+        guard MeasureDefinition.named(positionals[1]) != nil else {
+            throw UsageError("unknown measure \(positionals[1]); known: " + MeasureDefinition.all.map(\.id).joined(separator: ", "))
+        }
+        let when = try Common.evaluation(arguments)
+        var municipality: Int?
+        if let text = arguments.value("municipality") { municipality = try Common.municipalities([text])[0] }
+        let ledger = try Ledger(path: positionals[0])
+        let state = try Replayer.replay(ledger, knownAt: when.knownAt)
+        if let municipality, !state.municipalities.contains(municipality) {
+            throw UsageError("municipality \(CanonicalEncoder.municipalityText(municipality)) does not belong to this ledger")
+        }
+        let request = MeasureRequest(measure: positionals[1], variant: arguments.value("variant"), at: when.at, period: when.period,
+                                     benefits: arguments.value("benefits"), filter: MeasureRequest.parseFilter(arguments.value("filter")))
+        let result: MeasureResult
+        do { result = try MeasureEngine(state: state).compute(request, defaultDay: Common.defaultDay(state)) } catch {
+            throw UsageError(error.message)
+        }
+        var shown = result
+        if let municipality { shown.scopes = result.scopes.filter { $0.municipality == municipality } }
+        if arguments.flag("json") {
+            console.line(MeasureReport.json(shown, state: state, knownAt: when.knownAt).render())
+        } else {
+            console.out(MeasureReport.text(shown, state: state, knownAt: when.knownAt))
+        }
+        return ExitStatus.success
+    }
+}
+
+/// `caseledger report`: every goal of every loaded plan, per scope.
+enum ReportCommand: LedgerCommand {
+    static let name = "report"
+    static let abstract = "Evaluate every goal of every loaded plan: value, target, status, baseline, source."
+    static let usage = "DIR [--at D] [--known-at T] [--json]"
+    static let discussion = """
+    For each goal in force: the measured value in its scope (municipality or jobcenter), the target
+    and comparison, the status (met, not met, no target, not yet due, reference missing), the change
+    against the baseline in percent where the plan gives one, who adopted it and when, and its source.
+    Goals whose deadline is after --at show where things stand at --at ("not yet due").
+    --at defaults to the latest effective date in the ledger.
+    """
+    static let options: [OptionSpec] = [
+        .option("at", "D", "Evaluate as of day D (default: the latest effective date recorded)."),
+        .option("known-at", "T", "Count only events recorded at or before T."),
+        .flag("json", "Print JSON (documented in EventLogs/REPORTS.md)."),
+    ]
+
+    static func run(_ arguments: Arguments, console: Console) throws -> Int32 {
+        let directory = try arguments.positionals(["DIR"])[0]
+        let knownAt = try Common.knownAt(arguments)
+        let at = try Common.day(arguments, "at")
+        let ledger = try Ledger(path: directory)
+        let state = try Replayer.replay(ledger, knownAt: knownAt)
+        let day = at ?? Common.defaultDay(state)
+        let evaluations = GoalEvaluator(engine: MeasureEngine(state: state)).evaluateAll(at: day)
+        if arguments.flag("json") {
+            console.line(GoalReport.json(evaluations, state: state, at: day, knownAt: knownAt).render())
+        } else {
+            console.out(GoalReport.text(evaluations, state: state, at: day, knownAt: knownAt))
+        }
+        return ExitStatus.success
+    }
+}
+
+/// `caseledger goals`: the goals in force and their history of amendments.
+enum GoalsCommand: LedgerCommand {
+    static let name = "goals"
+    static let abstract = "List the goals in force and their history of amendments."
+    static let usage = "DIR [--known-at T] [--json]"
+    static let discussion = "Each goal with its facts in force, then each version (adopted, amended) with its sequence number and recording time."
+    static let options: [OptionSpec] = [
+        .option("known-at", "T", "Goals as known at T."),
+        .flag("json", "Print JSON."),
+    ]
+
+    static func run(_ arguments: Arguments, console: Console) throws -> Int32 {
+        let directory = try arguments.positionals(["DIR"])[0]
+        let knownAt = try Common.knownAt(arguments)
+        let state = try Replayer.replay(try Ledger(path: directory), knownAt: knownAt)
+        let goals = state.goalOrder.compactMap { state.goals[$0] }
+        if arguments.flag("json") {
+            let items: [JSONOut] = goals.map { goal in
+                .object([
+                    ("goal_id", .string(goal.id)),
+                    ("scope", .string(MeasureReport.scopeName(goal.scope))),
+                    ("in_force", .object(goal.current.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value.display)) })),
+                    ("history", .array(goal.versions.map { v in
+                        .object([("seq", .integer(v.seq)), ("type", .string(v.type.rawValue)), ("effective", .string(v.effective.iso)),
+                                 ("recorded_at", .string(v.recordedAt.iso)),
+                                 ("facts", .object(v.facts.map { ($0.name, .string($0.value.display)) }))])
+                    })),
+                ])
+            }
+            console.line(JSONOut.object([("goals", .array(items))]).render())
+            return ExitStatus.success
+        }
+        if goals.isEmpty { console.line("No goals are loaded. Load a plan: caseledger append DIR < EventLogs/plans/NAME.jsonl") }
+        for goal in goals {
+            console.line("\(goal.id) [\(MeasureReport.municipalityName(goal.scope))] \(goal.text("measure") ?? "") \(goal.text("comparison") ?? "") \(goal.text("target") ?? "") at \(goal.text("evaluation") ?? "")")
+            console.line("    \(goal.text("title") ?? "")")
+            for v in goal.versions {
+                console.line("    seq \(v.seq) \(v.type == .goalAdopted ? "adopted" : "amended") \(v.effective.iso) (recorded \(v.recordedAt.iso)): "
+                             + v.facts.filter { $0.name != "goal_id" && $0.name != "title" }.map { "\($0.name)=\($0.value.display)" }.joined(separator: " "))
+            }
+        }
+        return ExitStatus.success
+    }
+}

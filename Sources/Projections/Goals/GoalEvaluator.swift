@@ -1,0 +1,169 @@
+public import LedgerCore
+
+/// A goal's status in a report.
+public enum GoalStatus: String, Sendable {
+    /// The measured value meets the target.
+    case met
+    /// It does not.
+    case notMet = "not met"
+    /// The plan states no target (yet), or the goal is follow-up only.
+    case noTarget = "no target"
+    /// The deadline is after the evaluation date: the value shows where things stand.
+    case notYetDue = "not yet due"
+    /// The goal compares with a reference figure that is not recorded.
+    case referenceMissing = "reference missing"
+}
+
+/// One goal evaluated: the measured value against the target, with its context.
+public struct GoalEvaluation: Sendable {
+    /// The goal.
+    public var goal: GoalRecord
+    /// Its facts in force.
+    public var facts: [String: FactValue]
+    /// The measure's result (all scopes).
+    public var result: MeasureResult
+    /// The value in the goal's scope (after dividing by a reference denominator, if any).
+    public var value: Double?
+    /// The target the value is compared with (absolute, or reference + offset), if any.
+    public var target: Double?
+    /// The comparison.
+    public var comparison: String
+    /// The status.
+    public var status: GoalStatus
+    /// Change against the baseline in percent, where a baseline exists.
+    public var changeFromBaselinePercent: Double?
+    /// The reference figure used, if any.
+    public var reference: ReferenceFigure?
+    /// A note for the reader (e.g. which reference figure is missing).
+    public var note: String?
+
+    /// A fact's text.
+    public func text(_ name: String) -> String? {
+        switch facts[name] {
+        case .text(let s)?, .decimal(let s)?: return s
+        case .integer(let i)?: return String(i)
+        case .date(let d)?: return d.iso
+        case .bool(let b)?: return b ? "true" : "false"
+        case nil: return nil
+        }
+    }
+}
+
+/// Evaluates every goal in force against the measures, at a day.
+public struct GoalEvaluator: Sendable {
+    /// The measures.
+    public let engine: MeasureEngine
+
+    /// Makes an evaluator.
+    public init(engine: MeasureEngine) { self.engine = engine }
+
+    /// Evaluates all goals (in adoption order) as of `day`.
+    public func evaluateAll(at day: Day) -> [GoalEvaluation] {
+        engine.state.goalOrder.compactMap { id in engine.state.goals[id].flatMap { try? evaluate($0, at: day) } }
+    }
+
+    /// Evaluates one goal as of `day`: when the deadline has passed, at the goal's own evaluation
+    /// date or period; before it, up to `day` (where things stand), with status "not yet due".
+    public func evaluate(_ goal: GoalRecord, at day: Day) throws(MeasureError) -> GoalEvaluation {
+        let facts = goal.current
+        func text(_ name: String) -> String? { goal.text(name) }
+        let measure = text("measure") ?? "M1"
+        let deadline = text("deadline").flatMap { Day(iso: $0) } ?? day
+        let evaluationText = text("evaluation") ?? day.iso
+        var at: Day?
+        var period: Period?
+        if let d = Day(iso: evaluationText) { at = d } else if let p = Period(text: evaluationText) { period = p }
+        let due = day >= deadline
+        if !due {
+            if let a = at, a > day { at = day }
+            if let p = period, p.last > day {
+                period = p.first <= day ? Period(first: p.first, last: day, text: "\(p.first.iso)/\(day.iso)") : nil
+                if period == nil { at = day }
+            }
+            if MeasureDefinition.named(measure)?.evaluation == .month, let p = period, !due {
+                period = nil
+                at = min(p.last, day)
+            }
+        }
+        let request = MeasureRequest(measure: measure, variant: text("variant"), at: at, period: period, benefits: text("benefits"),
+                                     filter: MeasureRequest.parseFilter(text("filter")))
+        let result = try engine.compute(request, defaultDay: day)
+        var value = result.scope(goal.scope)?.value
+        var note: String?
+        // A denominator from a reference figure (e.g. M12 per labour force).
+        let filter = MeasureRequest.parseFilter(text("filter"))
+        if let denominatorName = filter["denominator"] {
+            if let figure = referenceFigure(denominatorName, scope: goal.scope, period: result.evaluation.period) , figure.value > 0 {
+                value = value.map { $0 / figure.value * 100 }
+            } else {
+                value = nil
+                note = "reference figure \(denominatorName) is not recorded"
+            }
+        }
+        let comparison = text("comparison") ?? "no-target"
+        let targetValue = text("target").flatMap { Double($0) }
+        let offset = text("offset_pp").flatMap { Double($0) } ?? 0
+        var target: Double?
+        var status: GoalStatus
+        var reference: ReferenceFigure?
+        switch comparison {
+        case "at-most", "at-least":
+            target = targetValue
+            if let t = targetValue, let v = value {
+                status = comparison == "at-most" ? (v <= t + 1e-9 ? .met : .notMet) : (v >= t - 1e-9 ? .met : .notMet)
+            } else {
+                status = targetValue == nil ? .noTarget : .notMet
+            }
+        case "below-reference", "at-least-reference", "at-most-reference", "gap-reduced-by":
+            if let name = text("reference"), let figure = referenceFigure(name, scope: nil, period: result.evaluation.period) {
+                reference = figure
+                if comparison == "gap-reduced-by" {
+                    let baselineFigure = text("baseline_at").flatMap { Period(text: $0) }.flatMap { referenceFigure(name, scope: nil, period: $0, exact: true) }
+                    if let baselineValue = text("baseline_value").flatMap({ Double($0) }), let baselineFigure, let v = value, let needed = targetValue {
+                        let baselineGap = baselineValue - baselineFigure.value
+                        target = figure.value + baselineGap - needed
+                        status = v - figure.value <= baselineGap - needed + 1e-9 ? .met : .notMet
+                    } else {
+                        status = .referenceMissing
+                        note = "needs the baseline value and the reference figure \(name) for the baseline period"
+                    }
+                } else {
+                    target = figure.value + offset
+                    if let v = value, let t = target {
+                        switch comparison {
+                        case "below-reference": status = v < t ? .met : .notMet
+                        case "at-least-reference": status = v >= t - 1e-9 ? .met : .notMet
+                        default: status = v <= t + 1e-9 ? .met : .notMet
+                        }
+                    } else {
+                        status = .notMet
+                    }
+                }
+            } else {
+                status = .referenceMissing
+                note = note ?? "reference figure \(text("reference") ?? "(none named)") is not recorded"
+            }
+        default:
+            status = .noTarget
+        }
+        if !due && status != .noTarget { status = .notYetDue }
+        var change: Double?
+        if let baseline = text("baseline_value").flatMap({ Double($0) }), baseline != 0, let v = value {
+            change = (v - baseline) / baseline * 100
+        }
+        return GoalEvaluation(goal: goal, facts: facts, result: result, value: value, target: target, comparison: comparison, status: status,
+                              changeFromBaselinePercent: change, reference: reference, note: note)
+    }
+
+    /// The reference figure of a name for a scope and period: the latest recorded whose period equals
+    /// the evaluation period's year or text, else (unless `exact`) the latest recorded of that name.
+    public func referenceFigure(_ name: String, scope: Int?, period: Period, exact: Bool = false) -> ReferenceFigure? {
+        let candidates = engine.state.referenceFigures.filter { $0.name == name && ($0.municipality == scope || $0.municipality == nil) }
+        let matching = candidates.filter { figure in
+            guard let p = Period(text: figure.period) else { return false }
+            return p.contains(period.last) || p == period
+        }
+        if let best = matching.last(where: { $0.municipality == scope }) ?? matching.last { return best }
+        return exact ? nil : candidates.last
+    }
+}

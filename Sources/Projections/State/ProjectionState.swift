@@ -1,0 +1,319 @@
+public import LedgerCore
+
+/// The fold of a ledger's events into what the measures need: per-citizen histories and the
+/// jobcenter's non-person facts, with corrections applied as they were recorded.
+///
+/// `apply` is a pure function of the state and one event: no I/O. Replaying a ledger in two parts
+/// with the state carried over gives the same state as one replay.
+public struct ProjectionState: Sendable {
+    /// The ledger's id.
+    public var ledgerID = ""
+    /// The jobcenter's name.
+    public var jobcenter = ""
+    /// The ledger's municipalities, in init order.
+    public var municipalities: [Int] = []
+    /// The last sequence number applied.
+    public var headSeq: Int64 = 0
+    /// Its hash.
+    public var headHash = SHA256Digest.zero
+    /// Its recorded-at time.
+    public var headRecordedAt = Timestamp(milliseconds: 0)
+    /// The latest effective date of any event applied (for default evaluation dates).
+    public var latestEffective = Day(ordinal: 0)
+    /// Citizens, in order of first appearance.
+    public var citizens: [CitizenHistory] = []
+    /// Citizen index by pseudonym.
+    public var citizenIndex: [Pseudonym: Int] = [:]
+    /// Job orders by id.
+    public var jobOrders: [String: JobOrder] = [:]
+    /// Company registrations, in recording order (the latest per CVR counts).
+    public var companies: [CompanyRegistration] = []
+    /// Company visits.
+    public var visits: [CompanyVisit] = []
+    /// Events held.
+    public var heldEvents: [HeldEvent] = []
+    /// Survey responses.
+    public var surveys: [SurveyResponse] = []
+    /// Reference figures, in recording order.
+    public var referenceFigures: [ReferenceFigure] = []
+    /// Goals by id.
+    public var goals: [String: GoalRecord] = [:]
+    /// Goal ids in adoption order.
+    public var goalOrder: [String] = []
+    /// Publications: their facts by publication id, in order.
+    public var publications: [(seq: Int64, recordedAt: Timestamp, facts: [Fact])] = []
+    /// Retracted events: original sequence number → the correction's.
+    public var retracted: [Int64: Int64] = [:]
+    /// Superseded events: original sequence number → the latest superseding correction's.
+    public var superseded: [Int64: Int64] = [:]
+
+    /// An empty state.
+    public init() {}
+
+    /// The citizen index of a pseudonym, adding an empty history if new.
+    mutating func citizen(_ pseudonym: Pseudonym) -> Int {
+        if let i = citizenIndex[pseudonym] { return i }
+        citizens.append(CitizenHistory(pseudonym: pseudonym))
+        citizenIndex[pseudonym] = citizens.count - 1
+        return citizens.count - 1
+    }
+
+    /// Applies one recorded event (in sequence order).
+    public mutating func apply(_ recorded: RecordedEvent) {
+        precondition(recorded.seq == headSeq + 1, "events are applied in sequence")
+        let e = recorded.event
+        let seq = recorded.seq
+        let m = e.municipality ?? 0
+        if e.type != .correction && e.type != .publication && e.type != .ledgerOpened && e.effective > latestEffective {
+            latestEffective = e.effective
+        }
+        switch e.type {
+        case .ledgerOpened:
+            ledgerID = e.text("ledger_id") ?? ""
+            jobcenter = e.text("jobcenter") ?? ""
+            municipalities = (e.text("municipalities") ?? "").split(separator: ",").compactMap { Int($0) }
+        case .citizenRegistered:
+            let i = citizen(e.citizen!)
+            Self.register(&citizens[i], e.facts, municipality: m, seq: seq)
+        case .benefitStarted:
+            let i = citizen(e.citizen!)
+            citizens[i].spells.append(BenefitSpell(benefit: Self.index(e.text("benefit"), Catalog.benefits), start: e.effective, end: nil,
+                                                   municipality: m, weeklyHours: Int(e.integer("weekly_hours") ?? 37), endReason: nil,
+                                                   startSeq: seq, endSeq: nil))
+        case .benefitEnded:
+            let i = citizen(e.citizen!)
+            let benefit = Self.index(e.text("benefit"), Catalog.benefits)
+            if let k = citizens[i].spells.lastIndex(where: { $0.benefit == benefit && $0.end == nil }) {
+                citizens[i].spells[k].end = e.effective
+                citizens[i].spells[k].endSeq = seq
+                citizens[i].spells[k].endReason = Self.index(e.text("reason"), Catalog.benefitEndReasons)
+            }
+        case .matchAssessed:
+            let i = citizen(e.citizen!)
+            citizens[i].assessments.append(Assessment(day: e.effective, category: Self.index(e.text("category"), Catalog.matchCategories), seq: seq))
+        case .activationStarted:
+            let i = citizen(e.citizen!)
+            citizens[i].activations.append(ActivationRecord(
+                activityID: e.text("activity_id") ?? "", kind: Self.index(e.text("kind"), Catalog.activationKinds),
+                provider: Self.provider(e.facts), employerCVR: e.text("employer_cvr"), start: e.effective, end: nil,
+                municipality: m, startSeq: seq, endSeq: nil))
+        case .activationEnded:
+            let i = citizen(e.citizen!)
+            let id = e.text("activity_id") ?? ""
+            if let k = citizens[i].activations.lastIndex(where: { $0.activityID == id && $0.end == nil }) {
+                citizens[i].activations[k].end = e.effective
+                citizens[i].activations[k].endSeq = seq
+            }
+        case .jobPlacement:
+            let i = citizen(e.citizen!)
+            citizens[i].placements.append(PeriodRecord(start: e.effective, end: nil, municipality: m,
+                                                       detail: e.text("channel") == "employer-request" ? 0 : 1, closeDetail: 0, startSeq: seq, endSeq: nil))
+        case .employmentEnded:
+            Self.close(&citizens[citizen(e.citizen!)].placements, on: e.effective, seq: seq)
+        case .flexJobApproved:
+            citizens[citizen(e.citizen!)].flexApprovals.append(DatedRecord(day: e.effective, municipality: m, amount: 0, seq: seq))
+        case .flexJobStarted:
+            citizens[citizen(e.citizen!)].flexJobs.append(PeriodRecord(start: e.effective, end: nil, municipality: m, detail: 0, closeDetail: 0, startSeq: seq, endSeq: nil))
+        case .flexJobEnded:
+            Self.close(&citizens[citizen(e.citizen!)].flexJobs, on: e.effective, seq: seq)
+        case .sickLeaveOpened:
+            citizens[citizen(e.citizen!)].sickLeaves.append(PeriodRecord(start: e.effective, end: nil, municipality: m,
+                                                                          detail: e.text("status") == "employed" ? 0 : 1, closeDetail: 0, startSeq: seq, endSeq: nil))
+        case .sickLeavePartialReturn:
+            break
+        case .sickLeaveClosed:
+            let i = citizen(e.citizen!)
+            Self.close(&citizens[i].sickLeaves, on: e.effective, seq: seq)
+            if let k = citizens[i].sickLeaves.lastIndex(where: { $0.endSeq == seq }) {
+                citizens[i].sickLeaves[k].closeDetail = Self.index(e.text("reason"), Catalog.sickLeaveCloseReasons)
+            }
+        case .disabilityPensionAwarded:
+            citizens[citizen(e.citizen!)].awards.append(DatedRecord(day: e.effective, municipality: m, amount: 0, seq: seq))
+        case .educationStarted:
+            citizens[citizen(e.citizen!)].educations.append(PeriodRecord(start: e.effective, end: nil, municipality: m, detail: 0, closeDetail: 0, startSeq: seq, endSeq: nil))
+        case .educationEnded:
+            let i = citizen(e.citizen!)
+            Self.close(&citizens[i].educations, on: e.effective, seq: seq)
+            if let k = citizens[i].educations.lastIndex(where: { $0.endSeq == seq }) {
+                citizens[i].educations[k].detail = e.text("reason") == "dropped-out" ? 1 : 0
+            }
+        case .paidHoursRegistered:
+            let month = Day(iso: (e.text("month") ?? "") + "-01") ?? e.effective.firstOfMonth
+            citizens[citizen(e.citizen!)].paidHours.append(DatedRecord(day: month, municipality: m, amount: Int(e.integer("hours") ?? 0), seq: seq))
+        case .jobOrderReceived:
+            let id = e.text("order_id") ?? ""
+            jobOrders[id] = JobOrder(id: id, created: e.effective, municipality: m, positions: Int(e.integer("positions") ?? 1), seq: seq)
+        case .jobOrderReferral:
+            let c = citizen(e.citizen!)
+            jobOrders[e.text("order_id") ?? ""]?.referrals.append((c, e.effective, seq))
+        case .jobOrderFilled:
+            let c = e.citizen.map { citizen($0) }
+            jobOrders[e.text("order_id") ?? ""]?.fills.append((c, e.effective, seq))
+        case .companyRegistered:
+            companies.append(CompanyRegistration(cvr: e.text("cvr") ?? "", employees: Int(e.integer("employees") ?? 0), municipality: m, day: e.effective, seq: seq))
+        case .companyVisited:
+            visits.append(CompanyVisit(cvr: e.text("cvr") ?? "", day: e.effective, municipality: m, seq: seq))
+        case .eventHeld:
+            heldEvents.append(HeldEvent(name: e.text("name") ?? "", day: e.effective, participants: Int(e.integer("participants") ?? 0), municipality: m, seq: seq))
+        case .surveyResponse:
+            surveys.append(SurveyResponse(company: e.text("respondent") == "company", satisfied: e.bool("satisfied") ?? false, day: e.effective, municipality: m, seq: seq))
+        case .referenceFigure:
+            referenceFigures.append(Self.referenceFigure(e.facts, municipality: e.municipality, seq: seq))
+        case .goalAdopted:
+            let id = e.text("goal_id") ?? ""
+            goals[id] = GoalRecord(id: id, scope: e.municipality,
+                                   versions: [GoalVersion(seq: seq, recordedAt: recorded.recordedAt, effective: e.effective, type: e.type, facts: e.facts)])
+            goalOrder.append(id)
+        case .goalAmended:
+            let id = e.text("goal_id") ?? ""
+            goals[id]?.versions.append(GoalVersion(seq: seq, recordedAt: recorded.recordedAt, effective: e.effective, type: e.type, facts: e.facts))
+        case .correction:
+            let target = e.integer("corrects") ?? 0
+            if e.text("action") == "retract" {
+                retracted[target] = seq
+                retract(target, citizen: e.citizen)
+            } else {
+                superseded[target] = seq
+                supersede(target, citizen: e.citizen, facts: Array(e.facts.dropFirst(3)))
+            }
+        case .publication:
+            publications.append((seq, recorded.recordedAt, e.facts))
+        }
+        headSeq = seq
+        headHash = recorded.hash
+        headRecordedAt = recorded.recordedAt
+    }
+
+    static func index(_ value: String?, _ list: [String]) -> UInt8 {
+        guard let value, let i = list.firstIndex(of: value) else { return 0 }
+        return UInt8(i)
+    }
+
+    static func provider(_ facts: [Fact]) -> String {
+        let kind = facts.first { $0.name == "provider" }?.value.display ?? "jobcenter"
+        if kind == "anden-aktoer" { return facts.first { $0.name == "provider_name" }?.value.display ?? "anden aktør" }
+        return "jobcenter"
+    }
+
+    static func register(_ history: inout CitizenHistory, _ facts: [Fact], municipality: Int, seq: Int64) {
+        for fact in facts {
+            switch (fact.name, fact.value) {
+            case ("birth_date", .date(let d)): history.birthDate = d
+            case ("birth_date", .text(let t)): history.birthDate = Day(iso: t)
+            case ("education", .text(let t)): history.education = index(t, Catalog.educationLevels)
+            case ("refugee", .bool(let b)): history.refugee = b
+            case ("arrival_date", .date(let d)): history.arrival = d
+            case ("arrival_date", .text(let t)): history.arrival = Day(iso: t)
+            default: break
+            }
+        }
+        if !facts.contains(where: { $0.name == "refugee" }) { history.refugee = false }
+        if !facts.contains(where: { $0.name == "arrival_date" }) { history.arrival = nil }
+        history.municipality = municipality
+        history.registrationSeq = seq
+    }
+
+    static func referenceFigure(_ facts: [Fact], municipality: Int?, seq: Int64) -> ReferenceFigure {
+        func text(_ name: String) -> String { facts.first { $0.name == name }?.value.display ?? "" }
+        return ReferenceFigure(name: text("name"), period: text("period"), value: Double(text("value")) ?? 0, valueText: text("value"),
+                               unit: text("unit"), source: text("source"), municipality: municipality, seq: seq)
+    }
+
+    static func close(_ periods: inout [PeriodRecord], on day: Day, seq: Int64) {
+        if let k = periods.lastIndex(where: { $0.end == nil }) {
+            periods[k].end = day
+            periods[k].endSeq = seq
+        }
+    }
+
+    static func reopenOrRemove(_ periods: inout [PeriodRecord], seq: Int64) -> Bool {
+        if let k = periods.firstIndex(where: { $0.startSeq == seq }) { periods.remove(at: k); return true }
+        if let k = periods.firstIndex(where: { $0.endSeq == seq }) { periods[k].end = nil; periods[k].endSeq = nil; periods[k].closeDetail = 0; return true }
+        return false
+    }
+
+    /// Undoes an event, as if it had never been recorded.
+    mutating func retract(_ seq: Int64, citizen pseudonym: Pseudonym?) {
+        if let pseudonym, let i = citizenIndex[pseudonym] {
+            var h = citizens[i]
+            defer { citizens[i] = h }
+            if let k = h.spells.firstIndex(where: { $0.startSeq == seq }) { h.spells.remove(at: k); return }
+            if let k = h.spells.firstIndex(where: { $0.endSeq == seq }) {
+                h.spells[k].end = nil; h.spells[k].endSeq = nil; h.spells[k].endReason = nil; return
+            }
+            if let k = h.assessments.firstIndex(where: { $0.seq == seq }) { h.assessments.remove(at: k); return }
+            if let k = h.activations.firstIndex(where: { $0.startSeq == seq }) { h.activations.remove(at: k); return }
+            if let k = h.activations.firstIndex(where: { $0.endSeq == seq }) { h.activations[k].end = nil; h.activations[k].endSeq = nil; return }
+            if Self.reopenOrRemove(&h.placements, seq: seq) || Self.reopenOrRemove(&h.flexJobs, seq: seq)
+                || Self.reopenOrRemove(&h.sickLeaves, seq: seq) || Self.reopenOrRemove(&h.educations, seq: seq) { return }
+            if let k = h.flexApprovals.firstIndex(where: { $0.seq == seq }) { h.flexApprovals.remove(at: k); return }
+            if let k = h.awards.firstIndex(where: { $0.seq == seq }) { h.awards.remove(at: k); return }
+            if let k = h.paidHours.firstIndex(where: { $0.seq == seq }) { h.paidHours.remove(at: k); return }
+        }
+        for (id, order) in jobOrders {
+            if order.seq == seq { jobOrders[id] = nil; return }
+            if let k = order.referrals.firstIndex(where: { $0.seq == seq }) { jobOrders[id]!.referrals.remove(at: k); return }
+            if let k = order.fills.firstIndex(where: { $0.seq == seq }) { jobOrders[id]!.fills.remove(at: k); return }
+        }
+        if let k = companies.firstIndex(where: { $0.seq == seq }) { companies.remove(at: k); return }
+        if let k = visits.firstIndex(where: { $0.seq == seq }) { visits.remove(at: k); return }
+        if let k = heldEvents.firstIndex(where: { $0.seq == seq }) { heldEvents.remove(at: k); return }
+        if let k = surveys.firstIndex(where: { $0.seq == seq }) { surveys.remove(at: k); return }
+        if let k = referenceFigures.firstIndex(where: { $0.seq == seq }) { referenceFigures.remove(at: k); return }
+        for (id, goal) in goals {
+            if goal.versions.first?.seq == seq { goals[id] = nil; goalOrder.removeAll { $0 == id }; return }
+            if let k = goal.versions.firstIndex(where: { $0.seq == seq }) { goals[id]!.versions.remove(at: k); return }
+        }
+    }
+
+    /// Replaces an event's facts (the period, order or goal it belongs to does not change).
+    mutating func supersede(_ seq: Int64, citizen pseudonym: Pseudonym?, facts: [Fact]) {
+        func text(_ name: String) -> String? { facts.first { $0.name == name }?.value.display }
+        func int(_ name: String) -> Int? { text(name).flatMap { Int($0) } }
+        if let pseudonym, let i = citizenIndex[pseudonym] {
+            var h = citizens[i]
+            defer { citizens[i] = h }
+            if h.registrationSeq == seq { Self.register(&h, facts, municipality: h.municipality, seq: seq); return }
+            if let k = h.spells.firstIndex(where: { $0.startSeq == seq }) { h.spells[k].weeklyHours = int("weekly_hours") ?? 37; return }
+            if let k = h.spells.firstIndex(where: { $0.endSeq == seq }) { h.spells[k].endReason = Self.index(text("reason"), Catalog.benefitEndReasons); return }
+            if let k = h.assessments.firstIndex(where: { $0.seq == seq }) { h.assessments[k].category = Self.index(text("category"), Catalog.matchCategories); return }
+            if let k = h.activations.firstIndex(where: { $0.startSeq == seq }) {
+                h.activations[k].kind = Self.index(text("kind"), Catalog.activationKinds)
+                h.activations[k].provider = Self.provider(facts)
+                h.activations[k].employerCVR = text("employer_cvr")
+                return
+            }
+            if let k = h.placements.firstIndex(where: { $0.startSeq == seq }) { h.placements[k].detail = text("channel") == "employer-request" ? 0 : 1; return }
+            if let k = h.sickLeaves.firstIndex(where: { $0.startSeq == seq }) { h.sickLeaves[k].detail = text("status") == "employed" ? 0 : 1; return }
+            if let k = h.sickLeaves.firstIndex(where: { $0.endSeq == seq }) { h.sickLeaves[k].closeDetail = Self.index(text("reason"), Catalog.sickLeaveCloseReasons); return }
+            if let k = h.educations.firstIndex(where: { $0.endSeq == seq }) { h.educations[k].detail = text("reason") == "dropped-out" ? 1 : 0; return }
+            if let k = h.paidHours.firstIndex(where: { $0.seq == seq }) {
+                h.paidHours[k].amount = int("hours") ?? 0
+                if let month = text("month").flatMap({ Day(iso: $0 + "-01") }) { h.paidHours[k].day = month }
+                return
+            }
+        }
+        for (id, order) in jobOrders where order.seq == seq {
+            jobOrders[id]!.positions = int("positions") ?? order.positions
+            return
+        }
+        if let k = companies.firstIndex(where: { $0.seq == seq }) { companies[k].employees = int("employees") ?? companies[k].employees; return }
+        if let k = heldEvents.firstIndex(where: { $0.seq == seq }) {
+            heldEvents[k].participants = int("participants") ?? 0
+            heldEvents[k].name = text("name") ?? heldEvents[k].name
+            return
+        }
+        if let k = surveys.firstIndex(where: { $0.seq == seq }) {
+            surveys[k].company = text("respondent") == "company"
+            surveys[k].satisfied = text("satisfied") == "true"
+            return
+        }
+        if let k = referenceFigures.firstIndex(where: { $0.seq == seq }) {
+            referenceFigures[k] = Self.referenceFigure(facts, municipality: referenceFigures[k].municipality, seq: seq)
+            return
+        }
+        for (id, goal) in goals {
+            if let k = goal.versions.firstIndex(where: { $0.seq == seq }) { goals[id]!.versions[k].facts = facts; return }
+        }
+    }
+}
