@@ -74,22 +74,24 @@ public struct GoalEvaluator: Sendable {
         var period: Period?
         if let d = Day(iso: evaluationText) { at = d } else if let p = Period(text: evaluationText) { period = p }
         let due = day >= deadline
-        if !due {
+        // Before the goal's own date or period has begun there is nothing to measure yet.
+        let begun = period.map { $0.first <= day } ?? true
+        if !due && begun {
             if let a = at, a > day { at = day }
             if let p = period, p.last > day {
-                period = p.first <= day ? Period(first: p.first, last: day, text: "\(p.first.iso)/\(day.iso)") : nil
-                if period == nil { at = day }
-            }
-            if MeasureDefinition.named(measure)?.evaluation == .month, let p = period, !due {
-                period = nil
-                at = min(p.last, day)
+                if MeasureDefinition.named(measure)?.evaluation == .month {
+                    period = nil
+                    at = day
+                } else {
+                    period = Period(first: p.first, last: day, text: "\(p.first.iso)/\(day.iso)")
+                }
             }
         }
         let request = MeasureRequest(measure: measure, variant: text("variant"), at: at, period: period, benefits: text("benefits"),
                                      filter: MeasureRequest.parseFilter(text("filter")))
         let result = try engine.compute(request, defaultDay: day)
-        var value = result.scope(goal.scope)?.value
-        var note: String?
+        var value = begun || due ? result.scope(goal.scope)?.value : nil
+        var note: String? = begun || due ? nil : "the goal's period begins after \(day.iso)"
         // A denominator from a reference figure (e.g. M12 per labour force).
         let filter = MeasureRequest.parseFilter(text("filter"))
         if let denominatorName = filter["denominator"] {
