@@ -34,7 +34,7 @@ let package = Package(
         // Simulation: a deterministic synthetic history of events, for tests, benchmarks and the demo.
         .target(name: "Simulation", dependencies: ["LedgerCore"], swiftSettings: strictSettings),
         // The command-line front: parses arguments, calls the libraries, prints.
-        .target(name: "CaseLedgerCommands", dependencies: ["LedgerCore", "Projections", "Reports"], swiftSettings: strictSettings),
+        .target(name: "CaseLedgerCommands", dependencies: ["LedgerCore", "Projections", "Reports", "Simulation"], swiftSettings: strictSettings),
 
         // The executable.
         .executableTarget(name: "caseledger", dependencies: ["CaseLedgerCommands"], swiftSettings: strictSettings),

@@ -4,8 +4,8 @@ public import LedgerCore
 public enum CaseLedgerMain {
     /// Every subcommand, in the order `caseledger --help` lists them.
     public static let commands: [any LedgerCommand.Type] = [
-        InitCommand.self, AppendCommand.self, ImportCommand.self, VerifyCommand.self, LogCommand.self,
-        MeasureCommand.self, ReportCommand.self, GoalsCommand.self, CatalogCommand.self,
+        DemoCommand.self, InitCommand.self, AppendCommand.self, ImportCommand.self, VerifyCommand.self, LogCommand.self,
+        GenerateCommand.self, MeasureCommand.self, ReportCommand.self, GoalsCommand.self, CatalogCommand.self,
     ]
 
     /// The overview shown by `caseledger --help`.

@@ -1,25 +1,25 @@
 /// Small helpers for path strings (no Foundation in the storage layer).
-package enum PathNames {
+public enum PathNames {
     /// The directory part of a path ("." when there is none).
-    package static func parent(of path: String) -> String {
+    public static func parent(of path: String) -> String {
         guard let slash = path.lastIndex(of: "/") else { return "." }
         if slash == path.startIndex { return "/" }
         return String(path[..<slash])
     }
 
     /// The last component of a path.
-    package static func base(of path: String) -> String {
+    public static func base(of path: String) -> String {
         guard let slash = path.lastIndex(of: "/") else { return path }
         return String(path[path.index(after: slash)...])
     }
 
     /// Joins two path parts with one slash.
-    package static func join(_ a: String, _ b: String) -> String {
+    public static func join(_ a: String, _ b: String) -> String {
         a.hasSuffix("/") ? a + b : a + "/" + b
     }
 
     /// Makes a directory and its missing parents.
-    package static func makeDirectories(_ path: String, mode: UInt32 = 0o755) throws(SystemError) {
+    public static func makeDirectories(_ path: String, mode: UInt32 = 0o755) throws(SystemError) {
         if SystemCalls.isDirectory(path) { return }
         let parentPath = parent(of: path)
         if parentPath != path && parentPath != "." && parentPath != "/" { try makeDirectories(parentPath, mode: mode) }

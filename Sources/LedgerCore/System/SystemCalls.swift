@@ -405,3 +405,10 @@ public enum FileAccess {
         try SystemCalls.writeFileAtomically(path, bytes: bytes, directory: PathNames.parent(of: path))
     }
 }
+
+extension FileAccess {
+    /// Whether something exists at `path`.
+    public static func exists(_ path: String) -> Bool { SystemCalls.exists(path) }
+    /// Whether `path` is a directory.
+    public static func isDirectory(_ path: String) -> Bool { SystemCalls.isDirectory(path) }
+}
