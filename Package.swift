@@ -42,7 +42,7 @@ let package = Package(
         // Tests.
         .testTarget(name: "LedgerCoreTests", dependencies: ["LedgerCore"], swiftSettings: strictSettings),
         .testTarget(name: "EndToEndTests", dependencies: ["LedgerCore"], swiftSettings: strictSettings),
-        .testTarget(name: "ProjectionsTests", dependencies: ["Projections", "LedgerCore"], swiftSettings: strictSettings),
+        .testTarget(name: "ProjectionsTests", dependencies: ["Projections", "LedgerCore", "Reports", "Simulation"], swiftSettings: strictSettings),
         .testTarget(name: "SimulationTests", dependencies: ["Simulation", "LedgerCore"], swiftSettings: strictSettings),
     ]
 )
