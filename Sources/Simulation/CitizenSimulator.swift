@@ -10,6 +10,8 @@ enum Track {
     case sick
     /// Far from the labour market: aktivitetsparat, then ressourceforløb, flex job or disability pension.
     case complex
+    /// Approved for a flex job (fleksjobvisiteret): ledighedsydelse and flex jobs.
+    case flex
 }
 
 /// What a citizen does next.
@@ -128,7 +130,7 @@ struct CitizenSimulator {
         } else if age < 30 && education == .none {
             track = rng.pick([(.cash, 0.55), (.insured, 0.30), (.sick, 0.05), (.complex, 0.10)])
         } else {
-            track = rng.pick([(.insured, 0.53), (.cash, 0.15), (.sick, 0.16), (.complex, 0.16)])
+            track = rng.pick([(.insured, 0.51), (.cash, 0.15), (.sick, 0.15), (.complex, 0.14), (.flex, 0.05)])
         }
         takesSmallJobs = rng.chance(0.35)
         self.rng = rng
@@ -144,6 +146,7 @@ struct CitizenSimulator {
         case .insured: first = .unemployment(.aDagpenge)
         case .cash, .complex: first = .unemployment(nil)
         case .sick: first = .sickLeave(.employed)
+        case .flex: first = .flexJob
         }
         var continuation = Continuation.next(first, on: registered)
         var episodes = 0
@@ -172,6 +175,7 @@ struct CitizenSimulator {
         case .cash: return rng.chance(0.92) ? .unemployment(nil) : .sickLeave(.unemployed)
         case .sick: return rng.chance(0.70) ? .sickLeave(.employed) : .unemployment(.aDagpenge)
         case .complex: return rng.chance(0.5) ? .unemployment(nil) : .longTerm(.ressourceforloeb)
+        case .flex: return .flexJob
         }
     }
 
@@ -187,7 +191,7 @@ struct CitizenSimulator {
     private func unemploymentBenefit(on day: Day) -> Benefit {
         switch track {
         case .insured, .sick: return .aDagpenge
-        case .cash, .complex: return cashBenefit(on: day)
+        case .cash, .complex, .flex: return cashBenefit(on: day)
         }
     }
 
@@ -239,8 +243,7 @@ struct CitizenSimulator {
                 day = day.adding(days: rng.int(80...110))
             }
         }
-        activations(from: start, through: end, benefit: benefit, assessments: assessments,
-                    rate: benefit == .aDagpenge ? 0.75 : 0.85)
+        activations(from: start, through: end, benefit: benefit, assessments: assessments, rate: 0.9)
         referrals(from: start, through: end, benefit: benefit, assessments: assessments)
         if takesSmallJobs {
             paidHours(from: start, through: end, probability: 0.6, hours: benefit == .aDagpenge ? 20...100 : 4...60)
@@ -283,7 +286,7 @@ struct CitizenSimulator {
         case .moved:
             return .stop
         case .other:
-            return .next(.usual, on: end.adding(days: rng.int(30...240)))
+            return afterOther(end)
         }
     }
 
@@ -341,7 +344,7 @@ struct CitizenSimulator {
         case .foertidspension: return .next(.disabilityPension, on: next)
         case .recovered where status == .unemployed: return .next(.unemployment(nil), on: next)
         case .recovered: return employed(from: last.adding(days: 1), days: 60...500)
-        case .other: return .next(.usual, on: last.adding(days: rng.int(30...240)))
+        case .other: return afterOther(last)
         }
     }
 
@@ -359,9 +362,14 @@ struct CitizenSimulator {
         let end = start.adding(days: length - 1)
         var assessments: [(day: Day, category: MatchCategory)] = []
         if benefit != .revalidering {
-            let day = start.adding(days: rng.int(0...10))
-            assessments.append((day, .aktivitetsparat))
-            record(.matchAssessed(.aktivitetsparat), on: day)
+            // Assessed aktivitetsparat at the start, and again at the quarterly follow-ups.
+            var day = start.adding(days: rng.int(0...10))
+            while day <= end && day <= to {
+                assessments.append((day, .aktivitetsparat))
+                record(.matchAssessed(.aktivitetsparat), on: day)
+                day = day.adding(days: rng.int(80...110))
+                while rng.chance(0.3) { day = day.adding(days: rng.int(80...110)) }
+            }
         }
         activations(from: start, through: end, benefit: benefit, assessments: assessments, rate: 0.6)
         if takesSmallJobs { paidHours(from: start, through: end, probability: 0.4, hours: 4...40) }
@@ -374,7 +382,7 @@ struct CitizenSimulator {
             switch reason {
             case .job: return afterJob(from: next, spellStart: start, placementChance: 0.5)
             case .education: return .next(.education, on: next)
-            default: return .next(.usual, on: end.adding(days: rng.int(30...240)))
+            default: return afterOther(end)
             }
         }
         switch rng.weighted([0.45, 0.15, 0.25, 0.15]) {
@@ -389,7 +397,7 @@ struct CitizenSimulator {
             return .next(.unemployment(cashBenefit(on: next)), on: next)
         default:
             closeSpell(benefit, reason: .other, on: end)
-            return .next(.usual, on: end.adding(days: rng.int(30...240)))
+            return afterOther(end)
         }
     }
 
@@ -479,6 +487,13 @@ struct CitizenSimulator {
         return .next(.usual, on: next)
     }
 
+    /// After a spell ends for another reason on `last`: half the citizens work for a while (paid
+    /// hours show), the others are out of the jobcenter's sight; then the usual episode follows.
+    private mutating func afterOther(_ last: Day) -> Continuation {
+        if rng.chance(0.5) { return employed(from: last.adding(days: 1), days: 30...240) }
+        return .next(.usual, on: last.adding(days: rng.int(30...240)))
+    }
+
     /// After a spell ends because the citizen got a job: a placement the jobcenter helped with
     /// (with probability `placementChance`) or a job found alone.
     private mutating func afterJob(from day: Day, spellStart: Day, placementChance: Double) -> Continuation {
@@ -563,10 +578,10 @@ struct CitizenSimulator {
     /// another, each ending within the spell mostly.
     private mutating func activations(from start: Day, through end: Day, benefit: Benefit,
                                       assessments: [(day: Day, category: MatchCategory)], rate: Double) {
-        var day = start.adding(days: rng.int(10...60))
+        var day = start.adding(days: rng.int(7...45))
         while day <= end && day <= to {
             guard rng.chance(rate) else {
-                day = day.adding(days: rng.int(30...90))
+                day = day.adding(days: rng.int(14...45))
                 continue
             }
             let kind = activationKind(benefit: benefit, category: CitizenSimulator.category(on: day, in: assessments))
@@ -578,7 +593,14 @@ struct CitizenSimulator {
             let minutes = Int16(rng.int(kind.weeklyMinutes) / 15 * 15)
             open(.activationStarted(activity: activity, kind: kind, provider: provider, employer: employer, weeklyMinutes: minutes), on: day)
             close(.activationEnded(activity: activity), on: last)
-            day = last.adding(days: rng.int(7...45))
+            // Citizens far from the labour market often have a mentor alongside (mentorstøtte).
+            if kind != .mentor && CitizenSimulator.category(on: day, in: assessments) == .aktivitetsparat && rng.chance(0.3) {
+                let mentor = world.newActivity()
+                open(.activationStarted(activity: mentor, kind: .mentor, provider: rng.chance(0.6) ? Int16(rng.below(Names.providers.count)) : -1,
+                                        employer: -1, weeklyMinutes: Int16(rng.int(ActivationKind.mentor.weeklyMinutes) / 15 * 15)), on: day)
+                close(.activationEnded(activity: mentor), on: last)
+            }
+            day = last.adding(days: rng.int(0...21))
         }
     }
 
@@ -608,12 +630,12 @@ struct CitizenSimulator {
         while day <= end && day <= to {
             let category = CitizenSimulator.category(on: day, in: assessments)
             let jobReady = benefit == .aDagpenge || category == .jobparat || category == .aabenlystUddannelsesparat
-            if jobReady && rng.chance(0.5),
+            if jobReady && rng.chance(0.45),
                let order = world.findOrder(in: municipalityIndex, received: day.adding(days: -30)...day, needsOpenPosition: false, rng: &rng) {
                 record(.jobOrderReferral(order: order), on: day)
                 world.orders[Int(order)].referrals += 1
             }
-            day = day.adding(days: rng.int(14...45))
+            day = day.adding(days: rng.int(10...30))
         }
     }
 

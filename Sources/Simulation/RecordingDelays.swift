@@ -24,11 +24,11 @@ struct RecordingDelays {
         let u = rng.unit()
         let delayDays: Int
         switch u {
-        case ..<0.45: delayDays = 0
-        case ..<0.62: delayDays = 1
-        case ..<0.70: delayDays = 2
-        case ..<0.90: delayDays = rng.int(3...14)
-        case ..<0.98: delayDays = rng.int(15...45)
+        case ..<0.50: delayDays = 0
+        case ..<0.67: delayDays = 1
+        case ..<0.74: delayDays = 2
+        case ..<0.92: delayDays = rng.int(3...14)
+        case ..<0.985: delayDays = rng.int(15...45)
         default: delayDays = rng.int(46...120)
         }
         return atOfficeHours(day.adding(days: delayDays), rng: &rng)

@@ -79,7 +79,7 @@ enum ActivationKind: String, CaseIterable {
         case .virksomhedspraktik: return 14...91
         case .loentilskudPrivat, .loentilskudOffentlig: return 91...365
         case .nytteindsats: return 28...91
-        case .vejledningOpkvalificering: return 14...120
+        case .vejledningOpkvalificering: return 10...90
         case .mentor: return 30...180
         case .jobrotation: return 60...365
         case .voksenlaerling: return 365...900

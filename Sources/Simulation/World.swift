@@ -54,7 +54,7 @@ final class World {
     private var nextActivity: Int32 = 1
 
     /// Job orders a year per citizen of a municipality.
-    static let ordersPerCitizenYear = 0.09
+    static let ordersPerCitizenYear = 0.15
     /// Share of job orders for which the employer wants candidates referred.
     static let referralOrderShare = 0.65
     /// Companies per citizen (about ten per hundred citizens).

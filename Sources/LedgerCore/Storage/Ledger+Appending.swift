@@ -146,3 +146,29 @@ extension Ledger {
         }
     }
 }
+
+extension Ledger {
+    /// Appends one event that the ledger itself writes (a publication), built under the writer lock
+    /// from the head it will follow, so that nothing can be appended between reading and writing.
+    /// The builder gets the head and returns the event; it is checked against the catalog before writing.
+    public func appendLedgerEvent(clock: (() -> Timestamp)? = nil,
+                                  _ build: (HeadRecord) throws(LedgerError) -> Event) throws(LedgerError) -> (seq: Int64, recordedAt: Timestamp, head: HeadRecord) {
+        try withWriterLock { () throws(LedgerError) -> (seq: Int64, recordedAt: Timestamp, head: HeadRecord) in
+            let head = try readHead()
+            _ = try recoverTail(head: head)
+            let event = try build(head)
+            let state = try replayState(head: head)
+            if let problem = CatalogCheck.problem(in: event, municipalities: Set(state.municipalities)) {
+                throw LedgerError.invalidRequest("the ledger's own event is malformed: \(problem)")
+            }
+            if event.type == .publication, let id = event.text("publication_id"), state.publications.contains(id) {
+                throw LedgerError.invalidRequest("publication \(id) exists already")
+            }
+            let recordedAt = max(clock?() ?? SystemCalls.now(), state.headRecordedAt)
+            var bytes: [UInt8] = []
+            let hash = CanonicalEncoder.appendLine(seq: head.seq + 1, recordedAt: recordedAt, event: event, prev: head.hash, to: &bytes)
+            let newHead = try writeBatch(bytes, after: head, lastSeq: head.seq + 1, lastHash: hash)
+            return (head.seq + 1, recordedAt, newHead)
+        }
+    }
+}

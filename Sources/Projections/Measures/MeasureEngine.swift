@@ -232,7 +232,9 @@ public struct MeasureEngine: Sendable {
             tallies[m, default: Tally()].numerator += numerator
             tallies[m, default: Tally()].denominator += denominator
             if record {
-                contributions.append(Contribution(citizen: citizen, municipality: m, numerator: numerator, denominator: denominator, seqs: seqs(), reason: reason()))
+                var seen: Set<Int64> = []
+                let unique = seqs().filter { $0 > 0 && seen.insert($0).inserted }
+                contributions.append(Contribution(citizen: citizen, municipality: m, numerator: numerator, denominator: denominator, seqs: unique, reason: reason()))
             }
         }
 

@@ -1,0 +1,83 @@
+public import LedgerCore
+public import Projections
+
+/// A published report, as its `publication` event records it.
+public struct Publication: Sendable {
+    /// The publication's id.
+    public var id: String
+    /// Its title.
+    public var title: String?
+    /// The evaluation date.
+    public var at: Day
+    /// The knowledge time the report was computed with.
+    public var knownAt: Timestamp
+    /// The last sequence number the report was computed from.
+    public var headSeq: Int64
+    /// That line's hash.
+    public var headHash: SHA256Digest
+    /// SHA-256 of the report's canonical JSON.
+    public var reportDigest: SHA256Digest
+    /// The publication event's own sequence number.
+    public var seq: Int64
+    /// When it was recorded.
+    public var recordedAt: Timestamp
+
+    /// Reads the publications recorded in a state.
+    public static func all(in state: ProjectionState) -> [Publication] {
+        state.publications.compactMap { entry in
+            func text(_ name: String) -> String? { entry.facts.first { $0.name == name }?.value.display }
+            guard let id = text("publication_id"), let at = text("at").flatMap({ Day(iso: $0) }),
+                  let knownAt = text("known_at").flatMap({ Timestamp(iso: $0) }), let headSeq = text("head_seq").flatMap({ Int64($0) }),
+                  let headHash = text("head_hash").flatMap({ SHA256Digest(hex: $0) }), let digest = text("report_digest").flatMap({ SHA256Digest(hex: $0) }) else {
+                return nil
+            }
+            return Publication(id: id, title: text("title"), at: at, knownAt: knownAt, headSeq: headSeq, headHash: headHash,
+                               reportDigest: digest, seq: entry.seq, recordedAt: entry.recordedAt)
+        }
+    }
+
+    /// The canonical JSON of the goal report at `at`, known at `knownAt`, from `state`: what a
+    /// publication's digest is computed over.
+    public static func reportJSON(_ state: ProjectionState, at: Day, knownAt: Timestamp) -> String {
+        let evaluations = GoalEvaluator(engine: MeasureEngine(state: state)).evaluateAll(at: at)
+        return GoalReport.json(evaluations, state: state, at: at, knownAt: knownAt).render()
+    }
+
+    /// The path of a publication's report copy beside the ledger (its digest is in the chain).
+    public static func reportPath(ledger: Ledger, id: String) -> String {
+        PathNames.join(PathNames.join(ledger.path, "publications"), id + ".json")
+    }
+
+    /// Computes the report from everything up to the head and records a publication event for it,
+    /// under the writer lock. Writes the report's JSON to `publications/ID.json`. Returns the publication.
+    public static func publish(_ ledger: Ledger, at: Day, title: String?, clock: (() -> Timestamp)? = nil) throws(LedgerError) -> Publication {
+        var published: Publication?
+        let written = try ledger.appendLedgerEvent(clock: clock) { (head) throws(LedgerError) -> Event in
+            let knownAt = max(clock?() ?? Clock.now(), Timestamp(milliseconds: 0))
+            let state = try Replayer.replay(ledger, throughSeq: head.seq)
+            precondition(state.headSeq == head.seq, "the report is computed from the head it will follow")
+            let json = reportJSON(state, at: at, knownAt: knownAt)
+            let digest = SHA256.hash(json)
+            let id = "P-" + Day.pad(Int(head.seq + 1), 9)
+            do {
+                try PathNames.makeDirectories(PathNames.join(ledger.path, "publications"))
+                try FileAccess.write(reportPath(ledger: ledger, id: id), bytes: Array((json + "\n").utf8))
+            } catch let error as SystemError {
+                throw LedgerError.system(error)
+            } catch {
+                throw LedgerError.invalidRequest("\(error)")
+            }
+            var facts = [Fact("publication_id", .text(id))]
+            if let title { facts.append(Fact("title", .text(title))) }
+            facts += [
+                Fact("at", .date(at)), Fact("known_at", .text(knownAt.iso)), Fact("head_seq", .integer(head.seq)),
+                Fact("head_hash", .text(head.hash.hex)), Fact("report_digest", .text(digest.hex)),
+            ]
+            published = Publication(id: id, title: title, at: at, knownAt: knownAt, headSeq: head.seq, headHash: head.hash,
+                                    reportDigest: digest, seq: head.seq + 1, recordedAt: knownAt)
+            return Event(type: .publication, effective: at, municipality: nil, citizen: nil, facts: facts)
+        }
+        published!.recordedAt = written.recordedAt
+        return published!
+    }
+}
