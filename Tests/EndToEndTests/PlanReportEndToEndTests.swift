@@ -23,13 +23,15 @@ import Foundation
 
     struct Run { var status: Int32; var out: Data; var err: String }
 
-    static func run(_ arguments: [String], input: Data? = nil, home: String) throws -> Run {
+    static func run(_ arguments: [String], input: Data? = nil, home: String, extraEnvironment: [String: String] = [:]) throws -> Run {
         let process = Process()
         process.executableURL = try binary()
         process.arguments = arguments
         var environment = ProcessInfo.processInfo.environment
         environment["HOME"] = home
         environment.removeValue(forKey: "CASELEDGER_KEY_FILE")
+        environment.removeValue(forKey: "CASELEDGER_TEST_FAULTS")
+        for (key, value) in extraEnvironment { environment[key] = value }
         process.environment = environment
         // Standard input, output and error go through files, so no pipe can fill up and block.
         let base = NSTemporaryDirectory() + "caseledger-run-\(UUID().uuidString)"
