@@ -111,6 +111,28 @@ public enum DerivedStates {
         return merged
     }
 
+    /// The spells of one benefit merged where they overlap or touch (DOMAIN.md, "Overlaps"): each
+    /// run keeps its first start and sequence number, and its last spell's end, end reason, closing
+    /// event and municipality. A run with an open spell is open.
+    public static func runs(_ h: CitizenHistory, _ benefit: UInt8) -> [BenefitSpell] {
+        let spells = h.spells.filter { $0.benefit == benefit }.sorted { ($0.start, $0.startSeq) < ($1.start, $1.startSeq) }
+        var runs: [BenefitSpell] = []
+        for spell in spells {
+            if var last = runs.last, last.end == nil || spell.start.ordinal <= last.end!.ordinal + 1 {
+                if last.end != nil && (spell.end == nil || spell.end! > last.end!) {
+                    last.end = spell.end
+                    last.endReason = spell.endReason
+                    last.endSeq = spell.endSeq
+                    last.municipality = spell.municipality
+                }
+                runs[runs.count - 1] = last
+            } else {
+                runs.append(spell)
+            }
+        }
+        return runs
+    }
+
     /// The benefit spell of `benefit` covering `d`, if any.
     public static func spell(_ h: CitizenHistory, _ benefit: UInt8, on d: Day) -> BenefitSpell? {
         h.spells.first { $0.benefit == benefit && interval($0).contains(d) }

@@ -356,10 +356,11 @@ public struct MeasureEngine: Sendable {
     }
 
     /// M8: spells of under-30s on uddannelseshjælp or kontanthjælp ending in the period: those with reason education, of all.
+    /// Spells of the same benefit that touch are one spell: only the run's end is an end.
     func m8(_ p: Period, _ c: inout Context) {
         let education = UInt8(Catalog.benefitEndReasons.firstIndex(of: "education")!)
         for h in state.citizens {
-            for spell in h.spells where spell.benefit == DerivedStates.uddannelseshjaelp || spell.benefit == DerivedStates.kontanthjaelp {
+            for spell in DerivedStates.runs(h, DerivedStates.uddannelseshjaelp) + DerivedStates.runs(h, DerivedStates.kontanthjaelp) {
                 guard let end = spell.end, p.contains(end), let age = h.age(on: end), age < 30 else { continue }
                 let toEducation = spell.endReason == education
                 c.add(spell.municipality, numerator: toEducation ? 1 : 0, denominator: 1, citizen: h.pseudonym, seqs: [spell.startSeq, spell.endSeq ?? 0],
@@ -371,7 +372,7 @@ public struct MeasureEngine: Sendable {
     /// M9: uddannelseshjælp spells ending in the period: share self-supporting or in education on end + 92 days.
     func m9(_ p: Period, _ c: inout Context) {
         for h in state.citizens {
-            for spell in h.spells where spell.benefit == DerivedStates.uddannelseshjaelp {
+            for spell in DerivedStates.runs(h, DerivedStates.uddannelseshjaelp) {
                 guard let end = spell.end, p.contains(end) else { continue }
                 let later = end.adding(days: 92)
                 let ok = DerivedStates.selfSupporting(h, on: later) || DerivedStates.inEducation(h, on: later)
@@ -636,8 +637,9 @@ public struct MeasureEngine: Sendable {
         for h in state.citizens {
             for e in h.educations where p.contains(e.start) {
                 guard let age = h.age(on: e.start), age < 30 else { continue }
+                // "Within the 30 days before the start": start - 30 ... start - 1.
                 let before = e.start.adding(days: -30)
-                guard h.spells.contains(where: { DerivedStates.interval($0).days(from: before, through: e.start) > 0 }) else { continue }
+                guard h.spells.contains(where: { DerivedStates.interval($0).days(from: before, through: e.start.adding(days: -1)) > 0 }) else { continue }
                 let dropped = e.detail == 1 && e.end.map { $0.days(since: e.start) <= 365 } == true
                 c.add(e.municipality, numerator: dropped ? 1 : 0, denominator: 1, citizen: h.pseudonym, seqs: [e.startSeq] + (e.endSeq.map { [$0] } ?? []),
                       reason: "education started \(e.start)" + (dropped ? ", dropped out" : ""))

@@ -297,7 +297,12 @@ public struct ProjectionState: Sendable {
             jobOrders[id]!.positions = int("positions") ?? order.positions
             return
         }
-        if let k = companies.firstIndex(where: { $0.seq == seq }) { companies[k].employees = int("employees") ?? companies[k].employees; return }
+        if let k = companies.firstIndex(where: { $0.seq == seq }) {
+            companies[k].employees = int("employees") ?? companies[k].employees
+            companies[k].cvr = text("cvr") ?? companies[k].cvr
+            return
+        }
+        if let k = visits.firstIndex(where: { $0.seq == seq }) { visits[k].cvr = text("cvr") ?? visits[k].cvr; return }
         if let k = heldEvents.firstIndex(where: { $0.seq == seq }) {
             heldEvents[k].participants = int("participants") ?? 0
             heldEvents[k].name = text("name") ?? heldEvents[k].name
