@@ -14,11 +14,11 @@ public enum CanonicalEncoder {
         out.append(contentsOf: #"{"seq":"#.utf8)
         appendInteger(seq, to: &out)
         out.append(contentsOf: #","recorded_at":""#.utf8)
-        out.append(contentsOf: recordedAt.iso.utf8)
+        appendTimestamp(recordedAt, to: &out)
         out.append(contentsOf: #"","type":""#.utf8)
         out.append(contentsOf: event.type.rawValue.utf8)
         out.append(contentsOf: #"","effective":""#.utf8)
-        out.append(contentsOf: event.effective.iso.utf8)
+        appendDay(event.effective, to: &out)
         out.append(contentsOf: #"","municipality":"#.utf8)
         if let m = event.municipality {
             out.append(UInt8(ascii: "\""))
@@ -75,14 +75,68 @@ public enum CanonicalEncoder {
         case .bool(let b): out.append(contentsOf: (b ? "true" : "false").utf8)
         case .date(let d):
             out.append(UInt8(ascii: "\""))
-            out.append(contentsOf: d.iso.utf8)
+            appendDay(d, to: &out)
             out.append(UInt8(ascii: "\""))
         }
     }
 
     /// Appends a decimal integer.
     public static func appendInteger(_ value: Int64, to out: inout [UInt8]) {
-        out.append(contentsOf: String(value).utf8)
+        if value < 0 {
+            out.append(contentsOf: String(value).utf8)
+            return
+        }
+        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var count = 0
+        var v = value
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            repeat {
+                buffer[19 - count] = UInt8(48 + v % 10)
+                v /= 10
+                count += 1
+            } while v > 0
+            out.append(contentsOf: buffer[(20 - count)...])
+        }
+    }
+
+    /// Appends `value` as exactly `width` decimal digits (zero-padded).
+    @inline(__always)
+    static func appendDigits(_ value: Int, width: Int, to out: inout [UInt8]) {
+        var divisor = 1
+        for _ in 1..<width { divisor *= 10 }
+        var v = value
+        while divisor > 0 {
+            out.append(UInt8(48 + v / divisor % 10))
+            v %= divisor
+            divisor /= 10
+        }
+    }
+
+    /// Appends a day as `YYYY-MM-DD`.
+    public static func appendDay(_ day: Day, to out: inout [UInt8]) {
+        let c = day.civil
+        appendDigits(c.year, width: 4, to: &out)
+        out.append(UInt8(ascii: "-"))
+        appendDigits(c.month, width: 2, to: &out)
+        out.append(UInt8(ascii: "-"))
+        appendDigits(c.day, width: 2, to: &out)
+    }
+
+    /// Appends an instant as `YYYY-MM-DDTHH:MM:SS.mmmZ`.
+    public static func appendTimestamp(_ t: Timestamp, to out: inout [UInt8]) {
+        let day = t.utcDay
+        let rest = Int(t.milliseconds - Int64(day.ordinal) * 86_400_000)
+        appendDay(day, to: &out)
+        out.append(UInt8(ascii: "T"))
+        appendDigits(rest / 3_600_000, width: 2, to: &out)
+        out.append(UInt8(ascii: ":"))
+        appendDigits(rest / 60_000 % 60, width: 2, to: &out)
+        out.append(UInt8(ascii: ":"))
+        appendDigits(rest / 1000 % 60, width: 2, to: &out)
+        out.append(UInt8(ascii: "."))
+        appendDigits(rest % 1000, width: 3, to: &out)
+        out.append(UInt8(ascii: "Z"))
     }
 
     static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
