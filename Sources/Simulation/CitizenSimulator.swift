@@ -85,6 +85,8 @@ struct CitizenSimulator {
     private var lastEmploymentEnd: Day?
     /// Period chains currently open (checked by assertions).
     private var openChains: Set<Int64> = []
+    /// The latest month with paid hours registered (months since year 0): one registration a month.
+    private var lastPaidMonth: Int32 = -1
 
     /// Share of citizens aged 16 to 29 at registration.
     static let youngShare = 0.30
@@ -103,7 +105,8 @@ struct CitizenSimulator {
 
         let span = to.days(since: from)
         // Most are already clients at the start (the caseload); the rest come later.
-        registered = rng.chance(0.6)
+        registered =
+            rng.chance(0.6)
             ? from.adding(days: rng.int(0...min(30, span)))
             : from.adding(days: rng.int(0...max(0, span - 60)))
         let age = rng.chance(CitizenSimulator.youngShare) ? rng.int(16...29) : rng.int(30...66)
@@ -111,7 +114,8 @@ struct CitizenSimulator {
         // The birthday `age` years before registration, moved back by up to 360 days: the citizen
         // is `age` years old when registered.
         birth = Day(year: civil.year - age, month: civil.month, day: min(civil.day, 28))!.adding(days: -rng.int(0...360))
-        education = age < 22
+        education =
+            age < 22
             ? rng.pick([(.none, 0.75), (.vocational, 0.23), (.higher, 0.02)])
             : rng.pick([(.none, 0.33), (.vocational, 0.45), (.higher, 0.22)])
         if rng.chance(CitizenSimulator.refugeeShare) {
@@ -157,6 +161,7 @@ struct CitizenSimulator {
         }
     }
 
+    /// Runs one episode starting on `day` and says what follows.
     private mutating func run(_ episode: Episode, on day: Day) -> Continuation {
         switch episode {
         case .usual: return run(usualEpisode(), on: day)
@@ -169,6 +174,7 @@ struct CitizenSimulator {
         }
     }
 
+    /// The episode the track leads to when nothing else does.
     private mutating func usualEpisode() -> Episode {
         switch track {
         case .insured: return rng.chance(0.88) ? .unemployment(.aDagpenge) : .sickLeave(.employed)
@@ -181,7 +187,8 @@ struct CitizenSimulator {
 
     /// The citizen's age in whole years on `day`.
     func age(on day: Day) -> Int {
-        let b = birth.civil, d = day.civil
+        let b = birth.civil
+        let d = day.civil
         var years = d.year - b.year
         if (d.month, d.day) < (b.month, b.day) { years -= 1 }
         return years
@@ -205,6 +212,10 @@ struct CitizenSimulator {
 
     // MARK: Episodes
 
+    /// A spell of unemployment on `benefit`: match assessments for the cash benefits (the first
+    /// within five days, then about quarterly), activations, referrals to job orders and paid hours
+    /// from small jobs; most spells end within three months, a few run for years. The end reason
+    /// decides what follows: a job (maybe a placement), an education, another benefit, a move.
     private mutating func unemploymentSpell(_ benefit: Benefit, start: Day) -> Continuation {
         let start = afterGap(start, benefit)
         guard start <= to else { return .stop }
@@ -236,14 +247,14 @@ struct CitizenSimulator {
             day = day.adding(days: rng.int(80...110))
             while day <= end && day <= to {
                 if rng.chance(0.9) {
-                    if rng.chance(0.2) { current = otherCategory(than: current) }
+                    if rng.chance(0.2) { current = otherCategory(than: current, youth: benefit == .uddannelseshjaelp) }
                     assessments.append((day, current))
                     record(.matchAssessed(current), on: day)
                 }
                 day = day.adding(days: rng.int(80...110))
             }
         }
-        activations(from: start, through: end, benefit: benefit, assessments: assessments, rate: 0.9)
+        activations(from: start, through: end, benefit: benefit, assessments: assessments, rate: benefit == .aDagpenge ? 0.4 : 0.6)
         referrals(from: start, through: end, benefit: benefit, assessments: assessments)
         if takesSmallJobs {
             paidHours(from: start, through: end, probability: 0.6, hours: benefit == .aDagpenge ? 20...100 : 4...60)
@@ -262,8 +273,10 @@ struct CitizenSimulator {
             case (.uddannelseshjaelp, _):
                 reason = rng.pick([(.education, 0.35), (.job, 0.28), (.otherBenefit, 0.10), (.moved, 0.05), (.other, 0.22)])
             case (_, .aktivitetsparat?), (_, .uddannelsesparat?):
-                reason = rng.pick([(.job, 0.15), (.education, young ? 0.10 : 0.01), (.otherBenefit, track == .complex ? 0.6 : 0.35),
-                                   (.moved, 0.05), (.other, 0.25)])
+                reason = rng.pick([
+                    (.job, 0.15), (.education, young ? 0.10 : 0.01), (.otherBenefit, track == .complex ? 0.6 : 0.35),
+                    (.moved, 0.05), (.other, 0.25),
+                ])
             default:
                 reason = rng.pick([(.job, 0.40), (.education, young ? 0.12 : 0.02), (.otherBenefit, 0.12), (.moved, 0.05), (.other, 0.25)])
             }
@@ -272,7 +285,7 @@ struct CitizenSimulator {
         let next = end.adding(days: 1)
         switch reason {
         case .job:
-            return afterJob(from: next, spellStart: start, placementChance: benefit == .aDagpenge ? 0.55 : 0.45)
+            return afterJob(from: next, spellStart: start, placementChance: benefit == .aDagpenge ? 0.6 : 0.5)
         case .education:
             return .next(.education, on: next)
         case .otherBenefit:
@@ -290,6 +303,10 @@ struct CitizenSimulator {
         }
     }
 
+    /// A sick-leave case from `start` with sygedagpenge (for employees after the employer's first
+    /// three weeks), sometimes partial returns and activations; mostly a few weeks, some over 26 or
+    /// 52 weeks. Long cases may lead to jobafklaringsforløb or disability pension unless
+    /// `allowsTransitions` is false (the citizen keeps a job placement's employment).
     private mutating func sickLeave(status: SickLeaveStatus, start: Day, allowsTransitions: Bool) -> Continuation {
         guard start <= to else { return .stop }
         open(.sickLeaveOpened(status), on: start)
@@ -348,6 +365,8 @@ struct CitizenSimulator {
         }
     }
 
+    /// A long spell of ressourceforløb, jobafklaringsforløb or revalidering, aktivitetsparat, with
+    /// activations; it leads to a flex job, disability pension, a cash benefit, a job or an education.
     private mutating func longTermSpell(_ benefit: Benefit, start: Day) -> Continuation {
         assert(benefit == .ressourceforloeb || benefit == .jobafklaringsforloeb || benefit == .revalidering)
         let start = afterGap(start, benefit)
@@ -371,7 +390,7 @@ struct CitizenSimulator {
                 while rng.chance(0.3) { day = day.adding(days: rng.int(80...110)) }
             }
         }
-        activations(from: start, through: end, benefit: benefit, assessments: assessments, rate: 0.6)
+        activations(from: start, through: end, benefit: benefit, assessments: assessments, rate: 0.5)
         if takesSmallJobs { paidHours(from: start, through: end, probability: 0.4, hours: 4...40) }
         guard end <= to else { return .stop }
 
@@ -401,6 +420,9 @@ struct CitizenSimulator {
         }
     }
 
+    /// Approval for a flex job on `approved`, then rounds of ledighedsydelse and flex jobs: the flex
+    /// job starts the day after the ledighedsydelse ends; when a flex job ends, ledighedsydelse
+    /// follows again. A few go on to disability pension.
     private mutating func flexJob(approved: Day) -> Continuation {
         guard approved <= to else { return .stop }
         record(.flexJobApproved, on: approved)
@@ -416,7 +438,7 @@ struct CitizenSimulator {
             default: length = rng.int(549...1_400)
             }
             let end = start.adding(days: length - 1)
-            activations(from: start, through: end, benefit: .ledighedsydelse, assessments: [], rate: 0.35)
+            activations(from: start, through: end, benefit: .ledighedsydelse, assessments: [], rate: 0.3)
             guard end <= to else { return .stop }
             if rng.chance(0.1) {
                 closeSpell(.ledighedsydelse, reason: .otherBenefit, on: end)
@@ -426,8 +448,9 @@ struct CitizenSimulator {
             closeSpell(.ledighedsydelse, reason: .job, on: end)
             let flexStart = end.adding(days: 1)
             guard flexStart <= to else { return .stop }
-            open(.flexJobStarted(employer: world.employer(in: municipalityIndex, rng: &rng), weeklyHours: UInt8(rng.int(10...30))),
-                 on: flexStart)
+            open(
+                .flexJobStarted(employer: world.employer(in: municipalityIndex, rng: &rng), weeklyHours: UInt8(rng.int(10...30))),
+                on: flexStart)
             let flexLength = rng.chance(0.4) ? rng.int(90...540) : rng.int(541...2_500)
             let flexEnd = flexStart.adding(days: flexLength - 1)
             guard flexEnd <= to else { return .stop }
@@ -436,6 +459,7 @@ struct CitizenSimulator {
         }
     }
 
+    /// Disability pension awarded on `day`, with førtidspension from that day: the end of the history.
     private mutating func disabilityPension(on day: Day) -> Continuation {
         guard day <= to else { return .stop }
         record(.disabilityPensionAwarded, on: day)
@@ -444,9 +468,12 @@ struct CitizenSimulator {
         return .stop
     }
 
+    /// An ordinary education from `start`: about a third drop out within the first year, the rest
+    /// complete it (which raises the citizen's highest completed education).
     private mutating func education(start: Day) -> Continuation {
         guard start <= to else { return .stop }
-        let level: StudyLevel = age(on: start) < 30 && education == .none
+        let level: StudyLevel =
+            age(on: start) < 30 && education == .none
             ? rng.pick([(.youth, 0.55), (.vocational, 0.45)])
             : rng.pick([(.vocational, 0.55), (.higher, 0.45)])
         open(.educationStarted(level), on: start)
@@ -460,9 +487,15 @@ struct CitizenSimulator {
         let reason: EducationEndReason
         let length: Int
         switch rng.unit() {
-        case ..<0.34: reason = .droppedOut; length = rng.int(30...364)
-        case ..<0.39: reason = .droppedOut; length = rng.int(365...planned)
-        default: reason = .completed; length = planned
+        case ..<0.34:
+            reason = .droppedOut
+            length = rng.int(30...364)
+        case ..<0.39:
+            reason = .droppedOut
+            length = rng.int(365...planned)
+        default:
+            reason = .completed
+            length = planned
         }
         let end = start.adding(days: length - 1)
         guard end <= to else { return .stop }
@@ -483,14 +516,19 @@ struct CitizenSimulator {
     /// Then the track's usual episode follows.
     private mutating func employed(from start: Day, days: ClosedRange<Int>) -> Continuation {
         let next = start.adding(days: rng.int(days))
-        paidHours(from: start, through: next.adding(days: -1), probability: 0.85, hours: 100...160)
+        paidHours(from: start, through: next.adding(days: -1), probability: 0.9, hours: 100...160)
         return .next(.usual, on: next)
     }
 
-    /// After a spell ends for another reason on `last`: half the citizens work for a while (paid
+    /// After a spell ends for another reason on `last`: most citizens work for a while (paid
     /// hours show), the others are out of the jobcenter's sight; then the usual episode follows.
+    /// Citizens on cash benefits mostly come back within weeks.
     private mutating func afterOther(_ last: Day) -> Continuation {
-        if rng.chance(0.5) { return employed(from: last.adding(days: 1), days: 30...240) }
+        if track == .cash || track == .complex {
+            if rng.chance(0.6) { return .next(.usual, on: last.adding(days: rng.int(7...60))) }
+            return employed(from: last.adding(days: 1), days: 30...240)
+        }
+        if rng.chance(0.6) { return employed(from: last.adding(days: 1), days: 30...240) }
         return .next(.usual, on: last.adding(days: rng.int(30...240)))
     }
 
@@ -525,6 +563,9 @@ struct CitizenSimulator {
         case notRecorded
     }
 
+    /// A job placement from `day` (or later, after the last placement's employment): about 40 % by
+    /// employer request, filling a job order the citizen was referred to when one is open; the
+    /// wages show as paid hours; some employments end within the simulation.
     private mutating func placement(on day: Day, spellStart: Day) -> EmploymentOutcome {
         var start = day
         if let last = lastEmploymentEnd { start = max(start, last.adding(days: 2)) }
@@ -576,12 +617,14 @@ struct CitizenSimulator {
 
     /// Activations during a spell from `start` through `end` (which may lie after `to`): one after
     /// another, each ending within the spell mostly.
-    private mutating func activations(from start: Day, through end: Day, benefit: Benefit,
-                                      assessments: [(day: Day, category: MatchCategory)], rate: Double) {
-        var day = start.adding(days: rng.int(7...45))
+    private mutating func activations(
+        from start: Day, through end: Day, benefit: Benefit,
+        assessments: [(day: Day, category: MatchCategory)], rate: Double
+    ) {
+        var day = start.adding(days: rng.int(14...90))
         while day <= end && day <= to {
             guard rng.chance(rate) else {
-                day = day.adding(days: rng.int(14...45))
+                day = day.adding(days: rng.int(30...90))
                 continue
             }
             let kind = activationKind(benefit: benefit, category: CitizenSimulator.category(on: day, in: assessments))
@@ -589,21 +632,24 @@ struct CitizenSimulator {
             if last > end { last = rng.chance(0.85) ? end : end.adding(days: rng.int(1...30)) }
             let activity = world.newActivity()
             let provider: Int16 = rng.chance(0.45) ? Int16(rng.below(Names.providers.count)) : -1
-            let employer: Int32 = kind.hasEmployer ? world.employer(in: municipalityIndex, rng: &rng) : -1
+            let employer: Int32 = kind.hasEmployer ? world.partner(in: municipalityIndex, rng: &rng) : -1
             let minutes = Int16(rng.int(kind.weeklyMinutes) / 15 * 15)
             open(.activationStarted(activity: activity, kind: kind, provider: provider, employer: employer, weeklyMinutes: minutes), on: day)
             close(.activationEnded(activity: activity), on: last)
             // Citizens far from the labour market often have a mentor alongside (mentorstøtte).
             if kind != .mentor && CitizenSimulator.category(on: day, in: assessments) == .aktivitetsparat && rng.chance(0.3) {
                 let mentor = world.newActivity()
-                open(.activationStarted(activity: mentor, kind: .mentor, provider: rng.chance(0.6) ? Int16(rng.below(Names.providers.count)) : -1,
-                                        employer: -1, weeklyMinutes: Int16(rng.int(ActivationKind.mentor.weeklyMinutes) / 15 * 15)), on: day)
+                open(
+                    .activationStarted(
+                        activity: mentor, kind: .mentor, provider: rng.chance(0.6) ? Int16(rng.below(Names.providers.count)) : -1,
+                        employer: -1, weeklyMinutes: Int16(rng.int(ActivationKind.mentor.weeklyMinutes) / 15 * 15)), on: day)
                 close(.activationEnded(activity: mentor), on: last)
             }
-            day = last.adding(days: rng.int(0...21))
+            day = last.adding(days: rng.int(14...60))
         }
     }
 
+    /// An activation kind fitting the benefit and match category.
     private mutating func activationKind(benefit: Benefit, category: MatchCategory?) -> ActivationKind {
         let weights: [(ActivationKind, Double)]
         switch (benefit, category) {
@@ -612,26 +658,35 @@ struct CitizenSimulator {
         case (.ledighedsydelse, _):
             weights = [(.virksomhedspraktik, 60), (.vejledningOpkvalificering, 20), (.mentor, 20)]
         case (.ressourceforloeb, _), (.jobafklaringsforloeb, _), (.revalidering, _):
-            weights = [(.virksomhedspraktik, 35), (.mentor, 30), (.vejledningOpkvalificering, 25), (.loentilskudOffentlig, 5), (.loentilskudPrivat, 5)]
+            weights = [
+                (.virksomhedspraktik, 30), (.mentor, 35), (.vejledningOpkvalificering, 30), (.loentilskudOffentlig, 3), (.loentilskudPrivat, 2),
+            ]
         case (.aDagpenge, _), (_, .jobparat?), (_, .aabenlystUddannelsesparat?):
-            weights = [(.virksomhedspraktik, 26), (.loentilskudPrivat, 12), (.loentilskudOffentlig, 8), (.nytteindsats, 6),
-                       (.vejledningOpkvalificering, 28), (.mentor, 4), (.jobrotation, 8), (.voksenlaerling, 8)]
+            weights = [
+                (.virksomhedspraktik, 20), (.loentilskudPrivat, 8), (.loentilskudOffentlig, 6), (.nytteindsats, 5),
+                (.vejledningOpkvalificering, 40), (.mentor, 5), (.jobrotation, 8), (.voksenlaerling, 8),
+            ]
         default:
-            weights = [(.virksomhedspraktik, 25), (.loentilskudPrivat, 3), (.loentilskudOffentlig, 5), (.nytteindsats, 15),
-                       (.vejledningOpkvalificering, 27), (.mentor, 22), (.jobrotation, 1), (.voksenlaerling, 2)]
+            weights = [
+                (.virksomhedspraktik, 20), (.loentilskudPrivat, 3), (.loentilskudOffentlig, 4), (.nytteindsats, 10),
+                (.vejledningOpkvalificering, 32), (.mentor, 28), (.jobrotation, 1), (.voksenlaerling, 2),
+            ]
         }
         return rng.pick(weights)
     }
 
     /// Referrals to job orders for job-ready citizens, every few weeks now and then.
-    private mutating func referrals(from start: Day, through end: Day, benefit: Benefit,
-                                    assessments: [(day: Day, category: MatchCategory)]) {
+    private mutating func referrals(
+        from start: Day, through end: Day, benefit: Benefit,
+        assessments: [(day: Day, category: MatchCategory)]
+    ) {
         var day = start.adding(days: rng.int(7...40))
         while day <= end && day <= to {
             let category = CitizenSimulator.category(on: day, in: assessments)
             let jobReady = benefit == .aDagpenge || category == .jobparat || category == .aabenlystUddannelsesparat
-            if jobReady && rng.chance(0.45),
-               let order = world.findOrder(in: municipalityIndex, received: day.adding(days: -30)...day, needsOpenPosition: false, rng: &rng) {
+            if jobReady && rng.chance(0.2),
+                let order = world.findOrder(in: municipalityIndex, received: day.adding(days: -30)...day, needsOpenPosition: false, rng: &rng)
+            {
                 record(.jobOrderReferral(order: order), on: day)
                 world.orders[Int(order)].referrals += 1
             }
@@ -646,9 +701,11 @@ struct CitizenSimulator {
         while month <= end {
             let last = month.lastOfMonth
             guard last <= to else { return }
-            if rng.chance(probability) {
-                let civil = month.civil
-                record(.paidHoursRegistered(month: Int32(civil.year * 12 + civil.month - 1), hours: Int16(rng.int(hours))), on: last)
+            let civil = month.civil
+            let monthNumber = Int32(civil.year * 12 + civil.month - 1)
+            if monthNumber > lastPaidMonth && rng.chance(probability) {
+                record(.paidHoursRegistered(month: monthNumber, hours: Int16(rng.int(hours))), on: last)
+                lastPaidMonth = monthNumber
             }
             month = last.adding(days: 1)
         }
@@ -661,17 +718,19 @@ struct CitizenSimulator {
         assessments.last { $0.day <= day }?.category
     }
 
+    /// The first match category of a cash-benefit spell; `youth` for uddannelseshjælp.
     private mutating func firstCategory(youth: Bool) -> MatchCategory {
         youth
             ? rng.pick([(.aabenlystUddannelsesparat, 0.30), (.uddannelsesparat, 0.45), (.aktivitetsparat, 0.25)])
             : rng.pick([(.jobparat, 0.55), (.aktivitetsparat, 0.45)])
     }
 
-    /// Another category of the same group (the youth categories, or jobparat / aktivitetsparat).
-    private mutating func otherCategory(than category: MatchCategory) -> MatchCategory {
+    /// Another category of the same group: for `youth` (on uddannelseshjælp) åbenlyst
+    /// uddannelsesparat, uddannelsesparat and aktivitetsparat; else jobparat and aktivitetsparat.
+    private mutating func otherCategory(than category: MatchCategory, youth: Bool) -> MatchCategory {
         switch category {
         case .jobparat: return .aktivitetsparat
-        case .aktivitetsparat: return rng.chance(0.7) ? .jobparat : .aktivitetsparat
+        case .aktivitetsparat: return youth ? .uddannelsesparat : .jobparat
         case .aabenlystUddannelsesparat: return .uddannelsesparat
         case .uddannelsesparat: return rng.chance(0.5) ? .aabenlystUddannelsesparat : .aktivitetsparat
         }
@@ -694,6 +753,7 @@ struct CitizenSimulator {
         return max(day, last.adding(days: 2))
     }
 
+    /// Ends the spell of `benefit` on `day` (its last day).
     private mutating func closeSpell(_ benefit: Benefit, reason: BenefitEndReason, on day: Day) {
         close(.benefitEnded(benefit, reason: reason), on: day)
         lastSpellEnd[benefit.ordinal] = day
@@ -710,8 +770,10 @@ struct CitizenSimulator {
         guard day <= to else { return false }
         assert(day >= registered, "nothing happens to a citizen before the registration")
         if case .sickLeavePartialReturn = facts { assert(openChains.contains(facts.chain!), "a partial return needs an open case") }
-        events.append(SimulatedEvent(recordedAt: 0, effective: day, citizen: aboutCitizen ? citizen : -1,
-                                     municipality: municipality, facts: facts))
+        events.append(
+            SimulatedEvent(
+                recordedAt: 0, effective: day, citizen: aboutCitizen ? citizen : -1,
+                municipality: municipality, facts: facts))
         return true
     }
 

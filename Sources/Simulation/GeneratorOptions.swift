@@ -27,8 +27,10 @@ public struct GeneratorOptions: Sendable {
     public static let defaultTo = Day(year: 2014, month: 12, day: 31)!
 
     /// Makes options; see each property for its meaning.
-    public init(citizens: Int, seed: UInt64, from: Day, to: Day, municipalities: [Int], firstSeq: Int64 = 2,
-                withRecordedAt: Bool = false) {
+    public init(
+        citizens: Int, seed: UInt64, from: Day, to: Day, municipalities: [Int], firstSeq: Int64 = 2,
+        withRecordedAt: Bool = false
+    ) {
         self.citizens = citizens
         self.seed = seed
         self.from = from

@@ -34,7 +34,8 @@ extension History {
         guard count > 0 else { return }
         let kinds = CorrectionKind.allCases
         var used = Set<Int32>()
-        var random = SplitMix64(seed: options.seed ^ 0xC0_44EC_7102)
+        // A stream of its own: `appendCorrection` mutates the history while drawing from it.
+        var random = SplitMix64(seed: rng.next())
         for number in 0..<count {
             let kind = number < kinds.count ? kinds[number] : kinds[random.weighted(kinds.map(\.weight))]
             guard let target = pick(from: candidateList(kind), used: &used, rng: &random) else { continue }
@@ -57,7 +58,7 @@ extension History {
                 let other: MatchCategory
                 switch category {
                 case .jobparat: other = .aktivitetsparat
-                case .aktivitetsparat: other = .jobparat
+                case .aktivitetsparat: preconditionFailure("aktivitetsparat assessments are not candidates")
                 case .aabenlystUddannelsesparat: other = .uddannelsesparat
                 case .uddannelsesparat: other = .aabenlystUddannelsesparat
                 }

@@ -56,13 +56,15 @@ extension History {
         return writer.end()
     }
 
-    private func writeCorrection(target: Int32, action: String, reason: CorrectionReason, place: Int, position: [Int32],
-                                 writer: inout LineWriter) {
+    private func writeCorrection(
+        target: Int32, action: String, reason: CorrectionReason, place: Int, position: [Int32],
+        writer: inout LineWriter
+    ) {
         let targetPlace = Int(position[Int(target)])
         precondition(targetPlace < place, "a correction follows the event it corrects")
         writer.fact("corrects", integer: Int(options.firstSeq) + targetPlace)
         writer.fact("action", text: action)
-        writer.fact("reason", text: reason.rawValue)
+        writer.fact("correction_reason", text: reason.rawValue)
     }
 
     /// Writes the facts of an event (not a correction's own three) in the catalog's order.

@@ -11,7 +11,7 @@ struct CorrectionCandidates {
     var openPlacements: [Int32] = []
     /// Job placements without a job order (superseded with the other channel).
     var placementsWithoutOrder: [Int32] = []
-    /// Match assessments (superseded with another category).
+    /// Match assessments other than aktivitetsparat (superseded with the counterpart category).
     var matchAssessments: [Int32] = []
 }
 
@@ -30,7 +30,7 @@ struct History {
     /// Events corrections may name.
     var candidates = CorrectionCandidates()
     /// The random stream for recorded-at times and corrections.
-    private var rng: SplitMix64
+    var rng: SplitMix64
     /// The seeds of the citizens' own streams.
     private var master: SplitMix64
 
@@ -80,17 +80,18 @@ struct History {
         guard !made.isEmpty else { return }
         // Causal order: by effective date, then registration, openings, events within a period,
         // other events and closings, then the order made.
-        let order = made.indices.sorted { a, b in
-            let x = made[a], y = made[b]
+        let causalOrder = made.indices.sorted { a, b in
+            let x = made[a]
+            let y = made[b]
             if x.effective != y.effective { return x.effective < y.effective }
             if x.facts.sameDayRank != y.facts.sameDayRank { return x.facts.sameDayRank < y.facts.sameDayRank }
             return a < b
         }
-        assert(made[order[0]].facts.type == .citizenRegistered, "a citizen's history starts with the registration")
+        assert(made[causalOrder[0]].facts.type == .citizenRegistered, "a citizen's history starts with the registration")
         var registeredAt: Int64 = 0
         var chainRecordedAt: [Int64: Int64] = [:]
         var lastPlacement: Int32 = -1
-        for index in order {
+        for index in causalOrder {
             var event = made[index]
             var time = delays.recordedAt(effective: event.effective, rng: &rng)
             if event.citizen >= 0 { time = max(time, registeredAt) }
@@ -107,7 +108,10 @@ struct History {
             switch event.facts {
             case .paidHoursRegistered: candidates.paidHours.append(id)
             case .surveyResponse: candidates.surveysAndVisits.append(id)
-            case .matchAssessed: candidates.matchAssessments.append(id)
+            case .matchAssessed(let category) where category != .aktivitetsparat:
+                // Aktivitetsparat is valid for every group, so its replacement would depend on the
+                // benefit; the other categories have an obvious counterpart.
+                candidates.matchAssessments.append(id)
             case .jobPlacement(_, _, let jobOrder):
                 lastPlacement = id
                 if jobOrder < 0 { candidates.placementsWithoutOrder.append(id) }

@@ -39,9 +39,9 @@ struct LineWriter {
     /// `,"citizen":"c-` and 16 lowercase hex digits `"`.
     mutating func citizen(_ pseudonym: UInt64) {
         append(",\"citizen\":\"c-")
-        let digits: [UInt8] = Array("0123456789abcdef".utf8)
         for shift in stride(from: 60, through: 0, by: -4) {
-            bytes.append(digits[Int((pseudonym >> UInt64(shift)) & 0xF)])
+            let nibble = UInt8(truncatingIfNeeded: pseudonym >> UInt64(shift)) & 0xF
+            bytes.append(nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") + nibble - 10)
         }
         append("\"")
     }
@@ -83,7 +83,7 @@ struct LineWriter {
     // MARK: Facts
 
     /// A text fact: `"name":"value"`. The value must need no escaping (the simulation's own tables).
-    mutating func fact(_ name: String, text value: String) {
+    mutating func fact(_ name: StaticString, text value: String) {
         assert(!value.utf8.contains { $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") || $0 < 0x20 }, "no escaping needed")
         key(name)
         append("\"")
@@ -92,19 +92,19 @@ struct LineWriter {
     }
 
     /// A whole-number fact: `"name":123`.
-    mutating func fact(_ name: String, integer value: Int) {
+    mutating func fact(_ name: StaticString, integer value: Int) {
         key(name)
         number(value)
     }
 
     /// A true/false fact.
-    mutating func fact(_ name: String, bool value: Bool) {
+    mutating func fact(_ name: StaticString, bool value: Bool) {
         key(name)
         append(value ? "true" : "false")
     }
 
     /// A date fact: `"name":"YYYY-MM-DD"`.
-    mutating func fact(_ name: String, date value: Day) {
+    mutating func fact(_ name: StaticString, date value: Day) {
         key(name)
         append("\"")
         date(value)
@@ -112,7 +112,7 @@ struct LineWriter {
     }
 
     /// A month fact from months since year 0: `"name":"YYYY-MM"`.
-    mutating func fact(_ name: String, month value: Int32) {
+    mutating func fact(_ name: StaticString, month value: Int32) {
         key(name)
         append("\"")
         padded(Int(value) / 12, width: 4)
@@ -122,7 +122,7 @@ struct LineWriter {
     }
 
     /// A CVR fact: `"name":"NNNNNNNN"`.
-    mutating func fact(_ name: String, cvr value: Int32) {
+    mutating func fact(_ name: StaticString, cvr value: Int32) {
         precondition(value >= 10_000_000 && value <= 99_999_999, "a CVR number has 8 digits")
         key(name)
         append("\"")
@@ -131,7 +131,7 @@ struct LineWriter {
     }
 
     /// An identifier fact made of a prefix and a number in six or more digits: `"name":"A-000123"`.
-    mutating func fact(_ name: String, prefix: String, number value: Int) {
+    mutating func fact(_ name: StaticString, prefix: StaticString, number value: Int) {
         key(name)
         append("\"")
         append(prefix)
@@ -140,7 +140,7 @@ struct LineWriter {
     }
 
     /// A decimal fact from tenths: `"name":12.5` (or `12` when whole).
-    mutating func fact(_ name: String, tenths value: Int) {
+    mutating func fact(_ name: StaticString, tenths value: Int) {
         key(name)
         if value < 0 { append("-") }
         let magnitude = abs(value)
@@ -153,7 +153,7 @@ struct LineWriter {
 
     // MARK: Pieces
 
-    private mutating func key(_ name: String) {
+    private mutating func key(_ name: StaticString) {
         if !firstFact { append(",") }
         firstFact = false
         append("\"")
@@ -161,8 +161,13 @@ struct LineWriter {
         append("\":")
     }
 
+    private mutating func append(_ text: StaticString) {
+        text.withUTF8Buffer { bytes.append(contentsOf: $0) }
+    }
+
     private mutating func append(_ text: String) {
-        bytes.append(contentsOf: text.utf8)
+        var text = text
+        text.withUTF8 { bytes.append(contentsOf: $0) }
     }
 
     private mutating func date(_ day: Day) {
@@ -185,15 +190,20 @@ struct LineWriter {
 
     /// `value` (not negative) in decimal, with leading zeros to at least `width` digits.
     private mutating func padded(_ value: Int, width: Int) {
-        precondition(value >= 0)
-        // Digits from the last, then turned around in place.
-        let start = bytes.count
+        precondition(value >= 0 && value < 1_000_000_000_000, "the simulation writes no larger numbers")
+        var count = 1
+        var power = 10
+        while power <= value {
+            count += 1
+            power *= 10
+        }
+        for _ in count..<max(count, width) { bytes.append(UInt8(ascii: "0")) }
+        var divisor = power / 10
         var rest = value
-        repeat {
-            bytes.append(UInt8(ascii: "0") + UInt8(rest % 10))
-            rest /= 10
-        } while rest > 0
-        while bytes.count - start < width { bytes.append(UInt8(ascii: "0")) }
-        bytes[start...].reverse()
+        while divisor > 0 {
+            bytes.append(UInt8(ascii: "0") + UInt8(rest / divisor))
+            rest %= divisor
+            divisor /= 10
+        }
     }
 }

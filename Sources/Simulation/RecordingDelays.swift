@@ -43,7 +43,8 @@ struct RecordingDelays {
     /// A random office-hours instant of `day` (whole seconds), within the cap.
     func atOfficeHours(_ day: Day, rng: inout SplitMix64) -> Int64 {
         let seconds = Int64(rng.below(Int(RecordingDelays.officeHours * 3600)))
-        let time = Int64(day.ordinal) * RecordingDelays.dayMilliseconds
+        let time =
+            Int64(day.ordinal) * RecordingDelays.dayMilliseconds
             + RecordingDelays.officeStartHour * 3_600_000 + seconds * 1000
         return min(time, capMilliseconds)
     }

@@ -21,15 +21,25 @@ enum ReferenceFigures {
     /// Every figure recorded.
     static let all: [Figure] = [
         Figure(name: "national-average/M11", unit: "percent", perMunicipality: false, baseTenths: 125, yearlyChangeTenths: 4, spreadTenths: 6),
-        Figure(name: "national-average/M13-formidlingsgrad", unit: "percent", perMunicipality: false, baseTenths: 620, yearlyChangeTenths: 10, spreadTenths: 20),
-        Figure(name: "national-average/M13-besaettelsesgrad", unit: "percent", perMunicipality: false, baseTenths: 740, yearlyChangeTenths: 5, spreadTenths: 20),
+        Figure(
+            name: "national-average/M13-formidlingsgrad", unit: "percent", perMunicipality: false, baseTenths: 620, yearlyChangeTenths: 10,
+            spreadTenths: 20),
+        Figure(
+            name: "national-average/M13-besaettelsesgrad", unit: "percent", perMunicipality: false, baseTenths: 740, yearlyChangeTenths: 5,
+            spreadTenths: 20),
         Figure(name: "national-average/M9", unit: "percent", perMunicipality: false, baseTenths: 480, yearlyChangeTenths: 8, spreadTenths: 15),
         Figure(name: "national-average/M15", unit: "percent", perMunicipality: false, baseTenths: 330, yearlyChangeTenths: 12, spreadTenths: 15),
         Figure(name: "national-average/M12-ledige", unit: "percent", perMunicipality: false, baseTenths: 58, yearlyChangeTenths: -3, spreadTenths: 2),
-        Figure(name: "national-average/M12-sygedagpenge-jobafklaring", unit: "percent", perMunicipality: false, baseTenths: 29, yearlyChangeTenths: -1, spreadTenths: 1),
-        Figure(name: "national-average/M12-uddannelseshjaelp", unit: "percent", perMunicipality: false, baseTenths: 13, yearlyChangeTenths: 0, spreadTenths: 1),
-        Figure(name: "national-average/M17-citizens", unit: "percent", perMunicipality: false, baseTenths: 770, yearlyChangeTenths: 5, spreadTenths: 15),
-        Figure(name: "national-average/M17-companies", unit: "percent", perMunicipality: false, baseTenths: 840, yearlyChangeTenths: 3, spreadTenths: 15),
+        Figure(
+            name: "national-average/M12-sygedagpenge-jobafklaring", unit: "percent", perMunicipality: false, baseTenths: 29, yearlyChangeTenths: -1,
+            spreadTenths: 1),
+        Figure(
+            name: "national-average/M12-uddannelseshjaelp", unit: "percent", perMunicipality: false, baseTenths: 13, yearlyChangeTenths: 0,
+            spreadTenths: 1),
+        Figure(
+            name: "national-average/M17-citizens", unit: "percent", perMunicipality: false, baseTenths: 770, yearlyChangeTenths: 5, spreadTenths: 15),
+        Figure(
+            name: "national-average/M17-companies", unit: "percent", perMunicipality: false, baseTenths: 840, yearlyChangeTenths: 3, spreadTenths: 15),
         Figure(name: "labour-force", unit: "persons", perMunicipality: true, baseTenths: 90, yearlyChangeTenths: 0, spreadTenths: 3),
         Figure(name: "population-16-66", unit: "persons", perMunicipality: true, baseTenths: 120, yearlyChangeTenths: 0, spreadTenths: 3),
     ]

@@ -97,12 +97,16 @@ enum Facts {
         }
     }
 
-    /// The period chain the event belongs to within its citizen (events of one chain must be
-    /// recorded in causal order), or nil. Benefits chain by benefit, activations by activity.
+    /// The chain the event belongs to within its citizen, or nil: events of one chain are recorded
+    /// in causal order. A period's events form a chain (benefits by benefit, activations by
+    /// activity); an approval for a flex job leads the ledighedsydelse chain, and a disability
+    /// pension award the førtidspension chain, so that neither benefit is known before its decision.
     var chain: Int64? {
         switch self {
         case .benefitStarted(let benefit, _), .benefitEnded(let benefit, _):
             return Int64(benefit.ordinal)
+        case .flexJobApproved: return Int64(Benefit.ledighedsydelse.ordinal)
+        case .disabilityPensionAwarded: return Int64(Benefit.foertidspension.ordinal)
         case .jobPlacement, .employmentEnded: return 20
         case .flexJobStarted, .flexJobEnded: return 21
         case .sickLeaveOpened, .sickLeavePartialReturn, .sickLeaveClosed: return 22
@@ -113,11 +117,12 @@ enum Facts {
     }
 
     /// Where the event goes among a citizen's events of the same day: the registration first, then
-    /// openings, events within a period, other events, and closings last (a period may open and
-    /// close on one day).
+    /// decisions and openings, events within a period, other events, and closings last (a period
+    /// may open and close on one day). Ties keep the order made.
     var sameDayRank: UInt8 {
         switch self {
         case .citizenRegistered: return 0
+        case .flexJobApproved, .disabilityPensionAwarded: return 1
         case .benefitStarted, .activationStarted, .jobPlacement, .flexJobStarted, .sickLeaveOpened, .educationStarted: return 1
         case .sickLeavePartialReturn: return 2
         case .benefitEnded, .activationEnded, .employmentEnded, .flexJobEnded, .sickLeaveClosed, .educationEnded: return 4

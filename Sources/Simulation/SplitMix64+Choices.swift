@@ -56,8 +56,14 @@ private func naturalLog(_ value: Double) -> Double {
     precondition(value > 0)
     var mantissa = value
     var exponent = 0.0
-    while mantissa >= 2 { mantissa /= 2; exponent += 1 }
-    while mantissa < 1 { mantissa *= 2; exponent -= 1 }
+    while mantissa >= 2 {
+        mantissa /= 2
+        exponent += 1
+    }
+    while mantissa < 1 {
+        mantissa *= 2
+        exponent -= 1
+    }
     // ln(m) = 2 atanh((m - 1) / (m + 1)), with (m - 1) / (m + 1) in [0, 1/3).
     let y = (mantissa - 1) / (mantissa + 1)
     let y2 = y * y

@@ -10,9 +10,10 @@ extension World {
             let order = orders[index]
             let recordedAt = delays.recordedAt(effective: order.received, rng: &rng)
             orders[index].recordedAt = recordedAt
-            events.append(SimulatedEvent(
-                recordedAt: recordedAt, effective: order.received, citizen: -1, municipality: code(order.municipalityIndex),
-                facts: .jobOrderReceived(order: Int32(index), employer: order.employer, positions: order.positions)))
+            events.append(
+                SimulatedEvent(
+                    recordedAt: recordedAt, effective: order.received, citizen: -1, municipality: code(order.municipalityIndex),
+                    facts: .jobOrderReceived(order: Int32(index), employer: order.employer, positions: order.positions)))
         }
         guard options.citizens > 0 else { return }
         makeEventsHeld(into: &events, delays: delays, rng: &rng)
@@ -31,9 +32,10 @@ extension World {
             let recordedAt = max(order.recordedAt, delays.recordedAt(effective: day, rng: &rng))
             let positions = Int16(rng.int(1...Int(order.positions)))
             orders[index].filled = positions
-            events.append(SimulatedEvent(
-                recordedAt: recordedAt, effective: day, citizen: -1, municipality: code(order.municipalityIndex),
-                facts: .jobOrderFilled(order: Int32(index), positions: positions)))
+            events.append(
+                SimulatedEvent(
+                    recordedAt: recordedAt, effective: day, citizen: -1, municipality: code(order.municipalityIndex),
+                    facts: .jobOrderFilled(order: Int32(index), positions: positions)))
         }
     }
 
@@ -44,9 +46,10 @@ extension World {
         for index in companies.indices {
             let company = companies[index]
             let registeredAt = delays.recordedAt(effective: company.registered, rng: &rng)
-            events.append(SimulatedEvent(
-                recordedAt: registeredAt, effective: company.registered, citizen: -1, municipality: code(company.municipalityIndex),
-                facts: .companyRegistered(company: Int32(index), employees: company.employees)))
+            events.append(
+                SimulatedEvent(
+                    recordedAt: registeredAt, effective: company.registered, citizen: -1, municipality: code(company.municipalityIndex),
+                    facts: .companyRegistered(company: Int32(index), employees: company.employees)))
             // Visits, year by year: workplaces with 5 or more employees are visited more often.
             var year = company.registered.year
             while let first = Day(year: year, month: 1, day: 1), first <= options.to {
@@ -54,22 +57,25 @@ extension World {
                 let end = min(Day(year: year, month: 12, day: 31)!, options.to)
                 year += 1
                 guard start <= end else { continue }
-                let visits = company.employees >= 5
+                let visits =
+                    company.employees >= 5
                     ? rng.pick([(0, 0.15), (1, 0.30), (2, 0.35), (3, 0.15), (4, 0.05)])
                     : rng.pick([(0, 0.70), (1, 0.25), (2, 0.05)])
                 for _ in 0..<visits {
                     let day = start.adding(days: rng.int(0...end.days(since: start)))
                     let visitedAt = max(registeredAt, delays.recordedAt(effective: day, rng: &rng))
-                    events.append(SimulatedEvent(
-                        recordedAt: visitedAt, effective: day, citizen: -1, municipality: code(company.municipalityIndex),
-                        facts: .companyVisited(company: Int32(index))))
+                    events.append(
+                        SimulatedEvent(
+                            recordedAt: visitedAt, effective: day, citizen: -1, municipality: code(company.municipalityIndex),
+                            facts: .companyVisited(company: Int32(index))))
                     // Some visited companies answer the satisfaction survey.
                     let answered = day.adding(days: rng.int(1...20))
                     if rng.chance(0.35), answered <= options.to {
-                        events.append(SimulatedEvent(
-                            recordedAt: delays.recordedAt(effective: answered, rng: &rng), effective: answered, citizen: -1,
-                            municipality: code(company.municipalityIndex),
-                            facts: .surveyResponse(.company, satisfied: rng.chance(0.86))))
+                        events.append(
+                            SimulatedEvent(
+                                recordedAt: delays.recordedAt(effective: answered, rng: &rng), effective: answered, citizen: -1,
+                                municipality: code(company.municipalityIndex),
+                                facts: .surveyResponse(.company, satisfied: rng.chance(0.86))))
                     }
                 }
             }
@@ -87,10 +93,11 @@ extension World {
                     let start = max(month, options.from)
                     let end = min(month.lastOfMonth, options.to)
                     let day = start.adding(days: rng.int(0...end.days(since: start)))
-                    events.append(SimulatedEvent(
-                        recordedAt: delays.later(than: Int64(day.ordinal) * RecordingDelays.dayMilliseconds, days: 0...10, rng: &rng),
-                        effective: day, citizen: -1, municipality: code(m),
-                        facts: .eventHeld(name: UInt8(nameIndex), participants: Int32(rng.int(participants[nameIndex])))))
+                    events.append(
+                        SimulatedEvent(
+                            recordedAt: delays.later(than: Int64(day.ordinal) * RecordingDelays.dayMilliseconds, days: 0...10, rng: &rng),
+                            effective: day, citizen: -1, municipality: code(m),
+                            facts: .eventHeld(name: UInt8(nameIndex), participants: Int32(rng.int(participants[nameIndex])))))
                 }
                 month = month.lastOfMonth.adding(days: 1)
             }
@@ -111,10 +118,11 @@ extension World {
                     var tenths = max(1, base + figure.yearlyChangeTenths * yearsIn + rng.int(-spread...spread))
                     // Head counts are whole persons.
                     if figure.unit == "persons" { tenths = max(10, tenths / 10 * 10) }
-                    events.append(SimulatedEvent(
-                        recordedAt: delays.later(than: Int64(day.ordinal) * RecordingDelays.dayMilliseconds, days: 5...40, rng: &rng),
-                        effective: day, citizen: -1, municipality: m >= 0 ? code(m) : -1,
-                        facts: .referenceFigure(figure: UInt8(figureIndex), year: Int16(year), tenths: Int32(tenths))))
+                    events.append(
+                        SimulatedEvent(
+                            recordedAt: delays.later(than: Int64(day.ordinal) * RecordingDelays.dayMilliseconds, days: 5...40, rng: &rng),
+                            effective: day, citizen: -1, municipality: m >= 0 ? code(m) : -1,
+                            facts: .referenceFigure(figure: UInt8(figureIndex), year: Int16(year), tenths: Int32(tenths))))
                 }
             }
         }

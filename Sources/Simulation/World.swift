@@ -10,8 +10,6 @@ struct Company {
     var employees: Int32
     /// The day it was registered.
     var registered: Day
-    /// When its registration was recorded, milliseconds since the epoch.
-    var registeredRecordedAt: Int64 = 0
 }
 
 /// An employer's job order: when it came in, how many positions, and what became of it.
@@ -42,8 +40,11 @@ final class World {
     let options: GeneratorOptions
     /// Companies, by index.
     private(set) var companies: [Company] = []
-    /// For each municipality, the companies with 2 or more employees (workplaces for activations and jobs).
+    /// For each municipality, the companies with 2 or more employees (workplaces for jobs).
     private var employersByMunicipality: [[Int32]]
+    /// For each municipality, the employers that take citizens in activation (virksomhedspraktik,
+    /// løntilskud): about a third of them, so that the cooperation rate (M21) is not everyone.
+    private var partnersByMunicipality: [[Int32]]
     /// Job orders; order number `n` is index `n`, written `JO-` and `n + 1` in six digits.
     var orders: [JobOrder] = []
     /// For each municipality, its job orders' indexes sorted by the day received.
@@ -54,9 +55,9 @@ final class World {
     private var nextActivity: Int32 = 1
 
     /// Job orders a year per citizen of a municipality.
-    static let ordersPerCitizenYear = 0.15
+    static let ordersPerCitizenYear = 0.08
     /// Share of job orders for which the employer wants candidates referred.
-    static let referralOrderShare = 0.65
+    static let referralOrderShare = 0.7
     /// Companies per citizen (about ten per hundred citizens).
     static let companiesPerCitizen = 0.1
 
@@ -66,6 +67,7 @@ final class World {
         self.options = options
         let municipalityCount = options.municipalities.count
         employersByMunicipality = Array(repeating: [], count: municipalityCount)
+        partnersByMunicipality = Array(repeating: [], count: municipalityCount)
         ordersByMunicipality = Array(repeating: [], count: municipalityCount)
         // Round-robin from a random offset, then shuffled: an even spread in a random order.
         let offset = rng.below(municipalityCount)
@@ -105,11 +107,16 @@ final class World {
                 default: employees = rng.int(250...2_000)
                 }
                 // Most are known from the start; some are registered later.
-                let registered = rng.chance(0.85)
+                let registered =
+                    rng.chance(0.85)
                     ? options.from.adding(days: rng.int(0...min(60, lastStart)))
                     : options.from.adding(days: rng.int(0...lastStart))
                 companies.append(Company(cvr: cvr, municipalityIndex: m, employees: Int32(employees), registered: registered))
-                if employees >= 2 { employersByMunicipality[m].append(Int32(companies.count - 1)) }
+                if employees >= 2 {
+                    employersByMunicipality[m].append(Int32(companies.count - 1))
+                    // Larger workplaces cooperate more often.
+                    if rng.chance(employees >= 50 ? 0.6 : 0.3) { partnersByMunicipality[m].append(Int32(companies.count - 1)) }
+                }
             }
             if employersByMunicipality[m].isEmpty {
                 employersByMunicipality[m] = companies.indices.filter { companies[$0].municipalityIndex == m }.map { Int32($0) }
@@ -131,11 +138,21 @@ final class World {
                 case ..<0.95: positions = rng.int(3...5)
                 default: positions = rng.int(6...20)
                 }
-                orders.append(JobOrder(municipalityIndex: m, received: day, employer: employer(in: m, rng: &rng),
-                                       positions: Int16(positions), acceptsReferrals: rng.chance(World.referralOrderShare)))
+                orders.append(
+                    JobOrder(
+                        municipalityIndex: m, received: day, employer: employer(in: m, rng: &rng),
+                        positions: Int16(positions), acceptsReferrals: rng.chance(World.referralOrderShare)))
                 ordersByMunicipality[m].append(Int32(orders.count - 1))
             }
         }
+    }
+
+    /// A workplace for an activation in municipality `m`: nearly always one of the cooperating
+    /// employers, now and then another one.
+    func partner(in m: Int, rng: inout SplitMix64) -> Int32 {
+        let list = partnersByMunicipality[m]
+        if list.isEmpty || rng.chance(0.05) { return employer(in: m, rng: &rng) }
+        return list[rng.below(list.count)]
     }
 
     /// A workplace in municipality `m` (a company with 2 or more employees when there is one).
@@ -173,7 +190,8 @@ final class World {
 
     /// The first index of sorted `list` whose element satisfies the monotone predicate `isAfter`.
     private func firstIndex(in list: [Int32], where isAfter: (Int32) -> Bool) -> Int {
-        var low = 0, high = list.count
+        var low = 0
+        var high = list.count
         while low < high {
             let middle = (low + high) / 2
             if isAfter(list[middle]) { high = middle } else { low = middle + 1 }

@@ -64,11 +64,12 @@ import Foundation
         let placement = try Self.lastEvent(f, type: "job_placement") { o in
             (o["facts"] as? [String: Any])?["channel"] as? String == "employer-request" && (o["effective"] as? String ?? "").hasPrefix("2014")
         }
-        let registered = try Self.lastEvent(f, type: "citizen_registered")
-        let late = #"{"type":"job_placement","effective":"2014-11-03","municipality":"250","citizen":"\#(registered["citizen"] as! String)","facts":{"channel":"employer-request"}}"#
+        // A citizen registered late, with a placement in November 2014 (one batch).
+        let late = #"{"type":"citizen_registered","effective":"2014-10-01","municipality":"250","citizen":"c-00000000000000aa","facts":{"birth_date":"1980-05-05","education":"vocational"}}"# + "\n"
+            + #"{"type":"job_placement","effective":"2014-11-03","municipality":"250","citizen":"c-00000000000000aa","facts":{"channel":"employer-request"}}"#
         let lateResult = try f.run(["append", f.ledger], input: Data(late.utf8))
         #expect(lateResult.status == 0, "\(lateResult.err)")
-        let retract = #"{"type":"correction","facts":{"corrects":\#(placement["seq"] as! Int),"action":"retract","reason":"fejloprettet"}}"#
+        let retract = #"{"type":"correction","facts":{"corrects":\#(placement["seq"] as! Int),"action":"retract","correction_reason":"fejloprettet"}}"#
         #expect(try f.run(["append", f.ledger], input: Data(retract.utf8)).status == 0)
         // An event that changes nothing published: a company visit in 2015.
         let neutral = #"{"type":"company_visited","effective":"2015-01-05","municipality":"250","facts":{"cvr":"12345678"}}"#
@@ -76,11 +77,11 @@ import Foundation
 
         audit = try f.json(["audit", f.ledger, id, "--json"])
         #expect(audit["reproduced"] as? Bool == true)
-        #expect(audit["later_events"] as? Int == 4)  // the publication itself, the placement, the correction, the visit
+        #expect(audit["later_events"] as? Int == 5)  // the publication itself, the registration, the placement, the correction, the visit
         let restatements = try #require(audit["restatements"] as? [[String: Any]])
         #expect(restatements.count == 2)
         let headSeq = audit["head_seq"] as! Int
-        #expect(restatements.map { $0["seq"] as? Int } == [headSeq + 2, headSeq + 3])
+        #expect(restatements.map { $0["seq"] as? Int } == [headSeq + 3, headSeq + 4])
         for (restatement, delta) in zip(restatements, [1.0, -1.0]) {
             let changes = try #require(restatement["changes"] as? [[String: Any]])
             #expect(changes.count == 1)
@@ -89,7 +90,7 @@ import Foundation
         }
         let text = String(decoding: try f.run(["audit", f.ledger]).out, as: UTF8.self)
         #expect(text.contains("REPRODUCED"))
-        #expect(text.contains("seq \(headSeq + 3)") && text.contains("retract of seq \(placement["seq"] as! Int)"))
+        #expect(text.contains("seq \(headSeq + 4)") && text.contains("retract of seq \(placement["seq"] as! Int)"))
     }
 
     @Test("a line altered before the publication's head fails the audit, naming the file and line")

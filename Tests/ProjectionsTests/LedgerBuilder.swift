@@ -330,7 +330,7 @@ struct LedgerBuilder: Sendable {
         return append(
             .correction, effective: original.effective, municipality: original.municipality, citizen: original.citizen,
             facts: [
-                Fact("corrects", .integer(seq)), Fact("action", .text("retract")), Fact("reason", .text("fejloprettet")),
+                Fact("corrects", .integer(seq)), Fact("action", .text("retract")), Fact("correction_reason", .text("fejloprettet")),
             ])
     }
 
@@ -341,7 +341,7 @@ struct LedgerBuilder: Sendable {
         return append(
             .correction, effective: original.effective, municipality: original.municipality, citizen: original.citizen,
             facts: [
-                Fact("corrects", .integer(seq)), Fact("action", .text("supersede")), Fact("reason", .text("wrong-facts")),
+                Fact("corrects", .integer(seq)), Fact("action", .text("supersede")), Fact("correction_reason", .text("wrong-facts")),
             ] + facts)
     }
 

@@ -302,7 +302,7 @@ public enum Catalog {
             citizen: .optional, municipality: .optional, [
                 f("corrects", .sequence, true, "the sequence number of the event corrected"),
                 f("action", .choice(correctionActions), true, "retract, or supersede with the facts that follow"),
-                f("reason", .choice(correctionReasons), true, "why"),
+                f("correction_reason", .choice(correctionReasons), true, "why (a closed list: no free text about a person)"),
             ])
         add(.publication, "A published report: its digest and the ledger head it was computed from.",
             citizen: .none, municipality: .none, [

@@ -1,8 +1,9 @@
 /// The head of a ledger: the last acknowledged line, where it ends, and its hash.
 ///
-/// Stored in the file `head` as two fixed 128-byte slots; each write goes to the slot `seq % 2` and
-/// carries a checksum, so a torn write leaves the other slot intact. The valid slot with the higher
-/// sequence number is the head. Lines beyond the head were never acknowledged.
+/// Stored in the file `head` as two fixed 128-byte slots, each with
+/// carries a checksum. Each write goes to the slot that does not hold the head in force, so a torn
+/// write leaves the head in force intact. The valid slot with the higher sequence number is the head.
+/// Lines beyond the head were never acknowledged.
 public struct HeadRecord: Equatable, Sendable {
     /// The last acknowledged sequence number.
     public var seq: Int64
@@ -49,13 +50,17 @@ public struct HeadRecord: Equatable, Sendable {
     }
 
     /// The valid head of a `head` file's bytes (two slots), or nil when neither slot is valid.
-    public static func read(fileBytes: [UInt8]) -> HeadRecord? {
-        var best: HeadRecord?
+    public static func read(fileBytes: [UInt8]) -> HeadRecord? { readWithSlot(fileBytes: fileBytes)?.head }
+
+    /// The valid head and the slot (0 or 1) holding it. A new head is written to the other slot,
+    /// so a torn write can never damage the head in force.
+    public static func readWithSlot(fileBytes: [UInt8]) -> (head: HeadRecord, slot: Int)? {
+        var best: (head: HeadRecord, slot: Int)?
         for index in 0..<2 {
             let start = index * slotBytes
             guard fileBytes.count >= start + slotBytes else { continue }
             if let record = HeadRecord(slot: fileBytes[start..<(start + slotBytes)]) {
-                if best == nil || record.seq > best!.seq { best = record }
+                if best == nil || record.seq > best!.head.seq { best = (record, index) }
             }
         }
         return best

@@ -15,6 +15,17 @@ extension Ledger {
         for index in 1...head.segment where !indexes.contains(index) {
             throw LedgerError.corrupt(file: Ledger.segmentName(index), line: 0, reason: "segment file is missing")
         }
+        // Only what an interrupted append leaves is removed: complete lines continuing the chain and
+        // a torn last line. Anything else beyond the head is evidence of a defect and is kept.
+        let headSegmentSize = try segmentSize(head.segment)
+        if indexes.contains(where: { $0 > head.segment }) || headSegmentSize > head.offset {
+            let last = try event(at: head.seq, head: head)
+            guard let last else { throw LedgerError.corrupt(file: Ledger.segmentName(head.segment), line: 0, reason: "the head's line cannot be found") }
+            let genesis = try event(at: 1, head: head)?.event
+            let municipalities = Set((genesis?.text("municipalities") ?? "").split(separator: ",").compactMap { Int($0) })
+            _ = try LedgerVerifier.checkTail(self, head: head, segments: indexes.last ?? head.segment, headLineCount: 0,
+                                             municipalities: municipalities, after: (head.seq, head.hash, last.recordedAt), now: SystemCalls.now())
+        }
         do {
             for index in indexes where index > head.segment {
                 removed += try segmentSize(index)
@@ -83,16 +94,22 @@ extension Ledger {
     }
 
     /// Writes encoded lines after the head, fsyncs and reads them back, then moves the head.
+    /// When any step fails, the batch is not acknowledged: the head is left (or put back) where it
+    /// was and the written bytes are cut off again where possible; what cannot be undone is an
+    /// unacknowledged tail that the next append removes.
     func writeBatch(_ bytes: [UInt8], after head: HeadRecord, lastSeq: Int64, lastHash: SHA256Digest) throws(LedgerError) -> HeadRecord {
         precondition(!bytes.isEmpty && bytes.last == 0x0A, "a batch is whole lines")
         var segment = head.segment
         var offset = head.offset
+        var createdSegment = false
+        let newHead: HeadRecord
         do {
             if offset >= Ledger.segmentBytesMax {
                 segment += 1
                 offset = 0
                 guard segment <= Ledger.segmentCountMax else { throw LedgerError.invalidRequest("the ledger has reached \(Ledger.segmentCountMax) segments") }
                 let fd = try SystemCalls.open(segmentPath(segment), flags: O_WRONLY | O_CREAT | O_EXCL, mode: 0o644)
+                createdSegment = true
                 try SystemCalls.close(fd, path: segmentPath(segment))
                 try SystemCalls.fsyncDirectory(eventsPath)
             }
@@ -114,35 +131,64 @@ extension Ledger {
             guard read == count, check == bytes else {
                 throw LedgerError.corrupt(file: Ledger.segmentName(segment), line: 0, reason: "the bytes read back differ from the bytes written; the batch is not acknowledged")
             }
-            let newHead = HeadRecord(seq: lastSeq, hash: lastHash, segment: segment, offset: offset + Int64(count))
-            try writeHead(newHead)
-            return newHead
-        } catch let error as SystemError {
-            throw LedgerError.system(error)
-        } catch let error as LedgerError {
-            throw error
+            newHead = HeadRecord(seq: lastSeq, hash: lastHash, segment: segment, offset: offset + Int64(count))
+            try writeHead(newHead, replacing: head)
         } catch {
-            throw LedgerError.invalidRequest("\(error)")
+            // Undo what can be undone, without fsync: the head in force was never replaced on disk
+            // (writeHead writes the other slot), so this only tidies up.
+            undoBatch(segment: segment, offset: offset, createdSegment: createdSegment)
+            switch error {
+            case let e as SystemError: throw LedgerError.system(e)
+            case let e as LedgerError: throw e
+            default: throw LedgerError.invalidRequest("\(error)")
+            }
+        }
+        // The head is on disk: from here on the batch is acknowledged and nothing is undone.
+        let readBack = try readHead()
+        guard readBack == newHead else {
+            throw LedgerError.corrupt(file: "head", line: 1, reason: "the head read back differs from the head written")
+        }
+        return newHead
+    }
+
+    /// Cuts a failed batch's bytes off again (best effort; the next append does it otherwise).
+    func undoBatch(segment: Int, offset: Int64, createdSegment: Bool) {
+        let file = segmentPath(segment)
+        if createdSegment {
+            try? SystemCalls.unlink(file)
+            return
+        }
+        if let fd = try? SystemCalls.open(file, flags: O_RDWR) {
+            try? SystemCalls.ftruncate(fd, length: offset, path: file)
+            try? SystemCalls.close(fd, path: file)
         }
     }
 
-    /// Writes the head into its slot, fsyncs, and reads it back.
-    func writeHead(_ head: HeadRecord) throws(LedgerError) {
+    /// Writes the new head into the slot that does not hold `previous`, fsyncs, and reads it back.
+    /// If the write or fsync fails, the slot is overwritten with `previous` again (best effort), so
+    /// that the head in force stays `previous`.
+    func writeHead(_ head: HeadRecord, replacing previous: HeadRecord) throws(LedgerError) {
+        let fd: Int32
+        do { fd = try SystemCalls.open(headPath, flags: O_RDWR) } catch { throw LedgerError.system(error) }
+        defer { try? SystemCalls.close(fd, path: headPath) }
+        let current: [UInt8]
+        do { current = try SystemCalls.readFile(headPath, bytesMax: 4096) } catch { throw LedgerError.system(error) }
+        guard let inForce = HeadRecord.readWithSlot(fileBytes: current), inForce.head == previous else {
+            throw LedgerError.corrupt(file: "head", line: 1, reason: "the head changed under the writer lock")
+        }
+        let slotOffset = Int64(1 - inForce.slot) * Int64(HeadRecord.slotBytes)
+        var slot = head.slotBytes
         do {
-            let fd = try SystemCalls.open(headPath, flags: O_RDWR)
-            defer { try? SystemCalls.close(fd, path: headPath) }
-            var slot = head.slotBytes
-            let slotOffset = Int64(head.seq % 2) * Int64(HeadRecord.slotBytes)
             try SystemCalls.withBuffer(&slot) { (base) throws(SystemError) in
                 try SystemCalls.pwriteAll(fd, from: base, count: HeadRecord.slotBytes, offset: slotOffset, path: headPath)
             }
             try SystemCalls.fsync(fd, path: headPath)
         } catch {
+            var old = previous.slotBytes
+            try? SystemCalls.withBuffer(&old) { (base) throws(SystemError) in
+                try SystemCalls.pwriteAll(fd, from: base, count: HeadRecord.slotBytes, offset: slotOffset, path: headPath)
+            }
             throw LedgerError.system(error)
-        }
-        let readBack = try readHead()
-        guard readBack == head else {
-            throw LedgerError.corrupt(file: "head", line: 1, reason: "the head read back differs from the head written")
         }
     }
 }

@@ -75,10 +75,6 @@ public enum LedgerVerifier {
         }
         var sizes: [Int64] = []
         for index in 1...head.segment { sizes.append(try ledger.segmentSize(index)) }
-        guard sizes[head.segment - 1] >= head.offset else {
-            throw LedgerError.corrupt(file: Ledger.segmentName(head.segment), line: 0,
-                                      reason: "the segment is \(sizes[head.segment - 1]) bytes but the head records \(head.offset): acknowledged lines were removed")
-        }
         // The first line tells which municipalities events may name.
         var genesis: RecordedEvent?
         try ledger.forEachLine(segment: 1, to: min(sizes[0], Int64(Ledger.storedLineBytesMax + 1))) { (location, line) throws(LedgerError) in
@@ -94,7 +90,9 @@ public enum LedgerVerifier {
         // Split the acknowledged bytes into chunks at line boundaries.
         var chunks: [Chunk] = []
         for index in 1...head.segment {
-            let end = index == head.segment ? head.offset : sizes[index - 1]
+            // A head segment shorter than the head records is checked line by line first, so that a
+            // removed line is named where the sequence breaks.
+            let end = index == head.segment ? min(head.offset, sizes[index - 1]) : sizes[index - 1]
             var start: Int64 = 0
             while start < end {
                 var stop = min(end, start + chunkBytes)
@@ -139,6 +137,10 @@ public enum LedgerVerifier {
             }
             lineBase += summary.lines
             bytes += chunk.end - chunk.start
+        }
+        guard sizes[head.segment - 1] >= head.offset else {
+            throw LedgerError.corrupt(file: Ledger.segmentName(head.segment), line: lineBase + 1,
+                                      reason: "the segment ends at byte \(sizes[head.segment - 1]) but the head records \(head.offset): acknowledged lines were removed")
         }
         guard expectedSeq - 1 == head.seq, previousHash == head.hash else {
             throw LedgerError.corrupt(file: Ledger.segmentName(head.segment), line: lineBase,

@@ -119,7 +119,7 @@ public struct BatchValidator {
 
     private func text(_ event: Event, _ name: String) -> String { event.text(name) ?? "" }
 
-    private func checkRules(_ event: Event, _ record: InputRecord) throws(LedgerError) {
+    private func checkRules(_ event: Event, _ record: InputRecord, superseding: Bool = false) throws(LedgerError) {
         switch event.type {
         case .citizenRegistered:
             if let birth = event.date("birth_date"), birth > event.effective {
@@ -143,7 +143,7 @@ public struct BatchValidator {
                 throw reject(record, "facts.order_id", "no job order \(order) has been received")
             }
         case .jobOrderReceived:
-            guard !state.jobOrders.contains(text(event, "order_id")) else {
+            guard superseding || !state.jobOrders.contains(text(event, "order_id")) else {
                 throw reject(record, "facts.order_id", "job order \(text(event, "order_id")) was received already")
             }
         case .jobOrderReferral, .jobOrderFilled:
@@ -151,7 +151,7 @@ public struct BatchValidator {
                 throw reject(record, "facts.order_id", "no job order \(text(event, "order_id")) has been received")
             }
         case .goalAdopted:
-            guard !state.goals.contains(text(event, "goal_id")) else {
+            guard superseding || !state.goals.contains(text(event, "goal_id")) else {
                 throw reject(record, "facts.goal_id", "goal \(text(event, "goal_id")) is adopted already; amend it with goal_amended")
             }
             try checkGoalDates(event, record)
@@ -252,6 +252,10 @@ public struct BatchValidator {
             do { replacement = try FactTyping.type(rest, fields: originalSpec.fields, typeName: original.type.rawValue) } catch {
                 throw reject(record, "facts." + error.field, error.message + " (a superseding correction carries the original type's facts in full)")
             }
+            // The original type's own rules apply to the new facts (uniqueness aside: it is the same event).
+            var replaced = original
+            replaced.facts = replacement
+            try checkRules(replaced, record, superseding: true)
             for name in ["benefit", "activity_id", "order_id", "goal_id"] where original[fact: name] != nil {
                 guard replacement.first(where: { $0.name == name })?.value == original[fact: name] else {
                     throw reject(record, "facts.\(name)", "a superseding correction cannot change \(name), which identifies the period, order or goal; retract and record anew")

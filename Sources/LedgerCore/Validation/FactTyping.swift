@@ -72,6 +72,8 @@ enum FactTyping {
             guard let canonical = CanonicalEncoder.canonicalDecimal(text) else {
                 throw reject("expected a decimal number without exponent, at most 6 fraction digits")
             }
+            // Ten digits in a row could be a CPR number put in the wrong field; no figure needs them.
+            guard !CPR.containsCPRShape(canonical) else { throw reject("looks like a CPR number; CPR numbers go in the cpr field only") }
             return .decimal(canonical)
         case .bool:
             switch json {

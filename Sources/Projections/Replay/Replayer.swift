@@ -10,29 +10,54 @@ public enum Replayer {
     /// applying lines with seq > state.headSeq and recorded-at at or before `knownAt` (nil: all).
     /// `throughSeq` stops after that sequence number (nil: the head).
     public static func replay(_ ledger: Ledger, knownAt: Timestamp? = nil, throughSeq: Int64? = nil,
-                              from initial: ProjectionState = ProjectionState()) throws(LedgerError) -> ProjectionState {
+                              from initial: ProjectionState = ProjectionState(), threads: Int = 0) throws(LedgerError) -> ProjectionState {
         var state = initial
         let head = try ledger.readHead()
         let stopSeq = min(throughSeq ?? head.seq, head.seq)
         guard state.headSeq < stopSeq else { return state }
+        // Lines are decoded in parallel chunks, a wave at a time, and applied in order.
+        let chunks = try LedgerChunks.split(ledger, head: head, chunkBytes: chunkBytes)
+        let workers = threads > 0 ? threads : Parallel.processorCount
+        var next = 0
         var done = false
-        try ledger.forEachAcknowledgedLine(head: head) { (location, line) throws(LedgerError) in
-            guard !done else { return }
-            // A cheap look at the sequence number first: lines already in the state are skipped undecoded.
-            if let seq = Replayer.sequenceNumber(line), seq <= state.headSeq { return }
-            let recorded = try Ledger.decode(line, at: location)
-            if let knownAt, recorded.recordedAt > knownAt { done = true; return }
-            guard recorded.seq == state.headSeq + 1 else {
-                throw LedgerError.corrupt(file: location.fileName, line: location.line, reason: "sequence number \(recorded.seq) where \(state.headSeq + 1) was expected; run caseledger verify")
+        while next < chunks.count && !done {
+            let wave = Array(chunks[next..<min(chunks.count, next + workers * 2)])
+            next += wave.count
+            let skipThrough = state.headSeq
+            let decoded = Parallel.map(count: wave.count, workers: workers) { i -> Result<[RecordedEvent], LedgerError> in
+                Result { () throws(LedgerError) -> [RecordedEvent] in
+                    var events: [RecordedEvent] = []
+                    try ledger.forEachLine(segment: wave[i].segment, from: wave[i].start, to: wave[i].end, firstLineNumber: wave[i].firstLine) { (location, line) throws(LedgerError) in
+                        // Lines already in the state are skipped undecoded.
+                        if let seq = Replayer.sequenceNumber(line), seq <= skipThrough { return }
+                        events.append(try Ledger.decode(line, at: location))
+                    }
+                    return events
+                }
             }
-            guard recorded.prev == state.headHash || state.headSeq == 0 else {
-                throw LedgerError.corrupt(file: location.fileName, line: location.line, reason: "prev does not match the line before it; run caseledger verify")
+            for (i, result) in decoded.enumerated() {
+                let events = try result.get()
+                for recorded in events {
+                    if let knownAt, recorded.recordedAt > knownAt { done = true; break }
+                    guard recorded.seq == state.headSeq + 1 else {
+                        throw LedgerError.corrupt(file: Ledger.segmentName(wave[i].segment), line: 0,
+                                                  reason: "sequence number \(recorded.seq) where \(state.headSeq + 1) was expected; run caseledger verify")
+                    }
+                    guard recorded.prev == state.headHash || state.headSeq == 0 else {
+                        throw LedgerError.corrupt(file: Ledger.segmentName(wave[i].segment), line: 0,
+                                                  reason: "prev of seq \(recorded.seq) does not match the line before it; run caseledger verify")
+                    }
+                    state.apply(recorded)
+                    if recorded.seq >= stopSeq { done = true; break }
+                }
+                if done { break }
             }
-            state.apply(recorded)
-            if recorded.seq >= stopSeq { done = true }
         }
         return state
     }
+
+    /// Bytes decoded per parallel chunk.
+    public static let chunkBytes: Int64 = 8 << 20
 
     /// The `seq` of a canonical line, read from its first bytes, or nil.
     static func sequenceNumber(_ line: UnsafeRawBufferPointer) -> Int64? {

@@ -101,7 +101,7 @@ public enum Auditor {
         let place = e.municipality.map { " in " + CanonicalEncoder.municipalityText($0) } ?? ""
         if e.type == .correction, let target = e.integer("corrects") {
             let original = try ledger.event(at: target, head: head)?.event.type.rawValue ?? "?"
-            return "correction: \(e.text("action") ?? "?") of seq \(target) (\(original), \(e.text("reason") ?? ""))\(place)"
+            return "correction: \(e.text("action") ?? "?") of seq \(target) (\(original), \(e.text("correction_reason") ?? ""))\(place)"
         }
         return "late \(e.type.rawValue), effective \(e.effective.iso)\(place)"
     }

@@ -1,0 +1,41 @@
+/// A byte range of one segment that starts and ends at line boundaries: a unit of parallel work.
+public struct LedgerChunk: Sendable {
+    /// 1-based segment index.
+    public var segment: Int
+    /// First byte (a line start).
+    public var start: Int64
+    /// End, exclusive (just after a newline, or the acknowledged end).
+    public var end: Int64
+    /// 1-based line number of the line at `start` — known only for the first chunk of a segment
+    /// (1); later chunks get 0 and report line numbers relative to their start.
+    public var firstLine: Int
+}
+
+/// Splits a ledger's acknowledged bytes into chunks at line boundaries.
+public enum LedgerChunks {
+    /// The chunks of everything up to `head`, in order, each about `chunkBytes` long.
+    public static func split(_ ledger: Ledger, head: HeadRecord, chunkBytes: Int64) throws(LedgerError) -> [LedgerChunk] {
+        var chunks: [LedgerChunk] = []
+        for index in 1...head.segment {
+            let end = index == head.segment ? head.offset : try ledger.segmentSize(index)
+            var start: Int64 = 0
+            while start < end {
+                var stop = min(end, start + chunkBytes)
+                if stop < end { stop = try nextLineStart(ledger, segment: index, after: stop, limit: end) }
+                chunks.append(LedgerChunk(segment: index, start: start, end: stop, firstLine: start == 0 ? 1 : 0))
+                start = stop
+            }
+        }
+        return chunks
+    }
+
+    /// The offset just after the first newline at or after `offset` (or `limit`).
+    public static func nextLineStart(_ ledger: Ledger, segment: Int, after offset: Int64, limit: Int64) throws(LedgerError) -> Int64 {
+        var result = limit
+        var found = false
+        try ledger.forEachLine(segment: segment, from: offset, to: min(limit, offset + Int64(Ledger.storedLineBytesMax) + 1)) { (location, line) throws(LedgerError) in
+            if !found { result = location.offset + Int64(line.count) + 1; found = true }
+        }
+        return result
+    }
+}
