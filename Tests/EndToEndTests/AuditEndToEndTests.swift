@@ -158,4 +158,22 @@ import Foundation
         #expect(ok.status == 0)
         #expect(!ok.out.isEmpty)
     }
+
+    @Test("the access log is verified like the event files: an altered record is named by verify")
+    func accessLogTamper() throws {
+        let f = try Fixture(citizens: 40)
+        defer { f.remove() }
+        for purpose in ["first look", "second look"] {
+            #expect(try f.run(["explain", f.ledger, "M3", "--period", "2014", "--user", "revisor", "--purpose", purpose]).status == 0)
+        }
+        let verified = try f.json(["verify", f.ledger, "--json"])
+        #expect(verified["access_records"] as? Int == 2)
+        let path = f.ledger + "/access/access-log.jsonl"
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        try text.replacingOccurrences(of: "first look", with: "other look").write(toFile: path, atomically: false, encoding: .utf8)
+        let result = try f.run(["verify", f.ledger])
+        #expect(result.status == 1)
+        #expect(result.err.contains("access/access-log.jsonl line 1"), "\(result.err)")
+        #expect(try f.run(["access-log", f.ledger]).status == 1)
+    }
 }

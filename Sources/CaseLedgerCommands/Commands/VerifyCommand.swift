@@ -26,16 +26,13 @@ enum VerifyCommand: LedgerCommand {
             threads = n
         }
         let ledger = try Ledger(path: directory)
-        let report: VerificationReport
-        do {
-            report = try LedgerVerifier.verify(ledger, threads: threads)
-        } catch let error as LedgerError {
-            if arguments.flag("json") {
-                if case .corrupt(let file, let line, let reason) = error {
-                    console.line(#"{"ok":false,"file":\#(JSONText.quote(file)),"line":\#(line),"reason":\#(JSONText.quote(CPR.redact(reason)))}"#)
-                }
+        let outcome = Result { () throws(LedgerError) -> VerificationReport in try LedgerVerifier.verify(ledger, threads: threads) }
+        guard case .success(let report) = outcome else {
+            guard case .failure(let failure) = outcome else { return ExitStatus.failure }
+            if arguments.flag("json"), case .corrupt(let file, let line, let reason) = failure {
+                console.line(#"{"ok":false,"file":\#(JSONText.quote(file)),"line":\#(line),"reason":\#(JSONText.quote(CPR.redact(reason)))}"#)
             }
-            console.error("caseledger verify: DEFECT: \(error.description)")
+            console.error("caseledger verify: DEFECT: \(failure.description)")
             return ExitStatus.failure
         }
         if arguments.flag("json") {
@@ -43,10 +40,13 @@ enum VerifyCommand: LedgerCommand {
             if let t = report.tail {
                 tail = #"{"file":\#(JSONText.quote(t.file)),"line":\#(t.line),"complete_lines":\#(t.completeLines),"torn":\#(t.torn),"bytes":\#(t.bytes),"recoverable":true}"#
             }
-            console.line(#"{"ok":true,"events":\#(report.events),"segments":\#(report.segments),"head_seq":\#(report.head.seq),"head_hash":"\#(report.head.hash.hex)","head_recorded_at":"\#(report.headRecordedAt.iso)","bytes":\#(report.bytes),"tail":\#(tail)}"#)
+            console.line(#"{"ok":true,"events":\#(report.events),"segments":\#(report.segments),"head_seq":\#(report.head.seq),"head_hash":"\#(report.head.hash.hex)","head_recorded_at":"\#(report.headRecordedAt.iso)","bytes":\#(report.bytes),"tail":\#(tail),"access_records":\#(report.accessRecords)}"#)
         } else {
             console.line("ok: \(report.events) events in \(report.segments) segment\(report.segments == 1 ? "" : "s"), \(report.bytes) bytes")
             console.line("head: seq \(report.head.seq) \(report.head.hash.hex) recorded \(report.headRecordedAt.iso)")
+            if report.accessRecords > 0 || report.accessTornBytes > 0 {
+                console.line("access log: \(report.accessRecords) records, chain intact" + (report.accessTornBytes > 0 ? "; a torn last record of \(report.accessTornBytes) bytes (interrupted; nothing was shown for it)" : ""))
+            }
             if let t = report.tail {
                 console.line("recoverable incomplete tail: \(t.file) from line \(t.line): \(t.completeLines) complete unacknowledged line\(t.completeLines == 1 ? "" : "s")"
                              + (t.torn ? " and a torn line" : "") + ", \(t.bytes) bytes beyond the head; the next append removes it")

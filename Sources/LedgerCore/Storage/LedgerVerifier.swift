@@ -19,6 +19,10 @@ public struct VerificationReport: Sendable {
     public var tail: Tail?
     /// Bytes checked.
     public var bytes: Int64
+    /// Records in the access log (checked like the event files), and bytes of a torn last record.
+    public var accessRecords = 0
+    /// Bytes of a torn last access record (an interrupted write; nothing was shown for it).
+    public var accessTornBytes: Int64 = 0
 
     /// An unacknowledged tail: where it starts, how long it is, and whether it ends in a torn line.
     public struct Tail: Sendable {
@@ -148,7 +152,11 @@ public enum LedgerVerifier {
         }
         let tail = try checkTail(ledger, head: head, segments: indexes.count, headLineCount: lineBase, municipalities: municipalities,
                                  after: (head.seq, head.hash, previousRecordedAt), now: now)
-        return VerificationReport(events: head.seq, segments: head.segment, head: head, headRecordedAt: previousRecordedAt, tail: tail, bytes: bytes)
+        var report = VerificationReport(events: head.seq, segments: head.segment, head: head, headRecordedAt: previousRecordedAt, tail: tail, bytes: bytes)
+        let access = try AccessLog(ledger: ledger).read()
+        report.accessRecords = access.records.count
+        report.accessTornBytes = access.tornBytes
+        return report
     }
 
     /// The offset just after the first newline at or after `offset`.
