@@ -155,12 +155,8 @@ public struct AccessLog: Sendable {
             let check = try read()
             guard check.records.last == record else { throw LedgerError.corrupt(file: "access/access-log.jsonl", line: Int(record.seq), reason: "the record read back differs") }
             return record
-        } catch let error as SystemError {
-            throw LedgerError.system(error)
-        } catch let error as LedgerError {
-            throw error
         } catch {
-            throw LedgerError.invalidRequest("\(error)")
+            throw LedgerError.wrapping(error)
         }
     }
 }

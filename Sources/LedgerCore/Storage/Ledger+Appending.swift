@@ -47,12 +47,8 @@ extension Ledger {
             }
             let after = try SystemCalls.fileSize(fd, path: file)
             assert(after == head.offset, "after recovery the segment ends at the head")
-        } catch let error as SystemError {
-            throw LedgerError.system(error)
-        } catch let error as LedgerError {
-            throw error
         } catch {
-            throw LedgerError.invalidRequest("\(error)")
+            throw LedgerError.wrapping(error)
         }
         return removed
     }
@@ -137,11 +133,7 @@ extension Ledger {
             // Undo what can be undone, without fsync: the head in force was never replaced on disk
             // (writeHead writes the other slot), so this only tidies up.
             undoBatch(segment: segment, offset: offset, createdSegment: createdSegment)
-            switch error {
-            case let e as SystemError: throw LedgerError.system(e)
-            case let e as LedgerError: throw e
-            default: throw LedgerError.invalidRequest("\(error)")
-            }
+            throw LedgerError.wrapping(error)
         }
         // The head is on disk: from here on the batch is acknowledged and nothing is undone.
         let readBack = try readHead()

@@ -15,9 +15,16 @@ public struct LedgerChunk: Sendable {
 public enum LedgerChunks {
     /// The chunks of everything up to `head`, in order, each about `chunkBytes` long.
     public static func split(_ ledger: Ledger, head: HeadRecord, chunkBytes: Int64) throws(LedgerError) -> [LedgerChunk] {
+        var ends: [Int64] = []
+        for index in 1...head.segment { ends.append(index == head.segment ? head.offset : try ledger.segmentSize(index)) }
+        return try split(ledger, segmentEnds: ends, chunkBytes: chunkBytes)
+    }
+
+    /// The chunks of segments 1, 2, ... up to the given byte ends, in order.
+    public static func split(_ ledger: Ledger, segmentEnds: [Int64], chunkBytes: Int64) throws(LedgerError) -> [LedgerChunk] {
         var chunks: [LedgerChunk] = []
-        for index in 1...head.segment {
-            let end = index == head.segment ? head.offset : try ledger.segmentSize(index)
+        for (position, end) in segmentEnds.enumerated() {
+            let index = position + 1
             var start: Int64 = 0
             while start < end {
                 var stop = min(end, start + chunkBytes)

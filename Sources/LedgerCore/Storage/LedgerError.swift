@@ -17,6 +17,15 @@ public enum LedgerError: Error, Sendable, CustomStringConvertible {
     /// A request that cannot be carried out as asked.
     case invalidRequest(String)
 
+    /// Any error as a ledger error: system and ledger errors as they are, anything else as a request error.
+    public static func wrapping(_ error: any Error) -> LedgerError {
+        switch error {
+        case let e as LedgerError: return e
+        case let e as SystemError: return .system(e)
+        default: return .invalidRequest("\(error)")
+        }
+    }
+
     /// A message for a person, naming the file, line and field where there is one.
     public var description: String {
         let text: String

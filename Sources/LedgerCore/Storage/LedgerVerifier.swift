@@ -48,12 +48,6 @@ public enum LedgerVerifier {
     /// Bytes per parallel chunk.
     public static let chunkBytes: Int64 = 16 << 20
 
-    struct Chunk: Sendable {
-        var segment: Int
-        var start: Int64
-        var end: Int64
-    }
-
     struct ChunkSummary: Sendable {
         var lines = 0
         var firstSeq: Int64 = 0
@@ -91,20 +85,11 @@ public enum LedgerVerifier {
             municipalities = []
         }
 
-        // Split the acknowledged bytes into chunks at line boundaries.
-        var chunks: [Chunk] = []
-        for index in 1...head.segment {
-            // A head segment shorter than the head records is checked line by line first, so that a
-            // removed line is named where the sequence breaks.
-            let end = index == head.segment ? min(head.offset, sizes[index - 1]) : sizes[index - 1]
-            var start: Int64 = 0
-            while start < end {
-                var stop = min(end, start + chunkBytes)
-                if stop < end { stop = try nextLineStart(ledger, segment: index, after: stop, limit: end) }
-                chunks.append(Chunk(segment: index, start: start, end: stop))
-                start = stop
-            }
-        }
+        // Split the acknowledged bytes into chunks at line boundaries. A head segment shorter than
+        // the head records is checked line by line first, so that a removed line is named where the
+        // sequence breaks.
+        let ends = (1...head.segment).map { $0 == head.segment ? min(head.offset, sizes[$0 - 1]) : sizes[$0 - 1] }
+        let chunks = try LedgerChunks.split(ledger, segmentEnds: ends, chunkBytes: chunkBytes)
         let workers = threads > 0 ? threads : Parallel.processorCount
         let chunkList = chunks
         let results = Parallel.map(count: chunks.count, workers: workers) { i -> Result<ChunkSummary, LedgerError> in
@@ -159,18 +144,8 @@ public enum LedgerVerifier {
         return report
     }
 
-    /// The offset just after the first newline at or after `offset`.
-    static func nextLineStart(_ ledger: Ledger, segment: Int, after offset: Int64, limit: Int64) throws(LedgerError) -> Int64 {
-        var result = limit
-        var found = false
-        try ledger.forEachLine(segment: segment, from: offset, to: min(limit, offset + Int64(Ledger.storedLineBytesMax) + 1)) { (location, line) throws(LedgerError) in
-            if !found { result = location.offset + Int64(line.count) + 1; found = true }
-        }
-        return result
-    }
-
     /// Checks each line of a chunk on its own and the links between consecutive lines.
-    static func checkChunk(_ ledger: Ledger, _ chunk: Chunk, municipalities: Set<Int>, now: Timestamp) throws(LedgerError) -> ChunkSummary {
+    static func checkChunk(_ ledger: Ledger, _ chunk: LedgerChunk, municipalities: Set<Int>, now: Timestamp) throws(LedgerError) -> ChunkSummary {
         var summary = ChunkSummary()
         var scratch: [UInt8] = []
         scratch.reserveCapacity(1024)

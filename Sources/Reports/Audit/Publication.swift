@@ -62,10 +62,8 @@ public struct Publication: Sendable {
             do {
                 try PathNames.makeDirectories(PathNames.join(ledger.path, "publications"))
                 try FileAccess.write(reportPath(ledger: ledger, id: id), bytes: Array((json + "\n").utf8))
-            } catch let error as SystemError {
-                throw LedgerError.system(error)
             } catch {
-                throw LedgerError.invalidRequest("\(error)")
+                throw LedgerError.wrapping(error)
             }
             var facts = [Fact("publication_id", .text(id))]
             if let title { facts.append(Fact("title", .text(title))) }
