@@ -31,9 +31,12 @@ enum AppendCommand: LedgerCommand {
         let input = try Console.readStandardInput(bytesMax: InputBatch.inputBytesMax)
         let decoder = InputDecoder(source: "standard input", allowsRecordedAt: arguments.flag("historical"),
                                    pseudonymize: Common.pseudonymizer(ledger: ledger, keyFile: arguments.value("key-file")))
-        let records = try InputBatch.records(jsonLines: input, decoder: decoder)
-        let result = try ledger.append(records, source: "standard input", recordedAt: recordedAt)
-        report(result, count: records.count, json: arguments.flag("json"), console: console)
+        // Records are decoded one at a time while the batch is validated and encoded, so a large
+        // input is never held as decoded records all at once.
+        let result = try ledger.append(source: "standard input", recordedAt: recordedAt) { (emit) throws(LedgerError) in
+            try InputBatch.forEachRecord(jsonLines: input, decoder: decoder, emit)
+        }
+        report(result, count: Int((result.firstSeq.map { result.lastSeq - $0 + 1 }) ?? 0), json: arguments.flag("json"), console: console)
         return ExitStatus.success
     }
 

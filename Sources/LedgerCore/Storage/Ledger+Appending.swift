@@ -59,6 +59,16 @@ extension Ledger {
     /// after the batch is on disk.
     public func append(_ records: [InputRecord], source: String, recordedAt: Timestamp?,
                        clock: (() -> Timestamp)? = nil) throws(LedgerError) -> AppendResult {
+        try append(source: source, recordedAt: recordedAt, clock: clock) { (emit) throws(LedgerError) in
+            for record in records { try emit(record) }
+        }
+    }
+
+    /// Appends a batch whose records are produced one at a time by `produce` (which calls its
+    /// argument with each record, in order) while the lock is held, so that a large input is never
+    /// held as decoded records all at once. Same guarantees as ``append(_:source:recordedAt:clock:)``.
+    public func append(source: String, recordedAt: Timestamp?, clock: (() -> Timestamp)? = nil,
+                       produce: ((InputRecord) throws(LedgerError) -> Void) throws(LedgerError) -> Void) throws(LedgerError) -> AppendResult {
         try withWriterLock { () throws(LedgerError) -> AppendResult in
             let head = try readHead()
             let recovered = try recoverTail(head: head)
@@ -68,10 +78,9 @@ extension Ledger {
             }
             var validator = BatchValidator(state: state, source: source, now: clock?() ?? SystemCalls.now(), recordedAt: recordedAt, stored: stored)
             var bytes: [UInt8] = []
-            bytes.reserveCapacity(records.count * 320)
             var prev = head.hash
             var seq = head.seq
-            for record in records {
+            try produce { (record) throws(LedgerError) in
                 let (event, time) = try validator.validate(record)
                 seq += 1
                 let lineStart = bytes.count
@@ -81,7 +90,7 @@ extension Ledger {
                                                        message: "the stored line would exceed \(Ledger.storedLineBytesMax) bytes"))
                 }
             }
-            guard !records.isEmpty else {
+            guard seq > head.seq else {
                 return AppendResult(firstSeq: nil, lastSeq: head.seq, head: head, recoveredBytes: recovered)
             }
             let newHead = try writeBatch(bytes, after: head, lastSeq: seq, lastHash: prev)

@@ -6,33 +6,48 @@ public enum InputBatch {
     /// Decodes JSON Lines: one object per line; blank lines are skipped; a final line needs no newline.
     public static func records(jsonLines bytes: [UInt8], decoder: InputDecoder) throws(LedgerError) -> [InputRecord] {
         var records: [InputRecord] = []
+        try forEachRecord(jsonLines: bytes, decoder: decoder) { (record) throws(LedgerError) in records.append(record) }
+        return records
+    }
+
+    /// Decodes JSON Lines one record at a time, calling `body` with each (for appends of any size).
+    public static func forEachRecord(jsonLines bytes: [UInt8], decoder: InputDecoder,
+                                     _ body: (InputRecord) throws(LedgerError) -> Void) throws(LedgerError) {
         var result: Result<Void, LedgerError> = .success(())
         bytes.withUnsafeBytes { buffer in
             var lineStart = 0
             var lineNumber = 0
+            var count = 0
             let n = buffer.count
             while lineStart < n {
                 lineNumber += 1
-                var lineEnd = lineStart
-                while lineEnd < n && buffer[lineEnd] != 0x0A { lineEnd += 1 }
+                let lineEnd = memchrIndex(buffer, from: lineStart) ?? n
                 var contentEnd = lineEnd
                 if contentEnd > lineStart && buffer[contentEnd - 1] == 0x0D { contentEnd -= 1 }
                 let line = UnsafeRawBufferPointer(rebasing: buffer[lineStart..<contentEnd])
                 lineStart = lineEnd + 1
                 if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
-                guard records.count < InputDecoder.batchLinesMax else {
+                count += 1
+                guard count <= InputDecoder.batchLinesMax else {
                     result = .failure(.input(InputError(source: decoder.source, line: lineNumber, field: "",
                                                         message: "more than \(InputDecoder.batchLinesMax) events in one batch; split the input")))
                     return
                 }
-                switch Result(catching: { () throws(LedgerError) -> InputRecord in try decoder.decode(jsonLine: line, line: lineNumber) }) {
-                case .success(let record): records.append(record)
-                case .failure(let error): result = .failure(error); return
-                }
+                let step = Result { () throws(LedgerError) in try body(try decoder.decode(jsonLine: line, line: lineNumber)) }
+                if case .failure = step { result = step; return }
             }
         }
         try result.get()
-        return records
+    }
+
+    /// The index of the next newline at or after `start`, or nil.
+    static func memchrIndex(_ buffer: UnsafeRawBufferPointer, from start: Int) -> Int? {
+        var i = start
+        while i < buffer.count {
+            if buffer[i] == 0x0A { return i }
+            i += 1
+        }
+        return nil
     }
 
     /// Decodes CSV with a header row naming the fields; `type` applies to every row without a type column.
