@@ -104,6 +104,7 @@ extension Ledger {
     /// unacknowledged tail that the next append removes.
     func writeBatch(_ bytes: [UInt8], after head: HeadRecord, lastSeq: Int64, lastHash: SHA256Digest) throws(LedgerError) -> HeadRecord {
         precondition(!bytes.isEmpty && bytes.last == 0x0A, "a batch is whole lines")
+        assert(bytes.count > 0)
         var segment = head.segment
         var offset = head.offset
         var createdSegment = false
@@ -121,19 +122,13 @@ extension Ledger {
             let file = segmentPath(segment)
             let fd = try SystemCalls.open(file, flags: O_RDWR)
             defer { try? SystemCalls.close(fd, path: file) }
-            var data = bytes
-            let count = data.count
-            try SystemCalls.withBuffer(&data) { (base) throws(SystemError) in
-                try SystemCalls.pwriteAll(fd, from: base, count: count, offset: offset, path: file)
-            }
+            let count = bytes.count
+            try SystemCalls.pwriteAll(fd, bytes: bytes, offset: offset, path: file)
             try SystemCalls.fsync(fd, path: file)
             // Read back what was written and compare, so that a write the disk did not keep is caught
             // before the head moves over it.
-            var check = [UInt8](repeating: 0, count: count)
-            let read = try SystemCalls.withBuffer(&check) { (base) throws(SystemError) -> Int in
-                try SystemCalls.preadFully(fd, into: base, count: count, offset: offset, path: file)
-            }
-            guard read == count, check == bytes else {
+            let same = try SystemCalls.contentEquals(fd, bytes: bytes, offset: offset, path: file)
+            guard same else {
                 throw LedgerError.corrupt(file: Ledger.segmentName(segment), line: 0, reason: "the bytes read back differ from the bytes written; the batch is not acknowledged")
             }
             newHead = HeadRecord(seq: lastSeq, hash: lastHash, segment: segment, offset: offset + Int64(count))
