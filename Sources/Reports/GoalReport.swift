@@ -69,7 +69,8 @@ public enum GoalReport {
             let p = e.text("plan") ?? ""
             if p != plan { plan = p; out += "\n\(p)\n" }
             let kind = e.result.definition.kind
-            let unit = e.text("unit") == "percent" || kind == .share ? "%" : ""
+            let isShare = e.text("unit").map { $0 == "percent" } ?? (kind == .share && e.result.variant != "count")
+            let unit = isShare ? "%" : ""
             let value = e.value.map { JSONOut.human($0) + (unit.isEmpty ? "" : " %") } ?? "-"
             let target: String
             switch e.comparison {

@@ -31,8 +31,10 @@ public enum HTMLReport {
         public var knownAt: Timestamp?
 
         /// Makes the facts from their parts.
-        public init(ledgerID: String, jobcenter: String, municipalities: [Int], headSeq: Int64, headHash: String,
-                    headRecordedAt: Timestamp, reportDate: Day, knownAt: Timestamp?) {
+        public init(
+            ledgerID: String, jobcenter: String, municipalities: [Int], headSeq: Int64, headHash: String,
+            headRecordedAt: Timestamp, reportDate: Day, knownAt: Timestamp?
+        ) {
             self.ledgerID = ledgerID
             self.jobcenter = jobcenter
             self.municipalities = municipalities
@@ -45,8 +47,9 @@ public enum HTMLReport {
 
         /// The facts of a replayed state, for a report as of `reportDate` known at `knownAt`.
         public init(state: ProjectionState, reportDate: Day, knownAt: Timestamp?) {
-            self.init(ledgerID: state.ledgerID, jobcenter: state.jobcenter, municipalities: state.municipalities, headSeq: state.headSeq,
-                      headHash: state.headHash.hex, headRecordedAt: state.headRecordedAt, reportDate: reportDate, knownAt: knownAt)
+            self.init(
+                ledgerID: state.ledgerID, jobcenter: state.jobcenter, municipalities: state.municipalities, headSeq: state.headSeq,
+                headHash: state.headHash.hex, headRecordedAt: state.headRecordedAt, reportDate: reportDate, knownAt: knownAt)
         }
     }
 
@@ -64,7 +67,8 @@ public enum HTMLReport {
         out += "<style>\n" + stylesheet + "</style>\n</head>\n<body>\n"
         out += header(evaluations, facts: facts)
         if evaluations.isEmpty {
-            out += "<p class=\"empty\">Der er ingen resultatmål i denne ledger. <span class=\"en\">No goals are loaded: "
+            out +=
+                "<p class=\"empty\">Der er ingen resultatmål i denne ledger. <span class=\"en\">No goals are loaded: "
                 + "caseledger append DIR &lt; EventLogs/plans/NAME.jsonl</span></p>\n"
         } else {
             out += overview(evaluations, facts: facts)
@@ -108,7 +112,9 @@ public enum HTMLReport {
     static func anchor(_ goalID: String) -> String {
         var out = "goal-"
         for scalar in goalID.unicodeScalars {
-            let keep = (scalar >= "a" && scalar <= "z") || (scalar >= "A" && scalar <= "Z") || (scalar >= "0" && scalar <= "9") || scalar == "-" || scalar == "_"
+            let keep =
+                (scalar >= "a" && scalar <= "z") || (scalar >= "A" && scalar <= "Z") || (scalar >= "0" && scalar <= "9") || scalar == "-"
+                || scalar == "_"
             out.unicodeScalars.append(keep ? scalar : "_")
         }
         return out
@@ -134,14 +140,16 @@ public enum HTMLReport {
                 return StatusLook(cssClass: "none", symbol: "–", danish: "Intet mål · opfølgning", english: "No target, follow-up only")
             }
             return StatusLook(cssClass: "none", symbol: "–", danish: "Intet mål", english: "No target")
-        case .referenceMissing: return StatusLook(cssClass: "reference", symbol: "?", danish: "Referencetal mangler", english: "Reference figure missing")
+        case .referenceMissing:
+            return StatusLook(cssClass: "reference", symbol: "?", danish: "Referencetal mangler", english: "Reference figure missing")
         }
     }
 
     static func badge(_ evaluation: GoalEvaluation, small: Bool = false) -> String {
         let l = look(evaluation)
-        return "<span class=\"badge \(l.cssClass)\(small ? " small" : "")\"><span class=\"symbol\" aria-hidden=\"true\">\(l.symbol)</span> "
-            + escape(l.danish) + (small ? "" : " <span class=\"en\">" + escape(l.english) + "</span>") + "</span>"
+        return "<span class=\"badge \(l.cssClass)\(small ? " compact" : "")\"><span class=\"symbol\" aria-hidden=\"true\">\(l.symbol)</span> "
+            + "<span class=\"status\">" + escape(l.danish) + "</span>" + (small ? "" : " <span class=\"en\">" + escape(l.english) + "</span>")
+            + "</span>"
     }
 
     // MARK: - Values
@@ -167,7 +175,8 @@ public enum HTMLReport {
         case "percent"?, "pp"?: percent = true
         case "count"?: percent = false
         default:
-            percent = (definition.kind == .share && evaluation.result.variant != "count")
+            percent =
+                (definition.kind == .share && evaluation.result.variant != "count")
                 || MeasureRequest.parseFilter(evaluation.text("filter"))["denominator"] != nil
         }
         return ValueFormat(percent: percent, digits: 1)
@@ -182,7 +191,26 @@ public enum HTMLReport {
     }
 
     static func measureName(_ evaluation: GoalEvaluation) -> String {
-        evaluation.result.definition.id + " " + evaluation.result.definition.danish + (evaluation.result.variant.map { " (\($0))" } ?? "")
+        let definition = evaluation.result.definition
+        guard let variant = evaluation.result.variant, definition.variants.count > 1 else { return definition.id + " " + definition.danish }
+        // M7's name lists both thresholds ("over 26 / 52 uger"); its variant picks one.
+        if definition.id == "M7", let weeks = ["26w": "26", "52w": "52"][variant] {
+            return definition.id + " " + definition.danish.replacingFirst("26 / 52", with: weeks)
+        }
+        return definition.id + " " + definition.danish + " (" + variantName(variant) + ")"
+    }
+
+    /// A measure variant in Danish words.
+    static func variantName(_ variant: String) -> String {
+        switch variant {
+        case "share": return "andel"
+        case "count": return "antal"
+        case "citizens": return "borgere"
+        case "companies": return "virksomheder"
+        case "besaettelsesgrad": return "besættelsesgrad"
+        case "4w", "13w", "26w", "52w": return "efter " + String(variant.dropLast()) + " uger"
+        default: return variant
+        }
     }
 
     /// The reference figure's name for people: `national-average/...` is the national average.
@@ -226,17 +254,23 @@ public enum HTMLReport {
 
     static func header(_ evaluations: [GoalEvaluation], facts: Facts) -> String {
         var out = "<header class=\"page\">\n"
-        out += "<p class=\"kicker\">Beskæftigelsesplan · status for udvalget <span class=\"en\">Employment plan · status for the committee</span></p>\n"
+        out +=
+            "<p class=\"kicker\">Beskæftigelsesplan · status for udvalget <span class=\"en\">Employment plan · status for the committee</span></p>\n"
         out += "<h1>Resultatmål <span class=\"en\">Result goals</span></h1>\n"
         let municipalities = facts.municipalities.map { "\(MeasureReport.municipalityName($0)) (\(CanonicalEncoder.municipalityText($0)))" }
-        out += "<p class=\"who\"><strong>" + escape(facts.jobcenter) + "</strong>"
+        out +=
+            "<p class=\"who\"><strong>" + escape(facts.jobcenter) + "</strong>"
             + (municipalities.isEmpty ? "" : " · " + escape(municipalities.joined(separator: ", "))) + "</p>\n"
-        out += "<p class=\"when\">Status pr. <strong>" + DanishText.date(facts.reportDate) + "</strong> · "
+        out +=
+            "<p class=\"when\">Status pr. <strong>" + DanishText.date(facts.reportDate) + "</strong> · "
             + (facts.knownAt.map { "som kendt " + escape(DanishText.instant($0)) } ?? "alt registreret til og med hændelse nr. \(facts.headSeq)")
-            + " <span class=\"en\">status as of the report date, " + (facts.knownAt == nil ? "everything recorded" : "as known at that time") + "</span></p>\n"
+            + " <span class=\"en\">status as of the report date, " + (facts.knownAt == nil ? "everything recorded" : "as known at that time")
+            + "</span></p>\n"
         if !evaluations.isEmpty {
-            let order: [(GoalStatus, String)] = [(.met, "opfyldt"), (.notMet, "ikke opfyldt"), (.notYetDue, "ikke forfaldent"),
-                                                 (.noTarget, "intet mål"), (.referenceMissing, "referencetal mangler")]
+            let order: [(GoalStatus, String)] = [
+                (.met, "opfyldt"), (.notMet, "ikke opfyldt"), (.notYetDue, "ikke forfaldent"),
+                (.noTarget, "intet mål"), (.referenceMissing, "referencetal mangler"),
+            ]
             let parts = order.compactMap { status, label -> String? in
                 let count = evaluations.filter { $0.status == status }.count
                 return count == 0 ? nil : "<strong>\(count)</strong> \(label)"
@@ -249,12 +283,14 @@ public enum HTMLReport {
 
     static func overview(_ evaluations: [GoalEvaluation], facts: Facts) -> String {
         var out = "<section class=\"overview\">\n<h2>Oversigt <span class=\"en\">Overview</span></h2>\n<table>\n<thead><tr>"
-        out += "<th>Status</th><th>Resultatmål <span class=\"en\">measure, scope</span></th><th class=\"num\">Målt værdi</th><th>Mål</th><th>Frist</th>"
+        out +=
+            "<th>Status</th><th>Resultatmål <span class=\"en\">measure, scope</span></th><th class=\"num\">Målt værdi</th><th>Mål</th><th>Frist</th>"
         out += "</tr></thead>\n<tbody>\n"
         for e in evaluations {
             let f = format(e)
             out += "<tr><td>" + badge(e, small: true) + "</td>"
-            out += "<td><a href=\"#" + anchor(e.goal.id) + "\">" + escape(measureName(e)) + "</a><br><span class=\"scope\">"
+            out +=
+                "<td><a href=\"#" + anchor(e.goal.id) + "\">" + escape(measureName(e)) + "</a><br><span class=\"scope\">"
                 + escape(scopeName(e.goal.scope, facts: facts)) + "</span></td>"
             out += "<td class=\"num\">" + escape(f.text(e.value)) + "</td>"
             out += "<td>" + escape(targetText(e)) + "</td>"
@@ -269,80 +305,108 @@ public enum HTMLReport {
         let f = format(e)
         let definition = e.result.definition
         var out = "<article class=\"goal \(l.cssClass)\" id=\"" + anchor(e.goal.id) + "\">\n"
-        out += "<div class=\"goal-head\">" + badge(e) + "<span class=\"scope\">" + escape(scopeName(e.goal.scope, facts: facts)) + "</span></div>\n"
+        out +=
+            "<div class=\"goal-head\">" + badge(e) + "<span class=\"measure\">" + escape(measureName(e)) + " <span class=\"en\">"
+            + escape(definition.english) + "</span></span><span class=\"scope\">" + escape(scopeName(e.goal.scope, facts: facts)) + "</span></div>\n"
         out += "<h3>" + escape(e.text("title") ?? measureName(e)) + "</h3>\n"
-        out += "<p class=\"measure\">" + escape(measureName(e)) + " <span class=\"en\">" + escape(definition.english) + "</span>"
-            + " · <span class=\"id\">" + escape(e.goal.id) + "</span></p>\n"
         out += "<div class=\"goal-body\">\n<dl class=\"figures\">\n"
         out += "<dt>Målt værdi <span class=\"en\">Measured</span></dt><dd><span class=\"value\">" + escape(f.text(e.value)) + "</span>"
-        out += " <span class=\"when\">" + escape(measuredWhen(e.result)) + "</span>"
+        out += " <span class=\"when\">" + escape(measuredWhen(e.result))
         if definition.kind == .share, e.result.variant != "count", let scope = e.result.scope(e.goal.scope), let denominator = scope.denominator {
-            out += "<br><span class=\"parts\">" + DanishText.number(scope.numerator, digits: 0) + " af " + DanishText.number(denominator, digits: 0) + "</span>"
+            out += " · " + DanishText.number(scope.numerator, digits: 0) + " af " + DanishText.number(denominator, digits: 0)
         }
+        out += "</span>"
         out += "</dd>\n"
         out += "<dt>Mål <span class=\"en\">Target</span></dt><dd>" + escape(targetText(e)) + "</dd>\n"
         if let reference = e.reference {
-            out += "<dt>Referencetal <span class=\"en\">Reference</span></dt><dd>" + escape(referenceName(reference.name)) + " "
-                + escape(reference.period) + ": " + escape(f.text(reference.value)) + "<br><span class=\"small\">" + escape(reference.source)
-                + ", hændelse nr. \(reference.seq)</span></dd>\n"
+            out +=
+                "<dt>Referencetal <span class=\"en\">Reference</span></dt><dd>" + escape(referenceName(reference.name)) + ", "
+                + escape(DanishText.periodText(reference.period)) + ": " + escape(f.text(reference.value)) + "</dd>\n"
         }
-        out += "<dt>Frist <span class=\"en\">Deadline</span></dt><dd>" + escape(e.text("deadline").flatMap { Day(iso: $0) }.map(DanishText.date) ?? "–") + "</dd>\n"
+        out +=
+            "<dt>Frist <span class=\"en\">Deadline</span></dt><dd>" + escape(e.text("deadline").flatMap { Day(iso: $0) }.map(DanishText.date) ?? "–")
+            + "</dd>\n"
         if let baseline = e.text("baseline_value").flatMap({ Double($0) }) {
             let when = e.text("baseline_at").map { DanishText.periodText($0) } ?? ""
             var change = ""
             if let value = e.value {
                 if f.percent {
-                    change = "; ændring " + DanishText.signed(value - baseline, digits: 1) + " procentpoint"
+                    change = "ændring " + DanishText.signed(value - baseline, digits: 1) + " pct.-point"
                 } else if let percent = e.changeFromBaselinePercent {
-                    change = "; ændring " + DanishText.signed(percent, digits: 1) + "\u{00A0}%"
+                    change = "ændring " + DanishText.signed(percent, digits: 1) + "\u{00A0}%"
                 }
             }
-            out += "<dt>Udgangspunkt <span class=\"en\">Baseline</span></dt><dd>" + escape(f.text(baseline)) + (when.isEmpty ? "" : " (" + escape(when) + ")")
-                + escape(change) + "</dd>\n"
+            out +=
+                "<dt>Udgangspunkt <span class=\"en\">Baseline</span></dt><dd>" + escape(f.text(baseline))
+                + (when.isEmpty ? "" : " (" + escape(when) + ")")
+                + (change.isEmpty ? "" : "<br><span class=\"when\">" + escape(change) + "</span>") + "</dd>\n"
         }
         out += "</dl>\n"
-        out += "<figure class=\"chart\">" + TrendChart.svg(trend, evaluation: e, format: f, scope: scopeName(e.goal.scope, facts: facts)) + "</figure>\n"
-        out += "</div>\n<p class=\"provenance\">"
+        out +=
+            "<figure class=\"chart\">" + TrendChart.svg(trend, evaluation: e, format: f, scope: scopeName(e.goal.scope, facts: facts)) + "</figure>\n"
+        out += "</div>\n<p class=\"provenance\"><span class=\"id\">" + escape(e.goal.id) + "</span>"
         out += "<strong>Vedtaget af</strong> " + escape(e.text("adopted_by") ?? "–")
-        if let on = e.text("adopted_on").flatMap({ Day(iso: $0) }) { out += " den " + DanishText.date(on) }
+        // Plans often name the date in "adopted by" already ("Byrådet 1. oktober 2013"); say it once.
+        if let on = e.text("adopted_on").flatMap({ Day(iso: $0) }), !(e.text("adopted_by") ?? "").contains(DanishText.date(on)) {
+            out += " den " + DanishText.date(on)
+        }
         if e.goal.versions.count > 1 { out += " · ændret \(e.goal.versions.count - 1) gang" + (e.goal.versions.count > 2 ? "e" : "") }
         out += "<br><strong>Kilde</strong> " + escape(e.text("source") ?? "–")
+        if let reference = e.reference {
+            out +=
+                "<br><strong>Referencetal</strong> " + escape(reference.name) + " (" + escape(reference.period) + "), kilde: "
+                + escape(reference.source)
+                + ", hændelse nr. \(reference.seq)"
+        }
         if let note = e.note { out += "<br><strong>Bemærkning</strong> <span class=\"en\">" + escape(note) + "</span>" }
         out += "</p>\n</article>\n"
         return out
     }
 
     static func method(_ evaluations: [GoalEvaluation], facts: Facts) -> String {
-        var out = "<section class=\"method\">\n<h2>Sådan er tallene lavet <span class=\"en\">How the numbers were made</span></h2>\n<dl class=\"facts\">\n"
+        var out =
+            "<section class=\"method\">\n<h2>Sådan er tallene lavet <span class=\"en\">How the numbers were made</span></h2>\n<dl class=\"facts\">\n"
         func row(_ danish: String, _ english: String, _ value: String) {
             out += "<dt>" + danish + " <span class=\"en\">" + english + "</span></dt><dd>" + value + "</dd>\n"
         }
         row("Jobcenter", "Jobcenter", escape(facts.jobcenter))
-        row("Kommuner", "Municipalities", escape(facts.municipalities.map { "\(MeasureReport.municipalityName($0)) (\(CanonicalEncoder.municipalityText($0)))" }.joined(separator: ", ")))
+        row(
+            "Kommuner", "Municipalities",
+            escape(
+                facts.municipalities.map { "\(MeasureReport.municipalityName($0)) (\(CanonicalEncoder.municipalityText($0)))" }.joined(
+                    separator: ", ")))
         row("Ledger-id", "Ledger id", "<code>" + escape(facts.ledgerID) + "</code>")
         row("Seneste hændelse talt med", "Head sequence", "nr. \(facts.headSeq), registreret " + escape(DanishText.instant(facts.headRecordedAt)))
         row("Hash (SHA-256)", "Head hash", "<code class=\"hash\">" + escape(facts.headHash) + "</code>")
-        row("Vidensstidspunkt", "Knowledge time",
+        row(
+            "Vidensstidspunkt", "Knowledge time",
             facts.knownAt.map { escape(DanishText.instant($0)) + " <span class=\"en\">only events recorded at or before this instant count</span>" }
                 ?? "alt registreret <span class=\"en\">everything recorded</span>")
         row("Rapportdato", "Report date", DanishText.date(facts.reportDate))
         out += "</dl>\n"
-        out += "<p>Tallene kan genskabes med <code>caseledger report DIR --at \(facts.reportDate.iso)"
-            + (facts.knownAt.map { " --known-at " + escape($0.iso) } ?? "") + "</code>: samme hændelser, samme dato og samme vidensstidspunkt giver de samme tal. "
+        out +=
+            "<p>Tallene kan genskabes med <code>caseledger report DIR --at \(facts.reportDate.iso)"
+            + (facts.knownAt.map { " --known-at " + escape($0.iso) } ?? "")
+            + "</code>: samme hændelser, samme dato og samme vidensstidspunkt giver de samme tal. "
             + "<code>caseledger verify DIR</code> viser, at loggen ikke er ændret, når dens hash stemmer med ovenstående. "
             + "<span class=\"en\">The same log prefix, date and knowledge time give the same numbers; verify checks the hash chain up to the hash above.</span></p>\n"
         out += "<h3>Status og udvikling <span class=\"en\">Status and trend</span></h3>\n<ul>\n"
-        out += "<li><strong>Opfyldt / Ikke opfyldt</strong>: fristen er nået, og den målte værdi er sammenlignet med målet. "
+        out +=
+            "<li><strong>Opfyldt / Ikke opfyldt</strong>: fristen er nået, og den målte værdi er sammenlignet med målet. "
             + "<span class=\"en\">The deadline has passed; the value is compared with the target.</span></li>\n"
-        out += "<li><strong>Ikke forfaldent</strong>: fristen er efter rapportdatoen; værdien viser, hvor det står på rapportdatoen. "
+        out +=
+            "<li><strong>Ikke forfaldent</strong>: fristen er efter rapportdatoen; værdien viser, hvor det står på rapportdatoen. "
             + "<span class=\"en\">The deadline is after the report date; the value shows where things stand.</span></li>\n"
-        out += "<li><strong>Intet mål</strong>: planen har (endnu) intet måltal eller følger kun op; værdien er målt alligevel. "
+        out +=
+            "<li><strong>Intet mål</strong>: planen har (endnu) intet måltal eller følger kun op; værdien er målt alligevel. "
             + "<span class=\"en\">The plan sets no target (yet) or follows up only; the value is measured anyway.</span></li>\n"
-        out += "<li><strong>Udviklingen</strong> viser en værdi pr. måned i planperioden, beregnet efter samme regler som målets status: "
+        out +=
+            "<li><strong>Udviklingen</strong> viser en værdi pr. måned i planperioden, beregnet efter samme regler som målets status: "
             + "for mål over en periode værdien fra periodens start til og med månedens sidste dag (år til dato); for mål på en dato værdien på månedens sidste dag; "
             + "for tilgang til førtidspension (M2) de 12 måneder til og med måneden. Den stiplede linje er målet. "
             + "<span class=\"en\">One value per month of the plan period: year to date for period goals, the month's last day for goals at a date, "
             + "the rolling year for M2. The dashed line is the target.</span></li>\n</ul>\n"
+        guard !evaluations.isEmpty else { return out + "</section>\n" }
         out += "<h3>Målenes definitioner <span class=\"en\">Definitions of the measures used</span></h3>\n<dl class=\"definitions\">\n"
         var seen: Set<String> = []
         for e in evaluations where seen.insert(e.result.definition.id).inserted {
@@ -360,67 +424,78 @@ public enum HTMLReport {
     /// The page's style sheet: screen and A4 print. Status colours are dark enough to read as grey in
     /// black and white, and every status also has a symbol and a word.
     static let stylesheet = """
-    @page { size: A4; margin: 14mm 14mm 16mm 14mm;
-      @bottom-right { content: "Side " counter(page) " af " counter(pages); font: 8pt "Liberation Sans", Arial, sans-serif; color: #555; } }
-    :root { --met: #1b6e31; --not-met: #b0211b; --due: #a55d00; --none: #5f6368; --reference: #5b4a9e; --ink: #16191d; --rule: #c9ced6; }
-    * { box-sizing: border-box; }
-    html { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
-    body { font-family: "Liberation Sans", Arial, Helvetica, sans-serif; font-size: 10pt; line-height: 1.38; color: var(--ink);
-      background: #fff; max-width: 186mm; margin: 0 auto; padding: 10mm 0; }
-    @media print { body { max-width: none; padding: 0; } a { color: inherit; text-decoration: none; } }
-    h1 { font-size: 22pt; margin: 0 0 1mm; line-height: 1.1; }
-    h2 { font-size: 14pt; margin: 7mm 0 3mm; padding-bottom: 1mm; border-bottom: 2px solid var(--ink); break-after: avoid; page-break-after: avoid; }
-    h3 { font-size: 11pt; margin: 1.5mm 0 1mm; line-height: 1.3; }
-    .en { font-size: 7.5pt; font-weight: normal; color: #5a5f66; }
-    h1 .en { font-size: 11pt; }
-    h2 .en { font-size: 9pt; }
-    code { font-family: "DejaVu Sans Mono", "Liberation Mono", monospace; font-size: 8.5pt; }
-    .hash { word-break: break-all; }
-    header.page { border-bottom: 3px solid var(--ink); padding-bottom: 3mm; margin-bottom: 2mm; }
-    .kicker { margin: 0 0 1mm; text-transform: uppercase; letter-spacing: .06em; font-size: 8pt; color: #444; }
-    .who { font-size: 12pt; margin: 1mm 0 0; }
-    .when, .tally { margin: 1mm 0 0; }
-    .badge { display: inline-block; padding: .4mm 2.2mm; border-radius: 2mm; color: #fff; font-weight: bold; white-space: nowrap; font-size: 9.5pt; }
-    .badge .en { color: #fff; opacity: .9; }
-    .badge.small { font-size: 8pt; padding: .2mm 1.6mm; }
-    .badge.met { background: var(--met); } .badge.not-met { background: var(--not-met); } .badge.due { background: var(--due); }
-    .badge.none { background: var(--none); } .badge.reference { background: var(--reference); }
-    .overview table { width: 100%; border-collapse: collapse; font-size: 8.8pt; }
-    .overview th { text-align: left; font-size: 8pt; border-bottom: 1.5px solid var(--ink); padding: 1mm 1.5mm; }
-    .overview td { border-bottom: 1px solid var(--rule); padding: 1mm 1.5mm; vertical-align: top; }
-    .overview tr { break-inside: avoid; page-break-inside: avoid; }
-    .overview a { color: var(--ink); text-decoration: none; font-weight: bold; }
-    .overview .scope { color: #444; }
-    .num { text-align: right; white-space: nowrap; }
-    .nowrap { white-space: nowrap; }
-    article.goal { border: 1px solid var(--rule); border-left: 5px solid var(--none); border-radius: 1.5mm; padding: 2.5mm 3.5mm 2mm;
-      margin: 0 0 4mm; break-inside: avoid; page-break-inside: avoid; }
-    article.goal.met { border-left-color: var(--met); } article.goal.not-met { border-left-color: var(--not-met); }
-    article.goal.due { border-left-color: var(--due); } article.goal.reference { border-left-color: var(--reference); }
-    .goal-head { display: flex; justify-content: space-between; align-items: center; gap: 3mm; }
-    .goal-head .scope { font-weight: bold; font-size: 9.5pt; text-align: right; }
-    p.measure { margin: 0 0 1.5mm; font-size: 8.5pt; color: #333; }
-    .id { font-family: "DejaVu Sans Mono", "Liberation Mono", monospace; font-size: 7.5pt; color: #5a5f66; }
-    .goal-body { display: grid; grid-template-columns: 62mm 1fr; gap: 4mm; align-items: start; }
-    dl.figures { margin: 0; display: grid; grid-template-columns: auto; row-gap: .4mm; }
-    dl.figures dt { font-size: 8pt; font-weight: bold; color: #333; margin-top: 1mm; }
-    dl.figures dd { margin: 0; }
-    .value { font-size: 17pt; font-weight: bold; line-height: 1.1; }
-    .when, .parts, .small { font-size: 8pt; color: #444; }
-    figure.chart { margin: 0; }
-    figure.chart svg { width: 100%; height: auto; display: block; }
-    p.provenance { margin: 1.5mm 0 0; padding-top: 1.2mm; border-top: 1px solid var(--rule); font-size: 7.8pt; color: #333; }
-    section.method { break-before: page; page-break-before: always; }
-    section.method dl.facts { display: grid; grid-template-columns: 52mm 1fr; gap: .8mm 3mm; margin: 0 0 3mm; }
-    section.method dl.facts dt { font-weight: bold; }
-    section.method dl.facts dd { margin: 0; }
-    section.method ul { padding-left: 5mm; }
-    section.method li { margin-bottom: 1mm; }
-    dl.definitions dt { font-weight: bold; margin-top: 2mm; break-after: avoid; page-break-after: avoid; }
-    dl.definitions dd { margin: .5mm 0 0 0; break-inside: avoid; page-break-inside: avoid; }
-    p.empty { font-size: 12pt; margin: 8mm 0; }
+        @page { size: A4; margin: 12mm 14mm 13mm 14mm;
+          @bottom-right { content: "Side " counter(page) " af " counter(pages); font: 8pt "Liberation Sans", Arial, sans-serif; color: #555; } }
+        :root { --met: #1b6e31; --not-met: #b0211b; --due: #a55d00; --none: #5f6368; --reference: #5b4a9e; --ink: #16191d; --rule: #c9ced6; }
+        * { box-sizing: border-box; }
+        html { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+        body { font-family: "Liberation Sans", Arial, Helvetica, sans-serif; font-size: 10pt; line-height: 1.38; color: var(--ink);
+          background: #fff; max-width: 186mm; margin: 0 auto; padding: 10mm 0; }
+        @media print { body { max-width: none; padding: 0; } a { color: inherit; text-decoration: none; } }
+        h1 { font-size: 22pt; margin: 0 0 1mm; line-height: 1.1; }
+        h2 { font-size: 14pt; margin: 7mm 0 3mm; padding-bottom: 1mm; border-bottom: 2px solid var(--ink); break-after: avoid; page-break-after: avoid; }
+        h3 { font-size: 11pt; margin: 1.5mm 0 2mm; line-height: 1.3; }
+        .en { font-size: 7.5pt; font-weight: normal; color: #5a5f66; }
+        h1 .en { font-size: 11pt; }
+        h2 .en { font-size: 9pt; }
+        code { font-family: "DejaVu Sans Mono", "Liberation Mono", monospace; font-size: 8.5pt; }
+        .hash { word-break: break-all; }
+        header.page { border-bottom: 3px solid var(--ink); padding-bottom: 3mm; margin-bottom: 2mm; }
+        .kicker { margin: 0 0 1mm; text-transform: uppercase; letter-spacing: .06em; font-size: 8pt; color: #444; }
+        .who { font-size: 12pt; margin: 1mm 0 0; }
+        .when, .tally { margin: 1mm 0 0; }
+        .badge { display: inline-block; padding: .4mm 2.2mm; border-radius: 2mm; color: #fff; font-weight: bold; white-space: nowrap; font-size: 9.5pt; }
+        .badge .en { color: #fff; opacity: .9; }
+        .badge.compact { font-size: 8pt; padding: .2mm 1.6mm; }
+        .badge.met { background: var(--met); } .badge.not-met { background: var(--not-met); } .badge.due { background: var(--due); }
+        .badge.none { background: var(--none); } .badge.reference { background: var(--reference); }
+        .overview table { width: 100%; border-collapse: collapse; font-size: 8.8pt; }
+        .overview th { text-align: left; font-size: 8pt; border-bottom: 1.5px solid var(--ink); padding: 1mm 1.5mm; }
+        .overview td { border-bottom: 1px solid var(--rule); padding: 1mm 1.5mm; vertical-align: top; }
+        .overview tr { break-inside: avoid; page-break-inside: avoid; }
+        .overview a { color: var(--ink); text-decoration: none; font-weight: bold; }
+        .overview .scope { color: #444; }
+        .num { text-align: right; white-space: nowrap; }
+        .nowrap { white-space: nowrap; }
+        article.goal { border: 1px solid var(--rule); border-left: 5px solid var(--none); border-radius: 1.5mm; padding: 2.5mm 3.5mm 2mm;
+          margin: 0 0 3.5mm; break-inside: avoid; page-break-inside: avoid; }
+        article.goal.met { border-left-color: var(--met); } article.goal.not-met { border-left-color: var(--not-met); }
+        article.goal.due { border-left-color: var(--due); } article.goal.reference { border-left-color: var(--reference); }
+        .goal-head { display: flex; align-items: center; gap: 3mm; }
+        .goal-head .measure { flex: 1; font-size: 8.5pt; color: #333; }
+        .goal-head .scope { font-weight: bold; font-size: 9.5pt; text-align: right; }
+        .id { font-family: "DejaVu Sans Mono", "Liberation Mono", monospace; font-size: 7.5pt; color: #5a5f66; white-space: nowrap; }
+        p.provenance .id { float: right; margin-left: 3mm; }
+        .goal-body { display: grid; grid-template-columns: 66mm 1fr; gap: 4mm; align-items: start; }
+        dl.figures { margin: 0; display: grid; grid-template-columns: 23mm 1fr; gap: 1.6mm 2mm; align-items: baseline; }
+        dl.figures dt { font-size: 8pt; font-weight: bold; color: #333; }
+        dl.figures dt .en { display: block; font-size: 7pt; }
+        dl.figures dd { margin: 0; }
+        dl.figures .when { display: block; }
+        .value { font-size: 17pt; font-weight: bold; line-height: 1.1; }
+        .when, .parts, .small { font-size: 8pt; color: #444; }
+        figure.chart { margin: 0; }
+        figure.chart svg { width: 100%; height: auto; display: block; }
+        p.provenance { margin: 1.5mm 0 0; padding-top: 1.2mm; border-top: 1px solid var(--rule); font-size: 7.8pt; color: #333; }
+        section.method { break-before: page; page-break-before: always; }
+        section.method dl.facts { display: grid; grid-template-columns: 52mm 1fr; gap: .8mm 3mm; margin: 0 0 3mm; }
+        section.method dl.facts dt { font-weight: bold; }
+        section.method dl.facts dd { margin: 0; }
+        section.method ul { padding-left: 5mm; }
+        section.method li { margin-bottom: 1mm; }
+        dl.definitions dt { font-weight: bold; margin-top: 2mm; break-after: avoid; page-break-after: avoid; }
+        dl.definitions dd { margin: .5mm 0 0 0; break-inside: avoid; page-break-inside: avoid; }
+        p.empty { font-size: 12pt; margin: 8mm 0; }
 
-    """
+        """
+}
+
+extension String {
+    /// The string with the first occurrence of `target` replaced by `replacement`.
+    func replacingFirst(_ target: String, with replacement: String) -> String {
+        guard let range = firstRange(of: target) else { return self }
+        return String(self[..<range.lowerBound]) + replacement + String(self[range.upperBound...])
+    }
 }
 
 /// Danish text for numbers, dates and periods in reports: decimal comma, thousands point, month names.
@@ -514,10 +589,11 @@ extension HTMLReport {
     /// and `<desc>` that say the same in words for a screen reader.
     enum TrendChart {
         /// The drawing's size in SVG user units; it scales to the width of its column (about 110 mm on A4).
-        static let width = 440.0
-        static let height = 176.0
-        /// The plot area inside the drawing.
-        static let left = 50.0, right = 372.0, top = 14.0, bottom = 146.0
+        static let width = 400.0
+        static let height = 150.0
+        /// The plot area inside the drawing: room on the left for the lowest and highest value, on the
+        /// right for the target's and the latest value's labels, below for the months.
+        static let left = 50.0, right = 318.0, top = 10.0, bottom = 124.0
 
         static func svg(_ trend: GoalTrend?, evaluation e: GoalEvaluation, format f: ValueFormat, scope: String) -> String {
             let id = anchor(e.goal.id)
@@ -528,18 +604,27 @@ extension HTMLReport {
             var title = "Udvikling pr. måned: \(e.result.definition.id) \(e.result.definition.danish), \(scope)"
             if !span.isEmpty { title += ", " + span }
             title += e.target.map { "; mål " + f.text($0) } ?? "; intet mål"
-            let description = points.isEmpty ? "Ingen værdier endnu." :
-                points.map { DanishText.shortMonth($0.day) + ($0.day == $0.day.lastOfMonth ? "" : " (\(DanishText.shortDate($0.day)))") + ": " + f.text($0.value) }.joined(separator: "; ")
-            var out = "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(n(width)) \(n(height))\" role=\"img\" aria-labelledby=\"\(id)-title \(id)-desc\" "
-                + "font-family=\"Liberation Sans, Arial, sans-serif\" font-size=\"11\">"
+            let description =
+                points.isEmpty
+                ? "Ingen værdier endnu."
+                : points.map {
+                    DanishText.shortMonth($0.day) + ($0.day == $0.day.lastOfMonth ? "" : " (\(DanishText.shortDate($0.day)))") + ": "
+                        + f.text($0.value)
+                }.joined(separator: "; ")
+            // Inline SVG in HTML needs no namespace declaration, so the page holds no address at all.
+            var out =
+                "<svg viewBox=\"0 0 \(n(width)) \(n(height))\" role=\"img\" aria-labelledby=\"\(id)-title \(id)-desc\" "
+                + "font-family=\"Liberation Sans, Arial, sans-serif\" font-size=\"12\">"
             out += "<title id=\"\(id)-title\">" + escape(title) + "</title>"
             out += "<desc id=\"\(id)-desc\">" + escape(description) + "</desc>"
             // Plot frame: the x axis as a solid rule, the plot area faintly shaded.
             out += "<rect x=\"\(n(left))\" y=\"\(n(top))\" width=\"\(n(right - left))\" height=\"\(n(bottom - top))\" fill=\"#f6f7f9\"/>"
             out += "<line x1=\"\(n(left))\" y1=\"\(n(bottom))\" x2=\"\(n(right))\" y2=\"\(n(bottom))\" stroke=\"#444\" stroke-width=\"1\"/>"
             guard let firstDay = ([axis.first, points.first?.day].compactMap { $0 }).min(),
-                  let lastDay = ([axis.last, points.last?.day].compactMap { $0 }).max() else {
-                out += "<text x=\"\(n((left + right) / 2))\" y=\"\(n((top + bottom) / 2))\" text-anchor=\"middle\" fill=\"#555\">Ingen udvikling at vise</text></svg>"
+                let lastDay = ([axis.last, points.last?.day].compactMap { $0 }).max()
+            else {
+                out +=
+                    "<text x=\"\(n((left + right) / 2))\" y=\"\(n((top + bottom) / 2))\" text-anchor=\"middle\" fill=\"#555\">Ingen udvikling at vise</text></svg>"
                 return out
             }
             func x(_ day: Day) -> Double {
@@ -559,13 +644,18 @@ extension HTMLReport {
             func y(_ value: Double) -> Double { bottom - (value - low) / (high - low) * (bottom - top) }
             // Month ticks and the first and last month's names.
             for day in axis {
-                out += "<line x1=\"\(n(x(day)))\" y1=\"\(n(bottom))\" x2=\"\(n(x(day)))\" y2=\"\(n(bottom + 4))\" stroke=\"#444\" stroke-width=\"1\"/>"
+                out +=
+                    "<line x1=\"\(n(x(day)))\" y1=\"\(n(bottom))\" x2=\"\(n(x(day)))\" y2=\"\(n(bottom + 4))\" stroke=\"#444\" stroke-width=\"1\"/>"
             }
             if let first = axis.first {
                 let single = axis.count == 1
-                out += "<text x=\"\(n(x(first)))\" y=\"\(n(bottom + 17))\" text-anchor=\"\(single ? "middle" : "start")\" fill=\"#222\">" + escape(DanishText.shortMonth(first)) + "</text>"
+                out +=
+                    "<text x=\"\(n(x(first)))\" y=\"\(n(bottom + 17))\" text-anchor=\"\(single ? "middle" : "start")\" fill=\"#222\">"
+                    + escape(DanishText.shortMonth(first)) + "</text>"
                 if !single, let last = axis.last {
-                    out += "<text x=\"\(n(x(last)))\" y=\"\(n(bottom + 17))\" text-anchor=\"end\" fill=\"#222\">" + escape(DanishText.shortMonth(last)) + "</text>"
+                    out +=
+                        "<text x=\"\(n(x(last)))\" y=\"\(n(bottom + 17))\" text-anchor=\"end\" fill=\"#222\">" + escape(DanishText.shortMonth(last))
+                        + "</text>"
                 }
             }
             // The lowest and highest value, each with a faint guide line; one label when they coincide.
@@ -573,14 +663,28 @@ extension HTMLReport {
                 var guides = [(maximum, "maks.")]
                 if abs(y(minimum) - y(maximum)) >= 12 { guides.append((minimum, "min.")) }
                 for (value, _) in guides {
-                    out += "<line x1=\"\(n(left))\" y1=\"\(n(y(value)))\" x2=\"\(n(right))\" y2=\"\(n(y(value)))\" stroke=\"#c9ced6\" stroke-width=\"0.8\"/>"
-                    out += "<text x=\"\(n(left - 5))\" y=\"\(n(y(value) + 4))\" text-anchor=\"end\" fill=\"#222\">" + escape(f.text(value)) + "</text>"
+                    out +=
+                        "<line x1=\"\(n(left))\" y1=\"\(n(y(value)))\" x2=\"\(n(right))\" y2=\"\(n(y(value)))\" stroke=\"#c9ced6\" stroke-width=\"0.8\"/>"
+                    out +=
+                        "<text x=\"\(n(left - 5))\" y=\"\(n(y(value) + 4))\" text-anchor=\"end\" fill=\"#222\">" + escape(f.text(value)) + "</text>"
                 }
             }
-            // The target.
-            if let target = e.target {
-                out += "<line x1=\"\(n(left))\" y1=\"\(n(y(target)))\" x2=\"\(n(right))\" y2=\"\(n(y(target)))\" stroke=\"#111\" stroke-width=\"1.6\" stroke-dasharray=\"6 4\"/>"
-                out += "<text x=\"\(n(right + 6))\" y=\"\(n(y(target) + 4))\" fill=\"#111\" font-weight=\"bold\">Mål " + escape(f.text(target)) + "</text>"
+            // The target and the latest value are labelled to the right of their lines; when the two
+            // labels would overlap, they are pushed apart (the higher value's label upwards).
+            let lastValued = points.last { $0.value != nil }
+            var targetLabelY = e.target.map { y($0) + 4 }
+            var valueLabelY = lastValued.flatMap { $0.value }.map { y($0) + 4 }
+            let lastX = lastValued.map { x($0.day) } ?? right
+            if let t = targetLabelY, let v = valueLabelY, lastX > right - 1, abs(t - v) < 14 {
+                let middle = (t + v) / 2
+                let valueAbove = (lastValued?.value ?? 0) > (e.target ?? 0)
+                valueLabelY = middle + (valueAbove ? -7 : 7)
+                targetLabelY = middle + (valueAbove ? 7 : -7)
+            }
+            if let target = e.target, let labelY = targetLabelY {
+                out +=
+                    "<line x1=\"\(n(left))\" y1=\"\(n(y(target)))\" x2=\"\(n(right))\" y2=\"\(n(y(target)))\" stroke=\"#111\" stroke-width=\"1.6\" stroke-dasharray=\"6 4\"/>"
+                out += "<text x=\"\(n(right + 8))\" y=\"\(n(labelY))\" fill=\"#111\">Mål " + escape(f.text(target)) + "</text>"
             }
             // The line, broken where a month has no value.
             var runs: [[TrendPoint]] = [[]]
@@ -592,25 +696,27 @@ extension HTMLReport {
                 }
             }
             for run in runs where run.count >= 2 {
-                out += "<polyline fill=\"none\" stroke=\"#1f4e79\" stroke-width=\"2.2\" stroke-linejoin=\"round\" points=\""
+                out +=
+                    "<polyline fill=\"none\" stroke=\"#1f4e79\" stroke-width=\"2.2\" stroke-linejoin=\"round\" points=\""
                     + run.map { "\(n(x($0.day))),\(n(y($0.value!)))" }.joined(separator: " ") + "\"/>"
             }
-            let lastValued = points.last { $0.value != nil }
             for point in points {
                 guard let value = point.value else { continue }
                 let isLast = point.day == lastValued?.day
-                out += "<circle cx=\"\(n(x(point.day)))\" cy=\"\(n(y(value)))\" r=\"\(isLast ? "4.2" : "2.8")\" fill=\"\(isLast ? "#fff" : "#1f4e79")\" stroke=\"#1f4e79\" stroke-width=\"\(isLast ? "2.2" : "1")\">"
+                out +=
+                    "<circle cx=\"\(n(x(point.day)))\" cy=\"\(n(y(value)))\" r=\"\(isLast ? "4.2" : "2.8")\" fill=\"\(isLast ? "#fff" : "#1f4e79")\" stroke=\"#1f4e79\" stroke-width=\"\(isLast ? "2.2" : "1")\">"
                     + "<title>" + escape(DanishText.shortMonth(point.day) + ": " + f.text(value)) + "</title></circle>"
             }
-            // The latest value written beside its dot, above it unless that would leave the plot.
-            if let last = lastValued, let value = last.value {
-                let above = y(value) - 9 > top + 4
-                let anchorEnd = x(last.day) > right - 40
-                out += "<text x=\"\(n(x(last.day) + (anchorEnd ? -6 : 6)))\" y=\"\(n(above ? y(value) - 9 : y(value) + 17))\" text-anchor=\"\(anchorEnd ? "end" : "start")\" "
-                    + "fill=\"#1f4e79\" font-weight=\"bold\">" + escape(f.text(value)) + "</text>"
+            // The latest value, written just right of its dot (in the right margin when it is the last month).
+            if let value = lastValued?.value, let labelY = valueLabelY {
+                out += "<text x=\"\(n(lastX + 8))\" y=\"\(n(labelY))\" fill=\"#1f4e79\" font-weight=\"bold\">" + escape(f.text(value)) + "</text>"
             }
             if values.isEmpty {
-                out += "<text x=\"\(n((left + right) / 2))\" y=\"\(n((top + bottom) / 2))\" text-anchor=\"middle\" fill=\"#555\">Ingen værdier endnu</text>"
+                // On a white label, so a target line behind it does not strike it through.
+                out +=
+                    "<rect x=\"\(n((left + right) / 2 - 66))\" y=\"\(n((top + bottom) / 2 - 13))\" width=\"132\" height=\"19\" fill=\"#fff\" stroke=\"#c9ced6\"/>"
+                out +=
+                    "<text x=\"\(n((left + right) / 2))\" y=\"\(n((top + bottom) / 2))\" text-anchor=\"middle\" fill=\"#444\">Ingen værdier endnu</text>"
             }
             out += "</svg>"
             return out

@@ -55,28 +55,46 @@ enum MeasureCommand: LedgerCommand {
 enum ReportCommand: LedgerCommand {
     static let name = "report"
     static let abstract = "Evaluate every goal of every loaded plan: value, target, status, baseline, source."
-    static let usage = "DIR [--at D] [--known-at T] [--json]"
+    static let usage = "DIR [--at D] [--known-at T] [--json] [--html FILE]"
     static let discussion = """
     For each goal in force: the measured value in its scope (municipality or jobcenter), the target
     and comparison, the status (met, not met, no target, not yet due, reference missing), the change
     against the baseline in percent where the plan gives one, who adopted it and when, and its source.
     Goals whose deadline is after --at show where things stand at --at ("not yet due").
     --at defaults to the latest effective date in the ledger.
+    --html FILE writes the report as one self-contained HTML page for a committee (Danish labels,
+    a monthly trend chart per goal, how the numbers were made; prints on A4) instead of printing
+    the text report; with --json the JSON is still printed.
     """
     static let options: [OptionSpec] = [
         .option("at", "D", "Evaluate as of day D (default: the latest effective date recorded)."),
         .option("known-at", "T", "Count only events recorded at or before T."),
         .flag("json", "Print JSON (documented in EventLogs/REPORTS.md)."),
+        .option("html", "FILE", "Write the report as a self-contained HTML page to FILE (replaced atomically)."),
     ]
 
     static func run(_ arguments: Arguments, console: Console) throws -> Int32 {
         let directory = try arguments.positionals(["DIR"])[0]
         let knownAt = try Common.knownAt(arguments)
         let at = try Common.day(arguments, "at")
+        let htmlPath = arguments.value("html")
+        if let htmlPath {
+            guard !htmlPath.isEmpty else { throw UsageError("--html expects the path of the file to write") }
+            guard !FileAccess.isDirectory(htmlPath) else { throw UsageError("--html \(htmlPath) is a directory; give the path of the file to write") }
+        }
         let ledger = try Ledger(path: directory)
         let state = try Replayer.replay(ledger, knownAt: knownAt)
         let day = at ?? Common.defaultDay(state)
-        let evaluations = GoalEvaluator(engine: MeasureEngine(state: state)).evaluateAll(at: day)
+        let evaluator = GoalEvaluator(engine: MeasureEngine(state: state))
+        let evaluations = evaluator.evaluateAll(at: day)
+        if let htmlPath {
+            let trends = GoalTrend.computeAll(evaluations, evaluator: evaluator, reportDate: day)
+            let page = HTMLReport.render(evaluations, trends: trends, facts: HTMLReport.Facts(state: state, reportDate: day, knownAt: knownAt))
+            try FileAccess.write(htmlPath, bytes: Array(page.utf8))
+            console.error("wrote \(htmlPath)")
+            if arguments.flag("json") { console.line(GoalReport.json(evaluations, state: state, at: day, knownAt: knownAt).render()) }
+            return ExitStatus.success
+        }
         if arguments.flag("json") {
             console.line(GoalReport.json(evaluations, state: state, at: day, knownAt: knownAt).render())
         } else {

@@ -75,7 +75,11 @@ public struct GoalEvaluator: Sendable {
         if let d = Day(iso: evaluationText) { at = d } else if let p = Period(text: evaluationText) { period = p }
         let due = day >= deadline
         // Before the goal's own date or period has begun there is nothing to measure yet.
-        let begun = period.map { $0.first <= day } ?? true
+        // A month measure (M2, M14) stands for the rolling or current month, so it has begun whenever
+        // the goal is not yet due; a goal adopted after the day is not yet in force at all.
+        let adopted = text("adopted_on").flatMap { Day(iso: $0) }
+        let isMonthMeasure = MeasureDefinition.named(measure)?.evaluation == .month
+        let begun = (adopted.map { $0 <= day } ?? true) && (isMonthMeasure || (period.map { $0.first <= day } ?? true))
         if !due && begun {
             if let a = at, a > day { at = day }
             if let p = period, p.last > day {
@@ -91,7 +95,8 @@ public struct GoalEvaluator: Sendable {
                                      filter: MeasureRequest.parseFilter(text("filter")))
         let result = try engine.compute(request, defaultDay: day)
         var value = begun || due ? result.scope(goal.scope)?.value : nil
-        var note: String? = begun || due ? nil : "the goal's period begins after \(day.iso)"
+        var note: String? = begun || due ? nil
+            : (adopted.map { $0 > day } ?? false) ? "the goal was adopted after \(day.iso)" : "the goal's period begins after \(day.iso)"
         // A denominator from a reference figure (e.g. M12 per labour force).
         let filter = MeasureRequest.parseFilter(text("filter"))
         if let denominatorName = filter["denominator"] {
