@@ -1,0 +1,63 @@
+import Testing
+import Foundation
+
+/// Tools/verify_ledger.py, written from EventLogs/FORMAT.md alone, agrees with caseledger on a
+/// generated ledger: the chain verifies and M4 is the same; an altered line fails both.
+@Suite struct IndependentVerifierTests {
+    typealias E2E = PlanReportEndToEndTests
+
+    static var python: String? {
+        ["/usr/bin/python3", "/usr/local/bin/python3"].first { FileManager.default.isExecutableFile(atPath: $0) }
+            ?? (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":").map { "\($0)/python3" }.first { FileManager.default.isExecutableFile(atPath: $0) }
+    }
+
+    static func runPython(_ arguments: [String]) throws -> (status: Int32, out: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: python!)
+        process.arguments = [E2E.packageRoot.appendingPathComponent("Tools/verify_ledger.py").path] + arguments
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = out
+        try process.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
+    @Test("the Python verifier checks the chain and recomputes M4 like caseledger", .enabled(if: python != nil, "python3 is not installed"))
+    func agreesWithCaseLedger() throws {
+        let home = NSTemporaryDirectory() + "caseledger-pyverify-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: home) }
+        let ledger = home + "/L"
+        #expect(try E2E.run(["init", ledger, "--jobcenter", "X", "--municipality", "250", "--municipality", "270", "--recorded-at", "2010-12-31"], home: home).status == 0)
+        let generated = try E2E.run(["generate", "--citizens", "300", "--seed", "17", "--with-recorded-at", "--municipality", "250", "--municipality", "270"], home: home)
+        #expect(try E2E.run(["append", ledger, "--historical"], input: generated.out, home: home).status == 0)
+
+        for period in ["2012", "2014", "2013Q2"] {
+            let python = try Self.runPython([ledger, "--m4", period])
+            #expect(python.status == 0, "\(python.out)")
+            let jsonLine = try #require(python.out.split(separator: "\n").last { $0.hasPrefix("{") })
+            let independent = try JSONSerialization.jsonObject(with: Data(jsonLine.utf8)) as! [String: Any]
+            let scopes = independent["scopes"] as! [String: Int]
+            let measured = try JSONSerialization.jsonObject(with: try E2E.run(["measure", ledger, "M4", "--period", period, "--json"], home: home).out) as! [String: Any]
+            for scope in measured["scopes"] as! [[String: Any]] {
+                #expect(scopes[scope["scope"] as! String] == (scope["value"] as! NSNumber).intValue, "M4 \(period) \(scope["scope"]!)")
+            }
+        }
+        // Alter one byte of line 10: both verifiers fail and name the line.
+        let path = ledger + "/events/segment-000001.jsonl"
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+        var newlines = 0, index = 0
+        while newlines < 9 { if bytes[index] == 0x0A { newlines += 1 }; index += 1 }
+        let digit = bytes[index...].firstRange(of: Data(#""effective":"20"#.utf8))!.upperBound + 1
+        bytes[digit] = bytes[digit] == UInt8(ascii: "1") ? UInt8(ascii: "2") : UInt8(ascii: "1")
+        try bytes.write(to: URL(fileURLWithPath: path))
+        let python = try Self.runPython([ledger])
+        #expect(python.status == 1)
+        #expect(python.out.contains("segment-000001.jsonl line 10"), "\(python.out)")
+        let swift = try E2E.run(["verify", ledger], home: home)
+        #expect(swift.status == 1)
+        #expect(swift.err.contains("segment-000001.jsonl line 10"))
+    }
+}
