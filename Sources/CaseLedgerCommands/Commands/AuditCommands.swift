@@ -159,7 +159,7 @@ enum ExplainCommand: LedgerCommand {
         var municipality: Int?
         if let text = arguments.value("municipality") { municipality = try Common.municipalities([text])[0] }
         let ledger = try Ledger(path: positionals[0])
-        let state = try Replayer.replay(ledger, knownAt: when.knownAt)
+        let state = try Replayer.replay(ledger, knownAt: when.knownAt, progress: ProgressReporter("replaying"))
         let request = MeasureRequest(measure: positionals[1], variant: arguments.value("variant"), at: when.at, period: when.period,
                                      benefits: arguments.value("benefits"), filter: MeasureRequest.parseFilter(arguments.value("filter")), recordContributions: true)
         let result: MeasureResult

@@ -30,7 +30,7 @@ enum MeasureCommand: LedgerCommand {
         var municipality: Int?
         if let text = arguments.value("municipality") { municipality = try Common.municipalities([text])[0] }
         let ledger = try Ledger(path: positionals[0])
-        let state = try Replayer.replay(ledger, knownAt: when.knownAt)
+        let state = try Replayer.replay(ledger, knownAt: when.knownAt, progress: ProgressReporter("replaying"))
         if let municipality, !state.municipalities.contains(municipality) {
             throw UsageError("municipality \(CanonicalEncoder.municipalityText(municipality)) does not belong to this ledger")
         }
@@ -83,7 +83,7 @@ enum ReportCommand: LedgerCommand {
             guard !FileAccess.isDirectory(htmlPath) else { throw UsageError("--html \(htmlPath) is a directory; give the path of the file to write") }
         }
         let ledger = try Ledger(path: directory)
-        let state = try Replayer.replay(ledger, knownAt: knownAt)
+        let state = try Replayer.replay(ledger, knownAt: knownAt, progress: ProgressReporter("replaying"))
         let day = at ?? Common.defaultDay(state)
         let evaluator = GoalEvaluator(engine: MeasureEngine(state: state))
         let evaluations = evaluator.evaluateAll(at: day)

@@ -26,7 +26,7 @@ enum VerifyCommand: LedgerCommand {
             threads = n
         }
         let ledger = try Ledger(path: directory)
-        let outcome = Result { () throws(LedgerError) -> VerificationReport in try LedgerVerifier.verify(ledger, threads: threads) }
+        let outcome = Result { () throws(LedgerError) -> VerificationReport in try LedgerVerifier.verify(ledger, threads: threads, progress: ProgressReporter("verifying \(directory)")) }
         guard case .success(let report) = outcome else {
             guard case .failure(let failure) = outcome else { return ExitStatus.failure }
             if arguments.flag("json"), case .corrupt(let file, let line, let reason) = failure {

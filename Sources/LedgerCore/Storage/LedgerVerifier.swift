@@ -61,7 +61,9 @@ public enum LedgerVerifier {
     }
 
     /// Verifies the ledger; throws ``LedgerError/corrupt(file:line:reason:)`` at the first defect.
-    public static func verify(_ ledger: Ledger, now: Timestamp = Clock.now(), threads: Int = 0) throws(LedgerError) -> VerificationReport {
+    public static func verify(_ ledger: Ledger, now: Timestamp = Clock.now(), threads: Int = 0,
+                              progress: ProgressReporter? = nil) throws(LedgerError) -> VerificationReport {
+        defer { progress?.finish() }
         let head = try ledger.readHead()
         let indexes = try ledger.segmentIndexes()
         guard !indexes.isEmpty else { throw LedgerError.corrupt(file: Ledger.segmentName(1), line: 0, reason: "segment file is missing") }
@@ -92,8 +94,13 @@ public enum LedgerVerifier {
         let chunks = try LedgerChunks.split(ledger, segmentEnds: ends, chunkBytes: chunkBytes)
         let workers = threads > 0 ? threads : Parallel.processorCount
         let chunkList = chunks
+        let totalBytes = chunks.reduce(Int64(0)) { $0 + $1.end - $1.start }
+        let checkedBytes = AtomicCounter()
         let results = Parallel.map(count: chunks.count, workers: workers) { i -> Result<ChunkSummary, LedgerError> in
-            Result { () throws(LedgerError) -> ChunkSummary in try checkChunk(ledger, chunkList[i], municipalities: municipalities, now: now) }
+            let result = Result { () throws(LedgerError) -> ChunkSummary in try checkChunk(ledger, chunkList[i], municipalities: municipalities, now: now) }
+            let megabytes = checkedBytes.add(Int((chunkList[i].end - chunkList[i].start) >> 20))
+            progress?.update(done: Int64(megabytes) << 20, total: totalBytes)
+            return result
         }
         // Join the chunks in order.
         var expectedSeq: Int64 = 1
@@ -266,4 +273,6 @@ final class AtomicCounter: @unchecked Sendable {
     private var value = 0
     /// Adds one and returns the new value.
     func increment() -> Int { lock.locked { value += 1; return value } }
+    /// Adds `amount` and returns the new value.
+    func add(_ amount: Int) -> Int { lock.locked { value += amount; return value } }
 }

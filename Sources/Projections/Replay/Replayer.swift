@@ -10,7 +10,8 @@ public enum Replayer {
     /// applying lines with seq > state.headSeq and recorded-at at or before `knownAt` (nil: all).
     /// `throughSeq` stops after that sequence number (nil: the head).
     public static func replay(_ ledger: Ledger, knownAt: Timestamp? = nil, throughSeq: Int64? = nil,
-                              from initial: ProjectionState = ProjectionState(), threads: Int = 0) throws(LedgerError) -> ProjectionState {
+                              from initial: ProjectionState = ProjectionState(), threads: Int = 0,
+                              progress: ProgressReporter? = nil) throws(LedgerError) -> ProjectionState {
         var state = initial
         let head = try ledger.readHead()
         let stopSeq = min(throughSeq ?? head.seq, head.seq)
@@ -18,6 +19,9 @@ public enum Replayer {
         // Lines are decoded in parallel chunks, a wave at a time, and applied in order.
         let chunks = try LedgerChunks.split(ledger, head: head, chunkBytes: chunkBytes)
         let workers = threads > 0 ? threads : Parallel.processorCount
+        let totalBytes = chunks.reduce(Int64(0)) { $0 + $1.end - $1.start }
+        var doneBytes: Int64 = 0
+        defer { progress?.finish() }
         var next = 0
         var done = false
         while next < chunks.count && !done {
@@ -35,6 +39,8 @@ public enum Replayer {
                     return events
                 }
             }
+            doneBytes += wave.reduce(Int64(0)) { $0 + $1.end - $1.start }
+            progress?.update(done: doneBytes, total: totalBytes)
             for (i, result) in decoded.enumerated() {
                 let events = try result.get()
                 for recorded in events {
