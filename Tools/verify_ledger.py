@@ -99,13 +99,14 @@ def check_facts(ev, st, catalog):
             raise Defect(f'{key} must be {"null" if rule == "null" else "given"} for {ev["type"]} (§9)')
     facts, names = ev['facts'], [k for k, _ in ev['facts']]
     given = dict(facts)
-    if ev['type'] == 'correction' and names[:1] == ['corrects'] and not kind_error('sequence number', facts[0][1], st):
-        original = st['names'][st['types'][facts[0][1]]]
+    corrects = given.get('corrects')
+    if ev['type'] == 'correction' and not kind_error('sequence number', corrects, st):
+        original = st['names'][st['types'][corrects]]
         if original in ('ledger_opened', 'publication', 'correction'):
             raise Defect(f'a correction of a {original} (§7)')
         if given.get('action') == 'supersede':       # §8, §9: the original type's facts follow
             fields = fields + catalog[original][2]
-        elif len(names) > 3: raise Defect('a retraction carries only corrects, action and reason (§8)')
+        elif len(names) > 3: raise Defect('a retraction carries no facts besides its own three (§8, §9)')
     order = [f for f, _, _ in fields]
     if len(set(names)) != len(names) or [n for n in order if n in names] != names:
         raise Defect(f'facts {names} are not {ev["type"]} fields in catalog order (§2, §9)')
@@ -201,14 +202,14 @@ def verify(ledger, catalog, on_event):
                 except Defect as e: raise Defect(f'{where}: {e}' + ('' if acked else ' (beyond the head, §5)'))
                 if not acked: tail_lines += 1                    # a complete line continuing the chain
                 elif n == head_seg and offset == head_off and (ev['seq'], ev['hash']) != (head_seq, head_hash):
-                    raise Defect(f"{where}: seq {ev['seq']} {ev['hash']}, the head says {head_seq} {head_hash} (§5)")
+                    raise Defect(f"{where}: seq {ev['seq']} {ev['hash']}, the head: {head_seq} {head_hash} (§5)")
                 else: on_event(ev)
         if n == head_seg and offset < head_off:      # §5: a segment shorter than the head's OFFSET
             raise Defect(f"{name} line {lineno + 1}: the segment ends at byte {offset}, the head's offset is "
                          f'{head_off}: acknowledged lines were removed (§5)')
         if n == head_seg and st['seq'] - 1 - tail_lines != head_seq:
             raise Defect(f"{name}: the head's seq {head_seq} does not end at offset {head_off} (§5)")
-    tail = (tail_lines or torn) and f'{tail_lines} complete line(s) after the head' + (torn and f', torn line at {torn}' or '')
+    tail = (tail_lines or torn) and f'{tail_lines} complete line(s) after the head' + (torn and f', torn {torn}' or '')
     return (head_seq, head_hash), tail, st['munis']
 
 
@@ -228,7 +229,7 @@ def main():
     ap.add_argument('ledger')
     ap.add_argument('--m4', metavar='PERIOD', help='YYYY, YYYY-MM, YYYYQn or YYYY-MM-DD/YYYY-MM-DD')
     ap.add_argument('--municipality', metavar='CODE', help='only this municipality in the M4 output')
-    ap.add_argument('--known-at', metavar='T', help='YYYY-MM-DD (end of that day, UTC) or YYYY-MM-DDTHH:MM:SS.mmmZ')
+    ap.add_argument('--known-at', metavar='T', help='YYYY-MM-DD (the end of that day, UTC) or an instant')
     here = os.path.dirname(os.path.abspath(__file__))
     ap.add_argument('--format', metavar='FILE', default=os.path.join(here, '..', 'EventLogs', 'FORMAT.md'))
     a = ap.parse_args()
@@ -236,7 +237,7 @@ def main():
     if a.m4 and not period: ap.error(f'bad period {a.m4!r}')
     known = a.known_at or '9999-12-31T23:59:59.999Z'
     if DATE.match(known): known += 'T23:59:59.999Z'                       # §10: a bare date is its end, UTC
-    if not INSTANT.match(known): ap.error(f'bad --known-at {a.known_at!r}')
+    if not (INSTANT.match(known) and real_date(known[:10])): ap.error(f'bad --known-at {a.known_at!r}')
     try: catalog = load_catalog(a.format)
     except (OSError, IndexError, TypeError) as e: ap.error(f'cannot read the catalog (§9) from {a.format}: {e}')
     if not os.path.isdir(a.ledger): ap.error(f'{a.ledger} is not a directory')
@@ -259,7 +260,8 @@ def main():
     if period:
         if a.municipality and a.municipality not in munis: ap.error(f'{a.municipality} is not in the ledger')
         counts = {m: list(starts.values()).count(m) for m in munis}      # §10: jobcenter = sum of municipalities
-        scopes = {a.municipality: counts[a.municipality]} if a.municipality else {'jobcenter': sum(counts.values()), **counts}
+        scopes = {'jobcenter': sum(counts.values()), **counts}
+        if a.municipality: scopes = {a.municipality: counts[a.municipality]}
         print(json.dumps({'measure': 'M4', 'period': a.m4, 'scopes': scopes}, separators=(',', ':')))
     return 0
 

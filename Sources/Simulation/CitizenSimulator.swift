@@ -74,6 +74,10 @@ struct CitizenSimulator {
     let track: Track
     /// Whether the citizen takes small paid jobs (småjob) while on benefit.
     let takesSmallJobs: Bool
+    /// The day of a disability pension award the citizen is on the way to from registration, if any.
+    let pensionAward: Day?
+    /// The rates the history is drawn with.
+    let profile: GeneratorProfile
 
     /// Events made so far, in the order made.
     private(set) var events: [SimulatedEvent] = []
@@ -102,6 +106,8 @@ struct CitizenSimulator {
         self.municipalityIndex = world.citizenMunicipality[Int(citizen)]
         self.municipality = world.code(municipalityIndex)
         var rng = rng
+        let profile = world.options.profile
+        self.profile = profile
 
         let span = to.days(since: from)
         // Most are already clients at the start (the caseload); the rest come later.
@@ -134,9 +140,14 @@ struct CitizenSimulator {
         } else if age < 30 && education == .none {
             track = rng.pick([(.cash, 0.55), (.insured, 0.30), (.sick, 0.05), (.complex, 0.10)])
         } else {
-            track = rng.pick([(.insured, 0.51), (.cash, 0.15), (.sick, 0.15), (.complex, 0.14), (.flex, 0.05)])
+            track = rng.pick([(.insured, 0.51), (.cash, 0.15), (.sick, 0.15), (.complex, 0.14), (.flex, profile.flexTrackWeight)])
         }
         takesSmallJobs = rng.chance(0.35)
+        if profile.pensionPipelineShare > 0 && age >= 35 && arrival == nil && registered.days(since: from) <= 30 && rng.chance(profile.pensionPipelineShare) {
+            pensionAward = registered.adding(days: 1 + rng.exponentialDays(mean: profile.pensionPipelineMeanDays))
+        } else {
+            pensionAward = nil
+        }
         self.rng = rng
     }
 
@@ -153,6 +164,7 @@ struct CitizenSimulator {
         case .flex: first = .flexJob
         }
         var continuation = Continuation.next(first, on: registered)
+        if let pensionAward { continuation = pensionPipeline(award: pensionAward) }
         var episodes = 0
         while case .next(let episode, let day) = continuation, day <= to {
             episodes += 1
@@ -233,7 +245,7 @@ struct CitizenSimulator {
         case .uddannelsesparat?: shortShare = 0.45
         case .aktivitetsparat?: shortShare = 0.30
         }
-        var length = spellLength(shortShare: shortShare)
+        var length = spellLength(shortShare: shortShare - profile.shortSpellShareShift)
         // A-dagpenge run out after two years; the citizen then applies for a cash benefit.
         let exhausted = benefit == .aDagpenge && length > 730
         if exhausted { length = 730 }
@@ -311,10 +323,11 @@ struct CitizenSimulator {
         guard start <= to else { return .stop }
         open(.sickLeaveOpened(status), on: start)
         let length: Int
+        let thresholds = profile.sickLeaveThresholds
         switch rng.unit() {
-        case ..<0.55: length = rng.int(7...56)
-        case ..<0.78: length = rng.int(57...182)
-        case ..<0.92: length = rng.int(183...364)
+        case ..<thresholds[0]: length = rng.int(7...56)
+        case ..<thresholds[1]: length = rng.int(57...182)
+        case ..<thresholds[2]: length = rng.int(183...364)
         default: length = rng.int(365...800)
         }
         let last = start.adding(days: length - 1)
@@ -404,7 +417,7 @@ struct CitizenSimulator {
             default: return afterOther(end)
             }
         }
-        switch rng.weighted([0.45, 0.15, 0.25, 0.15]) {
+        switch rng.weighted([0.45, profile.longTermPensionWeight, 0.25, 0.15]) {
         case 0:
             closeSpell(benefit, reason: .otherBenefit, on: end)
             return .next(.flexJob, on: next)
@@ -433,8 +446,8 @@ struct CitizenSimulator {
             open(.benefitStarted(.ledighedsydelse, weeklyHours: 0), on: start)
             let length: Int
             switch rng.unit() {
-            case ..<0.45: length = rng.int(30...180)
-            case ..<0.75: length = rng.int(181...548)
+            case ..<profile.ledighedsydelseThresholds[0]: length = rng.int(30...180)
+            case ..<profile.ledighedsydelseThresholds[1]: length = rng.int(181...548)
             default: length = rng.int(549...1_400)
             }
             let end = start.adding(days: length - 1)
@@ -457,6 +470,22 @@ struct CitizenSimulator {
             close(.flexJobEnded, on: flexEnd)
             start = flexEnd.adding(days: 1)
         }
+    }
+
+    /// A citizen on the way to a disability pension awarded on `award`: on a cash benefit from
+    /// registration, assessed aktivitetsparat about quarterly, until the day before the award.
+    private mutating func pensionPipeline(award: Day) -> Continuation {
+        let benefit = cashBenefit(on: registered)
+        open(.benefitStarted(benefit, weeklyHours: 0), on: registered)
+        let end = award.adding(days: -1)
+        var day = registered.adding(days: rng.int(0...5))
+        while day <= end && day <= to {
+            record(.matchAssessed(.aktivitetsparat), on: day)
+            day = day.adding(days: rng.int(80...110))
+        }
+        guard end <= to else { return .stop }
+        closeSpell(benefit, reason: .otherBenefit, on: end)
+        return .next(.disabilityPension, on: award)
     }
 
     /// Disability pension awarded on `day`, with førtidspension from that day: the end of the history.
@@ -570,7 +599,7 @@ struct CitizenSimulator {
         var start = day
         if let last = lastEmploymentEnd { start = max(start, last.adding(days: 2)) }
         guard start <= to else { return .notRecorded }
-        let channel: PlacementChannel = rng.chance(0.4) ? .employerRequest : .other
+        let channel: PlacementChannel = rng.chance(profile.employerRequestShare(in: start.civil.year)) ? .employerRequest : .other
         var order: Int32 = -1
         var employer: Int32 = -1
         if channel == .employerRequest {
@@ -742,8 +771,8 @@ struct CitizenSimulator {
         let u = rng.unit()
         if u < shortShare { return min(91, 7 + rng.exponentialDays(mean: 35)) }
         let rest = (u - shortShare) / (1 - shortShare)
-        if rest < 0.6 { return rng.int(92...364) }
-        if rest < 0.9 { return rng.int(365...730) }
+        if rest < profile.spellTailThresholds[0] { return rng.int(92...364) }
+        if rest < profile.spellTailThresholds[1] { return rng.int(365...730) }
         return rng.int(731...1_400)
     }
 

@@ -16,6 +16,9 @@ public enum Generator {
         precondition(options.from <= options.to, "from is not after to")
         precondition(options.from >= Day(year: 1970, month: 1, day: 1)!, "recorded-at times are after 1970")
         precondition(options.firstSeq >= 1, "sequence numbers start at 1")
+        precondition(
+            options.profile.spellTailThresholds.count == 2 && options.profile.sickLeaveThresholds.count == 3
+                && options.profile.ledighedsydelseThresholds.count == 2, "the profile's thresholds are complete")
         var history = History(options: options)
         history.build()
         history.write(emit)

@@ -20,6 +20,8 @@ public struct GeneratorOptions: Sendable {
     /// Whether each line carries its own `recorded_at` (historical ledgers, `append --historical`).
     /// The times never decrease along the output and never lie after `to` + 90 days.
     public var withRecordedAt: Bool
+    /// The rates the history is drawn with (default ``GeneratorProfile/generic``).
+    public var profile: GeneratorProfile
 
     /// The default first effective date, 2011-01-01.
     public static let defaultFrom = Day(year: 2011, month: 1, day: 1)!
@@ -29,7 +31,7 @@ public struct GeneratorOptions: Sendable {
     /// Makes options; see each property for its meaning.
     public init(
         citizens: Int, seed: UInt64, from: Day, to: Day, municipalities: [Int], firstSeq: Int64 = 2,
-        withRecordedAt: Bool = false
+        withRecordedAt: Bool = false, profile: GeneratorProfile = .generic
     ) {
         self.citizens = citizens
         self.seed = seed
@@ -38,5 +40,6 @@ public struct GeneratorOptions: Sendable {
         self.municipalities = municipalities
         self.firstSeq = firstSeq
         self.withRecordedAt = withRecordedAt
+        self.profile = profile
     }
 }

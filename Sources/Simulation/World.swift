@@ -71,7 +71,16 @@ final class World {
         ordersByMunicipality = Array(repeating: [], count: municipalityCount)
         // Round-robin from a random offset, then shuffled: an even spread in a random order.
         let offset = rng.below(municipalityCount)
-        var assignment = (0..<options.citizens).map { ($0 + offset) % municipalityCount }
+        var assignment: [Int]
+        if let weights = options.profile.municipalityWeights, weights.count == municipalityCount, weights.reduce(0, +) > 0 {
+            // Whole numbers of citizens in proportion to the weights, the remainder to the first.
+            let total = weights.reduce(0, +)
+            var counts = weights.map { Int((Double(options.citizens) * $0 / total).rounded(.down)) }
+            counts[0] += options.citizens - counts.reduce(0, +)
+            assignment = counts.enumerated().flatMap { Array(repeating: $0.offset, count: $0.element) }
+        } else {
+            assignment = (0..<options.citizens).map { ($0 + offset) % municipalityCount }
+        }
         for i in stride(from: assignment.count - 1, to: 0, by: -1) {
             assignment.swapAt(i, rng.below(i + 1))
         }

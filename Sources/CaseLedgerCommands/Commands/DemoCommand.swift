@@ -29,11 +29,12 @@ enum DemoCommand: LedgerCommand {
         var plan: String
         var citizens: Int
         var seed: UInt64
+        var profile: GeneratorProfile
     }
 
     static let jobcenters = [
-        DemoJobcenter(directory: "frederikssund", name: "Jobcenter Frederikssund", municipalities: [250], plan: "frederikssund-2014.jsonl", citizens: 6000, seed: 250),
-        DemoJobcenter(directory: "vallensbaek", name: "Jobcenter Vallensbæk", municipalities: [183, 187], plan: "vallensbaek-2014.jsonl", citizens: 7000, seed: 183),
+        DemoJobcenter(directory: "frederikssund", name: "Jobcenter Frederikssund", municipalities: [250], plan: "frederikssund-2014.jsonl", citizens: 6000, seed: 250, profile: .frederikssund2014),
+        DemoJobcenter(directory: "vallensbaek", name: "Jobcenter Vallensbæk", municipalities: [183, 187], plan: "vallensbaek-2014.jsonl", citizens: 8500, seed: 183, profile: .vallensbaek2014),
     ]
 
     static func run(_ arguments: Arguments, console: Console) throws -> Int32 {
@@ -74,7 +75,7 @@ enum DemoCommand: LedgerCommand {
         let ledger = created.ledger
         var lines: [UInt8] = []
         let options = GeneratorOptions(citizens: jobcenter.citizens, seed: jobcenter.seed, from: GeneratorOptions.defaultFrom, to: GeneratorOptions.defaultTo,
-                                       municipalities: jobcenter.municipalities, firstSeq: 2, withRecordedAt: true)
+                                       municipalities: jobcenter.municipalities, firstSeq: 2, withRecordedAt: true, profile: jobcenter.profile)
         Generator.generate(options) { line in
             lines.append(contentsOf: line.utf8)
             lines.append(0x0A)

@@ -34,9 +34,11 @@ enum ImportCommand: LedgerCommand {
         }
         let decoder = InputDecoder(source: file, allowsRecordedAt: arguments.flag("historical"),
                                    pseudonymize: Common.pseudonymizer(ledger: ledger, keyFile: arguments.value("key-file")))
-        let records = try InputBatch.records(csv: bytes, type: type, decoder: decoder)
-        let result = try ledger.append(records, source: file, recordedAt: recordedAt)
-        AppendCommand.report(result, count: records.count, json: arguments.flag("json"), console: console)
+        // Rows are read, decoded and validated in order, so the first bad row is the one named.
+        let result = try ledger.append(source: file, recordedAt: recordedAt) { (emit) throws(LedgerError) in
+            try InputBatch.forEachRecord(csv: bytes, type: type, decoder: decoder, emit)
+        }
+        AppendCommand.report(result, count: Int((result.firstSeq.map { result.lastSeq - $0 + 1 }) ?? 0), json: arguments.flag("json"), console: console)
         return ExitStatus.success
     }
 }

@@ -24,7 +24,10 @@ enum InitCommand: LedgerCommand {
         guard let jobcenter = arguments.value("jobcenter"), !jobcenter.isEmpty else { throw UsageError("--jobcenter NAME is required") }
         let municipalities = try Common.municipalities(arguments.values["municipality"] ?? [])
         guard !municipalities.isEmpty else { throw UsageError("at least one --municipality CODE is required") }
-        guard !CPR.containsCPRShape(jobcenter), jobcenter.utf8.count <= 200 else { throw UsageError("--jobcenter must be a name of at most 200 bytes") }
+        guard !CPR.containsCPRShape(jobcenter), jobcenter.utf8.count <= 200,
+              !jobcenter.unicodeScalars.contains(where: { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }) else {
+            throw UsageError("--jobcenter must be a name of at most 200 bytes, without control characters or CPR numbers")
+        }
         let recordedAt = try Common.recordedAt(arguments)
         let keyPath = arguments.value("key-file")
         if let keyPath, keyPath.hasPrefix(directory.hasSuffix("/") ? directory : directory + "/") {

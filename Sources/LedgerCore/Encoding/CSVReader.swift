@@ -28,13 +28,31 @@ public struct CSVReader {
     /// Parses the whole input into rows (the first is the header). Invalid UTF-8 is rejected.
     public static func parse(_ bytes: [UInt8]) throws(CSVSyntaxError) -> [Row] {
         var rows: [Row] = []
+        var failure: CSVSyntaxError?
+        forEachRow(bytes) { result in
+            switch result {
+            case .success(let row): rows.append(row); return true
+            case .failure(let error): failure = error; return false
+            }
+        }
+        if let failure { throw failure }
+        return rows
+    }
+
+    /// Calls `body` with each row in order (the first is the header), or with the syntax error of
+    /// the row where one is found, so that the first bad row of a file is the one named. `body`
+    /// returns false to stop.
+    public static func forEachRow(_ bytes: [UInt8], _ body: (Result<Row, CSVSyntaxError>) -> Bool) {
+        do {
+            try rows(bytes, body)
+        } catch {
+            _ = body(.failure(error))
+        }
+    }
+
+    static func rows(_ bytes: [UInt8], _ body: (Result<Row, CSVSyntaxError>) -> Bool) throws(CSVSyntaxError) {
         var start = 0
         if bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF { start = 3 }  // byte order mark
-        let invalid: Int? = bytes.withUnsafeBytes { JSONParser.firstInvalidUTF8(UnsafeRawBufferPointer(rebasing: $0[start...])) }
-        if let invalid {
-            let line = 1 + bytes[start..<(start + invalid)].reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
-            throw CSVSyntaxError(line: line, message: "invalid UTF-8")
-        }
         // The delimiter: ';' when the header line has a ';' and no ','.
         var headerEnd = start
         while headerEnd < bytes.count && bytes[headerEnd] != 0x0A { headerEnd += 1 }
@@ -68,7 +86,7 @@ public struct CSVReader {
                         i += 1
                     }
                     if i < n && bytes[i] != delimiter && bytes[i] != 0x0A && bytes[i] != 0x0D {
-                        throw CSVSyntaxError(line: line, message: "unexpected character after a closing quote")
+                        throw CSVSyntaxError(line: rowLine, message: "a quoted cell is not closed properly (unexpected character after a closing quote on line \(line))")
                     }
                 } else {
                     while i < n && bytes[i] != delimiter && bytes[i] != 0x0A && bytes[i] != 0x0D {
@@ -91,8 +109,9 @@ public struct CSVReader {
             }
             // A blank line (one empty cell) is skipped.
             if cells.count == 1 && cells[0].isEmpty { continue }
-            rows.append(Row(cells: cells, line: rowLine))
+            let invalid: Int? = bytes.withUnsafeBytes { JSONParser.firstInvalidUTF8(UnsafeRawBufferPointer(rebasing: $0[rowStart..<i])) }
+            if invalid != nil { throw CSVSyntaxError(line: rowLine, message: "invalid UTF-8") }
+            guard body(.success(Row(cells: cells, line: rowLine))) else { return }
         }
-        return rows
     }
 }

@@ -51,6 +51,8 @@ public final class Ledger: Sendable {
         guard SystemCalls.isDirectory(path) else { throw LedgerError.notALedger(path: path, reason: "no such directory") }
         let marker: [UInt8]
         do { marker = try SystemCalls.readFile(markerPath, bytesMax: 4096) } catch {
+            // Only a missing marker means "not a ledger"; any other failure is reported as it is.
+            guard error.errno == ENOENT else { throw LedgerError.system(error) }
             throw LedgerError.notALedger(path: path, reason: "it has no CASELEDGER marker file (create one with caseledger init)")
         }
         guard marker == Array(Ledger.formatMarker.utf8) else {

@@ -113,8 +113,10 @@ public enum LedgerVerifier {
             let summary = try results[i].get()
             if chunk.segment != currentSegment { currentSegment = chunk.segment; lineBase = 0 }
             let file = Ledger.segmentName(chunk.segment)
-            if let defect = summary.defect {
-                throw LedgerError.corrupt(file: file, line: lineBase + defect.line, reason: defect.reason)
+            // A defect on the chunk's first line is reported as it is; otherwise the first line's link to
+            // the line before it is checked first, so that a line swapped in is named where it stands.
+            if let defect = summary.defect, defect.line == 1 {
+                throw LedgerError.corrupt(file: file, line: lineBase + 1, reason: defect.reason)
             }
             if summary.lines > 0 {
                 guard summary.firstSeq == expectedSeq else {
@@ -130,6 +132,9 @@ public enum LedgerVerifier {
                 expectedSeq = summary.lastSeq + 1
                 previousHash = summary.lastHash
                 previousRecordedAt = summary.lastRecordedAt
+            }
+            if let defect = summary.defect {
+                throw LedgerError.corrupt(file: file, line: lineBase + defect.line, reason: defect.reason)
             }
             lineBase += summary.lines
             bytes += chunk.end - chunk.start
@@ -212,7 +217,7 @@ public enum LedgerVerifier {
         CanonicalEncoder.appendBody(seq: recorded.seq, recordedAt: recorded.recordedAt, event: recorded.event, prev: recorded.prev, to: &scratch)
         let canonical = scratch.withUnsafeBytes { $0.elementsEqual(body) }
         guard canonical else { return .failure(LineFailure("line is not in canonical form")) }
-        if let problem = CatalogCheck.problem(in: recorded.event, municipalities: municipalities) {
+        if let problem = CatalogCheck.problem(in: recorded.event, municipalities: municipalities, seq: recorded.seq) {
             return .failure(LineFailure(problem))
         }
         if (recorded.seq == 1) != (recorded.event.type == .ledgerOpened) {

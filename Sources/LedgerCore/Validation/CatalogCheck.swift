@@ -3,7 +3,7 @@
 /// catalog is still found.
 public enum CatalogCheck {
     /// A description of the first problem, or nil when the event fits the catalog.
-    public static func problem(in event: Event, municipalities: Set<Int>) -> String? {
+    public static func problem(in event: Event, municipalities: Set<Int>, seq: Int64? = nil) -> String? {
         let spec = Catalog.spec(event.type)
         switch spec.citizen {
         case .required where event.citizen == nil: return "\(event.type.rawValue) has no citizen"
@@ -36,21 +36,32 @@ public enum CatalogCheck {
             }
         }
         if index < facts.count { return "facts.\(facts[index].name) is not a field of \(event.type.rawValue) in this place" }
+        if event.type == .correction {
+            let target = event.integer("corrects") ?? 0
+            if let seq, target >= seq { return "facts.corrects names seq \(target), which is not before the correction" }
+            if target == 1 { return "facts.corrects names the ledger's first line" }
+            if event.text("action") == "retract" && event.facts.count != 3 { return "a retracting correction carries no other facts" }
+        }
         return nil
     }
 
+    /// The same value checks as input gets (``FactTyping``): kinds, ranges, closed lists, real
+    /// months and dates, no control characters and no CPR-shaped numbers in text.
     static func kindProblem(_ value: FactValue, _ field: FieldSpec) -> String? {
-        switch (field.kind, value) {
-        case (.choice(let values), .text(let s)): return values.contains(s) ? nil : "not \(field.kind.summary)"
-        case (.integer(let min, let max), .integer(let v)): return v >= min && v <= max ? nil : "outside \(min)...\(max)"
-        case (.sequence, .integer(let v)): return v >= 1 ? nil : "not a sequence number"
-        case (.date, .date): return nil
-        case (.bool, .bool): return nil
-        case (.decimal, .decimal(let d)): return CanonicalEncoder.canonicalDecimal(d) == d ? nil : "not a canonical decimal"
-        case (.text, .text), (.identifier, .text), (.month, .text), (.cvr, .text), (.period, .text),
-             (.municipalityList, .text), (.digest, .text), (.timestamp, .text):
-            return nil
-        default: return "expected \(field.kind.summary)"
+        let json: JSONValue
+        switch value {
+        case .text(let s): json = .string(s)
+        case .integer(let i): json = .number(String(i))
+        case .decimal(let d): json = .number(d)
+        case .bool(let b): json = .bool(b)
+        case .date(let d): json = .string(d.iso)
+        }
+        do {
+            let typed = try FactTyping.value(json, spec: field)
+            // Stored values are canonical: what typing makes of them must be what is stored.
+            return typed == value || typed.display == value.display ? nil : "not in canonical form"
+        } catch {
+            return error.message
         }
     }
 }

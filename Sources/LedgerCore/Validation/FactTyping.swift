@@ -39,7 +39,7 @@ enum FactTyping {
             let s = try string()
             guard !s.isEmpty else { throw reject("must not be empty") }
             guard s.utf8.count <= bytesMax else { throw reject("longer than \(bytesMax) bytes") }
-            guard !s.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else { throw reject("control characters are not allowed") }
+            guard !s.unicodeScalars.contains(where: { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }) else { throw reject("control characters are not allowed") }
             guard !CPR.containsCPRShape(s) else { throw reject("looks like it holds a CPR number; CPR numbers go in the cpr field only") }
             return .text(s)
         case .identifier:

@@ -52,32 +52,52 @@ public enum InputBatch {
 
     /// Decodes CSV with a header row naming the fields; `type` applies to every row without a type column.
     public static func records(csv bytes: [UInt8], type: EventType, decoder: InputDecoder) throws(LedgerError) -> [InputRecord] {
-        let rows: [CSVReader.Row]
-        do { rows = try CSVReader.parse(bytes) } catch {
-            throw LedgerError.input(InputError(source: decoder.source, line: error.line, field: "", message: error.message))
-        }
-        guard let header = rows.first else {
-            throw LedgerError.input(InputError(source: decoder.source, line: 1, field: "", message: "the file is empty; expected a header row"))
-        }
-        let names = header.cells.map { $0.trimmingSpaces }
+        var records: [InputRecord] = []
+        try forEachRecord(csv: bytes, type: type, decoder: decoder) { (record) throws(LedgerError) in records.append(record) }
+        return records
+    }
+
+    /// Decodes CSV one row at a time, calling `body` with each record; the first bad row (syntax,
+    /// UTF-8 or content) is the one named.
+    public static func forEachRecord(csv bytes: [UInt8], type: EventType, decoder: InputDecoder,
+                                     _ body: (InputRecord) throws(LedgerError) -> Void) throws(LedgerError) {
         let spec = Catalog.spec(type)
         let envelope: Set<String> = ["type", "effective", "municipality", "citizen", "cpr", "recorded_at"]
-        var seen: Set<String> = []
-        for name in names {
-            guard !name.isEmpty else { throw LedgerError.input(InputError(source: decoder.source, line: header.line, field: "", message: "a header cell is empty")) }
-            guard seen.insert(name).inserted else {
-                throw LedgerError.input(InputError(source: decoder.source, line: header.line, field: name, message: "column named twice"))
+        var names: [String]?
+        var failure: LedgerError?
+        CSVReader.forEachRow(bytes) { result in
+            let step = Result { () throws(LedgerError) in
+                let row: CSVReader.Row
+                switch result {
+                case .success(let r): row = r
+                case .failure(let error):
+                    throw LedgerError.input(InputError(source: decoder.source, line: error.line, field: "", message: error.message))
+                }
+                guard let header = names else {
+                    var seen: Set<String> = []
+                    let columns = row.cells.map { $0.trimmingSpaces }
+                    for name in columns {
+                        guard !name.isEmpty else { throw LedgerError.input(InputError(source: decoder.source, line: row.line, field: "", message: "a header cell is empty")) }
+                        guard seen.insert(name).inserted else {
+                            throw LedgerError.input(InputError(source: decoder.source, line: row.line, field: name, message: "column named twice"))
+                        }
+                        guard envelope.contains(name) || spec.field(name) != nil || type == .correction else {
+                            throw LedgerError.input(InputError(source: decoder.source, line: row.line, field: name,
+                                                               message: "unknown column for \(type.rawValue); columns: effective, municipality, cpr or citizen, "
+                                                                   + spec.fields.map(\.name).joined(separator: ", ")))
+                        }
+                    }
+                    names = columns
+                    return
+                }
+                try body(try decoder.decode(csvRow: row.cells.map { $0.trimmingSpaces }, header: header, type: type, line: row.line))
             }
-            guard envelope.contains(name) || spec.field(name) != nil || type == .correction else {
-                throw LedgerError.input(InputError(source: decoder.source, line: header.line, field: name,
-                                                   message: "unknown column for \(type.rawValue); columns: effective, municipality, cpr or citizen, "
-                                                       + spec.fields.map(\.name).joined(separator: ", ")))
-            }
+            if case .failure(let error) = step { failure = error; return false }
+            return true
         }
-        var records: [InputRecord] = []
-        for row in rows.dropFirst() {
-            records.append(try decoder.decode(csvRow: row.cells.map { $0.trimmingSpaces }, header: names, type: type, line: row.line))
+        if let failure { throw failure }
+        if names == nil {
+            throw LedgerError.input(InputError(source: decoder.source, line: 1, field: "", message: "the file is empty; expected a header row"))
         }
-        return records
     }
 }
