@@ -98,27 +98,9 @@ public struct GoalTrend: Sendable {
         let points = days(axis: axis, reportDate: reportDate).map { day in
             // A measure that cannot be computed for a month (an unknown variant, say) leaves a gap in
             // the line; the goal's own evaluation reports the problem.
-            TrendPoint(day: day, value: (try? evaluator.evaluate(goalForMonth(goal, at: day), at: day))?.value)
+            TrendPoint(day: day, value: (try? evaluator.evaluate(goal, at: day))?.value)
         }
         return GoalTrend(goalID: goal.id, axis: axis, points: points)
-    }
-
-    /// The goal to evaluate on `day`: the goal itself, except for a measure taken per month (M2's
-    /// rolling year, M14) before the goal's month has begun. ``GoalEvaluator/evaluate(_:at:)`` gives
-    /// no value before a goal's period begins, and for such a goal the period is its one month
-    /// (`2014-12`), so every earlier month would be empty; yet the rolling year to June is exactly
-    /// where an M2 goal stands in June. The goal is then evaluated as if its month were the day's
-    /// month (the last version's facts get an `evaluation` of that month; everything else, and the
-    /// evaluator's rules, stay as they are).
-    static func goalForMonth(_ goal: GoalRecord, at day: Day) -> GoalRecord {
-        guard MeasureDefinition.named(goal.text("measure") ?? "M1")?.evaluation == .month,
-            let period = goal.text("evaluation").flatMap({ Period(text: $0) }), day < period.first,
-            !goal.versions.isEmpty
-        else { return goal }
-        let c = day.civil
-        var copy = goal
-        copy.versions[copy.versions.count - 1].facts.append(Fact("evaluation", .text(Day.pad(c.year, 4) + "-" + Day.pad(c.month, 2))))
-        return copy
     }
 
     /// The series of every evaluated goal, by goal id.
