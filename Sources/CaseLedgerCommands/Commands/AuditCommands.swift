@@ -59,15 +59,15 @@ enum AuditCommand: LedgerCommand {
         guard (1...2).contains(arguments.positionals.count) else { throw UsageError(arguments.positionals.isEmpty ? "missing DIR" : "unexpected argument \(arguments.positionals[2])") }
         let ledger = try Ledger(path: arguments.positionals[0])
         // A defect anywhere fails the audit, naming the file and line.
-        let replayed = Result { () throws(LedgerError) -> ProjectionState in
-            _ = try LedgerVerifier.verify(ledger)
-            return try Replayer.replay(ledger)
+        let replayed = Result { () throws(LedgerError) -> (VerificationReport, ProjectionState) in
+            (try LedgerVerifier.verify(ledger, progress: ProgressReporter("verifying")), try Replayer.replay(ledger))
         }
         if case .failure(let failure) = replayed, case .corrupt = failure {
             console.line("audit: FAILED: the ledger has a defect: \(failure.description)")
             return ExitStatus.failure
         }
-        let publications = Publication.all(in: try replayed.get())
+        let (verification, state) = try replayed.get()
+        let publications = Publication.all(in: state)
         let publication: Publication
         if arguments.positionals.count == 2 {
             guard let p = publications.first(where: { $0.id == arguments.positionals[1] }) else {
@@ -78,7 +78,7 @@ enum AuditCommand: LedgerCommand {
             guard let p = publications.last else { throw LedgerError.invalidRequest("the ledger has no publications; publish one with caseledger publish") }
             publication = p
         }
-        let outcome = Result { () throws(LedgerError) -> AuditResult in try Auditor.audit(ledger, publication: publication) }
+        let outcome = Result { () throws(LedgerError) -> AuditResult in try Auditor.audit(ledger, publication: publication, verification: verification) }
         if case .failure(let failure) = outcome, case .corrupt = failure {
             console.line("audit of \(publication.id): FAILED: the ledger has a defect: \(failure.description)")
             return ExitStatus.failure

@@ -38,8 +38,10 @@ public enum Auditor {
     /// Audits `publication`: verifies the ledger, checks the published head line, recomputes the report
     /// from exactly that prefix and compares digests, then replays each later event and lists those
     /// that change any goal's value at the publication's date.
-    public static func audit(_ ledger: Ledger, publication: Publication) throws(LedgerError) -> AuditResult {
-        let verification = try LedgerVerifier.verify(ledger)
+    /// `verification` is the ledger's verification when the caller has just made one (nil: verify here).
+    public static func audit(_ ledger: Ledger, publication: Publication, verification given: VerificationReport? = nil) throws(LedgerError) -> AuditResult {
+        let verification: VerificationReport
+        if let given { verification = given } else { verification = try LedgerVerifier.verify(ledger) }
         let head = verification.head
         guard publication.headSeq <= head.seq, let line = try ledger.event(at: publication.headSeq, head: head) else {
             throw LedgerError.corrupt(file: "events", line: 0, reason: "the ledger no longer holds seq \(publication.headSeq), the publication's head")
