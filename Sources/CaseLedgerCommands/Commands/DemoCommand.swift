@@ -83,8 +83,11 @@ enum DemoCommand: LedgerCommand {
         let noKey: (_ digits: [UInt8]) throws(LedgerError) -> Pseudonym = { (_) throws(LedgerError) -> Pseudonym in
             throw LedgerError.invalidRequest("the demo history carries no CPR numbers")
         }
-        let history = try InputBatch.records(jsonLines: lines, decoder: InputDecoder(source: "generated history", allowsRecordedAt: true, pseudonymize: noKey))
-        _ = try ledger.append(history, source: "generated history", recordedAt: nil)
+        // The history is decoded one record at a time while it is validated, as `append` does.
+        let historyDecoder = InputDecoder(source: "generated history", allowsRecordedAt: true, pseudonymize: noKey)
+        _ = try ledger.append(source: "generated history", recordedAt: nil) { (emit) throws(LedgerError) in
+            try InputBatch.forEachRecord(jsonLines: lines, decoder: historyDecoder, emit)
+        }
         let plan = try InputBatch.records(jsonLines: planBytes, decoder: InputDecoder(source: planPath, allowsRecordedAt: false, pseudonymize: noKey))
         // The plan is recorded after the history, as of the day after its last recorded event.
         _ = try ledger.append(plan, source: planPath, recordedAt: nil)

@@ -21,7 +21,7 @@ public enum InputBatch {
             let n = buffer.count
             while lineStart < n {
                 lineNumber += 1
-                let lineEnd = memchrIndex(buffer, from: lineStart) ?? n
+                let lineEnd = newlineIndex(buffer, from: lineStart) ?? n
                 var contentEnd = lineEnd
                 if contentEnd > lineStart && buffer[contentEnd - 1] == 0x0D { contentEnd -= 1 }
                 let line = UnsafeRawBufferPointer(rebasing: buffer[lineStart..<contentEnd])
@@ -41,20 +41,13 @@ public enum InputBatch {
     }
 
     /// The index of the next newline at or after `start`, or nil.
-    static func memchrIndex(_ buffer: UnsafeRawBufferPointer, from start: Int) -> Int? {
+    static func newlineIndex(_ buffer: UnsafeRawBufferPointer, from start: Int) -> Int? {
         var i = start
         while i < buffer.count {
             if buffer[i] == 0x0A { return i }
             i += 1
         }
         return nil
-    }
-
-    /// Decodes CSV with a header row naming the fields; `type` applies to every row without a type column.
-    public static func records(csv bytes: [UInt8], type: EventType, decoder: InputDecoder) throws(LedgerError) -> [InputRecord] {
-        var records: [InputRecord] = []
-        try forEachRecord(csv: bytes, type: type, decoder: decoder) { (record) throws(LedgerError) in records.append(record) }
-        return records
     }
 
     /// Decodes CSV one row at a time, calling `body` with each record; the first bad row (syntax,
