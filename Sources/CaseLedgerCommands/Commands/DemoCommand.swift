@@ -56,8 +56,8 @@ enum DemoCommand: LedgerCommand {
             console.out(GoalReport.text(evaluations, state: state, at: at, knownAt: nil))
             console.line()
         }
-        console.line("Try: caseledger measure \(PathNames.join(root, "frederikssund")) M1 --at 2014-12-31")
-        console.line("     caseledger report \(PathNames.join(root, "vallensbaek")) --at 2014-06-30 --known-at 2014-07-15")
+        console.line("Try: swift run -c release caseledger measure \(PathNames.join(root, "frederikssund")) M1 --at 2014-12-31")
+        console.line("     swift run -c release caseledger report \(PathNames.join(root, "vallensbaek")) --at 2014-06-30 --known-at 2014-07-15")
         return ExitStatus.success
     }
 
