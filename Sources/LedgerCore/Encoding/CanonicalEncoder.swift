@@ -29,7 +29,9 @@ public enum CanonicalEncoder {
         }
         out.append(contentsOf: #","citizen":"#.utf8)
         if let c = event.citizen {
-            appendString(c.text, to: &out)
+            out.append(UInt8(ascii: "\""))
+            c.appendText(to: &out)
+            out.append(UInt8(ascii: "\""))
         } else {
             out.append(contentsOf: "null".utf8)
         }

@@ -42,6 +42,14 @@ public struct LineDecoder {
         p += n
     }
 
+    /// Whether the bytes at the cursor are `"` + `name` + `"` (a name needing no escapes).
+    private func peekQuoted(_ name: [UInt8]) -> Bool {
+        let n = name.count
+        guard p + n + 2 <= b.count, b[p] == UInt8(ascii: "\""), b[p + n + 1] == UInt8(ascii: "\"") else { return false }
+        for i in 0..<n where b[p + 1 + i] != name[i] { return false }
+        return true
+    }
+
     private mutating func peekLiteral(_ literal: StaticString) -> Bool {
         let n = literal.utf8CodeUnitCount
         guard p + n <= b.count else { return false }
@@ -143,7 +151,8 @@ public struct LineDecoder {
             p += 4
         } else {
             let column = p
-            guard let pseudonym = Pseudonym(try string()) else { throw LineDecodingError(column: column + 1, message: "citizen is not a pseudonym c-<16 hex>") }
+            let notPseudonym = LineDecodingError(column: column + 1, message: "citizen is not a pseudonym c-<16 hex>")
+            guard let raw = try? fixedString(18), let pseudonym = Pseudonym(bytes: raw) else { throw notPseudonym }
             citizen = pseudonym
         }
         try expect(#","facts":{"#)
@@ -153,7 +162,14 @@ public struct LineDecoder {
         if b.count > p && b[p] != UInt8(ascii: "}") {
             while true {
                 let nameColumn = p
-                let name = try string()
+                // Most names are the spec's next field, written as is: the spec's string is reused.
+                let name: String
+                if fieldIndex < spec.fields.count, peekQuoted(spec.fields[fieldIndex].nameUTF8) {
+                    name = spec.fields[fieldIndex].name
+                    p += spec.fields[fieldIndex].nameUTF8.count + 2
+                } else {
+                    name = try string()
+                }
                 try expect(":")
                 let valueColumn = p
                 // Fields are looked up in the type's spec; a correction's superseding facts come from

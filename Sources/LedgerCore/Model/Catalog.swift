@@ -53,13 +53,24 @@ public enum FieldKind: Sendable {
 /// One field of an event type's facts.
 public struct FieldSpec: Sendable {
     /// The field's name in `facts`.
-    public var name: String
+    public let name: String
+    /// The name's UTF-8 bytes (for decoders that match names without building strings).
+    public let nameUTF8: [UInt8]
     /// Its kind and limits.
     public var kind: FieldKind
     /// Whether every event of the type must have it.
     public var required: Bool
     /// What it means, for FORMAT.md and `record`'s prompts.
     public var meaning: String
+
+    /// Makes a field spec.
+    public init(name: String, kind: FieldKind, required: Bool, meaning: String) {
+        self.name = name
+        self.nameUTF8 = Array(name.utf8)
+        self.kind = kind
+        self.required = required
+        self.meaning = meaning
+    }
 }
 
 /// Whether an event type concerns a person or a municipality.

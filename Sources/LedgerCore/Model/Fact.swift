@@ -38,23 +38,64 @@ public struct Fact: Sendable, Hashable {
 
 /// A citizen's pseudonym: `c-` followed by 16 lowercase hex digits, derived from the CPR number
 /// with HMAC-SHA-256 under the jobcenter's key.
+///
+/// Held as the 64-bit number the hex digits spell, so that pseudonyms hash and compare as cheaply as
+/// integers in the projections' per-citizen tables; ``text`` gives the written form.
 public struct Pseudonym: Hashable, Sendable, Comparable, CustomStringConvertible {
-    /// The pseudonym text, e.g. `c-3fa91c0d22e8b417`.
-    public let text: String
+    /// The 16 hex digits as a number (the first digit is the most significant).
+    public let value: UInt64
+
+    /// Makes a pseudonym from its number.
+    public init(value: UInt64) {
+        self.value = value
+    }
 
     /// Accepts only the exact pseudonym shape.
     public init?(_ text: some StringProtocol) {
-        let bytes = Array(text.utf8)
+        var text = String(text)
+        guard let parsed = text.withUTF8({ Pseudonym(bytes: UnsafeRawBufferPointer($0)) }) else { return nil }
+        self = parsed
+    }
+
+    /// Accepts only the exact pseudonym shape `c-` + 16 lowercase hex digits, as UTF-8 bytes.
+    public init?(bytes: UnsafeRawBufferPointer) {
         guard bytes.count == 18, bytes[0] == UInt8(ascii: "c"), bytes[1] == UInt8(ascii: "-") else { return nil }
-        for b in bytes[2...] where !((b >= 48 && b <= 57) || (b >= 97 && b <= 102)) { return nil }
-        self.text = String(text)
+        var value: UInt64 = 0
+        for i in 2..<18 {
+            let b = bytes[i]
+            let digit: UInt8
+            if b >= 48 && b <= 57 { digit = b - 48 } else if b >= 97 && b <= 102 { digit = b - 87 } else { return nil }
+            value = value << 4 | UInt64(digit)
+        }
+        self.value = value
+    }
+
+    /// The 18 bytes of the written form, appended to `out`.
+    public func appendText(to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "c"))
+        out.append(UInt8(ascii: "-"))
+        var shift: UInt64 = 60
+        while true {
+            let digit = UInt8(truncatingIfNeeded: (value >> shift) & 0xf)
+            out.append(digit < 10 ? 48 + digit : 87 + digit)
+            if shift == 0 { break }
+            shift -= 4
+        }
+    }
+
+    /// The pseudonym text, e.g. `c-3fa91c0d22e8b417`.
+    public var text: String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(18)
+        appendText(to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// The pseudonym text.
     public var description: String { text }
 
-    /// Orders pseudonyms by text.
-    public static func < (lhs: Pseudonym, rhs: Pseudonym) -> Bool { lhs.text < rhs.text }
+    /// Orders pseudonyms by text (the same order as by number: the digits are fixed-width lowercase hex).
+    public static func < (lhs: Pseudonym, rhs: Pseudonym) -> Bool { lhs.value < rhs.value }
 }
 
 /// An event as the ledger stores it, before it has a sequence number.

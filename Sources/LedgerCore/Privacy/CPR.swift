@@ -132,6 +132,7 @@ public struct PseudonymKey: Sendable {
         precondition(digits.count == 10)
         let ascii = digits.map { $0 + 48 }
         let code = HMACSHA256.authenticationCode(key: bytes, message: ascii)
-        return Pseudonym("c-" + code.hex.prefix(16))!
+        let first8 = code.bytes.prefix(8).reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+        return Pseudonym(value: first8)
     }
 }

@@ -28,3 +28,27 @@ public enum Parallel {
     /// The number of processors online.
     public static var processorCount: Int { max(1, SystemCalls.processorCount()) }
 }
+
+/// A result computed on another thread while the caller goes on; ``wait()`` returns it.
+///
+/// Used to decode the next part of a ledger while the current part is applied.
+public final class Pending<T>: @unchecked Sendable {
+    // `result` is written once by the worker before `group` leaves, and read only after `wait`.
+    private var result: T?
+    private let group = DispatchGroup()
+
+    /// Starts `work` on a global queue.
+    public init(_ work: @escaping @Sendable () -> T) {
+        group.enter()
+        DispatchQueue.global().async { [self] in
+            result = work()
+            group.leave()
+        }
+    }
+
+    /// Waits for the work and returns its result.
+    public func wait() -> T {
+        group.wait()
+        return result!
+    }
+}

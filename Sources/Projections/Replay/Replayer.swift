@@ -22,23 +22,37 @@ public enum Replayer {
         let totalBytes = chunks.reduce(Int64(0)) { $0 + $1.end - $1.start }
         var doneBytes: Int64 = 0
         defer { progress?.finish() }
-        var next = 0
-        var done = false
-        while next < chunks.count && !done {
-            let wave = Array(chunks[next..<min(chunks.count, next + workers * 2)])
-            next += wave.count
-            let skipThrough = state.headSeq
-            let decoded = Parallel.map(count: wave.count, workers: workers) { i -> Result<[RecordedEvent], LedgerError> in
-                Result { () throws(LedgerError) -> [RecordedEvent] in
-                    var events: [RecordedEvent] = []
-                    try ledger.forEachLine(segment: wave[i].segment, from: wave[i].start, to: wave[i].end, firstLineNumber: wave[i].firstLine) { (location, line) throws(LedgerError) in
-                        // Lines already in the state are skipped undecoded.
-                        if let seq = Replayer.sequenceNumber(line), seq <= skipThrough { return }
-                        events.append(try Ledger.decode(line, at: location))
+        // Waves are decoded one ahead: while the caller applies wave k, wave k+1 is being decoded.
+        let skipThrough = state.headSeq
+        let waveSize = workers * 2
+        let waves = stride(from: 0, to: chunks.count, by: waveSize).map { Array(chunks[$0..<min(chunks.count, $0 + waveSize)]) }
+        func decodeAhead(_ w: Int) -> Pending<[Result<[RecordedEvent], LedgerError>]>? {
+            guard w < waves.count else { return nil }
+            let wave = waves[w]
+            return Pending {
+                Parallel.map(count: wave.count, workers: workers) { i -> Result<[RecordedEvent], LedgerError> in
+                    Result { () throws(LedgerError) -> [RecordedEvent] in
+                        var events: [RecordedEvent] = []
+                        try ledger.forEachLine(segment: wave[i].segment, from: wave[i].start, to: wave[i].end, firstLineNumber: wave[i].firstLine) { (location, line) throws(LedgerError) in
+                            // Lines already in the state are skipped undecoded.
+                            if let seq = Replayer.sequenceNumber(line), seq <= skipThrough { return }
+                            events.append(try Ledger.decode(line, at: location))
+                        }
+                        return events
                     }
-                    return events
                 }
             }
+        }
+        var pending = decodeAhead(0)
+        var w = 0
+        var done = false
+        // A wave still decoding when the replay stops early is waited for, so no thread outlives it.
+        defer { _ = pending?.wait() }
+        while let current = pending, !done {
+            let decoded = current.wait()
+            let wave = waves[w]
+            w += 1
+            pending = decodeAhead(w)
             doneBytes += wave.reduce(Int64(0)) { $0 + $1.end - $1.start }
             progress?.update(done: doneBytes, total: totalBytes)
             for (i, result) in decoded.enumerated() {

@@ -46,6 +46,9 @@ public struct ProjectionState: Sendable {
     public var retracted: [Int64: Int64] = [:]
     /// Superseded events: original sequence number → the latest superseding correction's.
     public var superseded: [Int64: Int64] = [:]
+    /// The order id of every job order, referral and fill event, by sequence number, so that a
+    /// correction finds its target without scanning every order.
+    var orderBySeq: [Int64: String] = [:]
 
     /// An empty state.
     public init() {}
@@ -143,12 +146,17 @@ public struct ProjectionState: Sendable {
         case .jobOrderReceived:
             let id = e.text("order_id") ?? ""
             jobOrders[id] = JobOrder(id: id, created: e.effective, municipality: m, positions: Int(e.integer("positions") ?? 1), seq: seq)
+            orderBySeq[seq] = id
         case .jobOrderReferral:
             let c = citizen(e.citizen!)
-            jobOrders[e.text("order_id") ?? ""]?.referrals.append((c, e.effective, seq))
+            let id = e.text("order_id") ?? ""
+            jobOrders[id]?.referrals.append((c, e.effective, seq))
+            orderBySeq[seq] = id
         case .jobOrderFilled:
             let c = e.citizen.map { citizen($0) }
-            jobOrders[e.text("order_id") ?? ""]?.fills.append((c, e.effective, seq))
+            let id = e.text("order_id") ?? ""
+            jobOrders[id]?.fills.append((c, e.effective, seq))
+            orderBySeq[seq] = id
         case .companyRegistered:
             companies.append(CompanyRegistration(cvr: e.text("cvr") ?? "", employees: Int(e.integer("employees") ?? 0), municipality: m, day: e.effective, seq: seq))
         case .companyVisited:
@@ -232,10 +240,24 @@ public struct ProjectionState: Sendable {
         return false
     }
 
+    /// The index of the element with sequence number `seq` in an array kept in sequence order
+    /// (appended as applied; removals keep the order), by binary search.
+    static func position<T>(of seq: Int64, in array: [T], _ key: KeyPath<T, Int64>) -> Int? {
+        var low = 0, high = array.count
+        while low < high {
+            let mid = (low + high) / 2
+            if array[mid][keyPath: key] < seq { low = mid + 1 } else { high = mid }
+        }
+        return low < array.count && array[low][keyPath: key] == seq ? low : nil
+    }
+
     /// Undoes an event, as if it had never been recorded.
     mutating func retract(_ seq: Int64, citizen pseudonym: Pseudonym?) {
         if let pseudonym, let i = citizenIndex[pseudonym] {
+            // The history is moved out (not copied), so its arrays stay uniquely referenced and the
+            // edits below do not copy them.
             var h = citizens[i]
+            citizens[i] = CitizenHistory(pseudonym: pseudonym)
             defer { citizens[i] = h }
             if let k = h.spells.firstIndex(where: { $0.startSeq == seq }) { h.spells.remove(at: k); return }
             if let k = h.spells.firstIndex(where: { $0.endSeq == seq }) {
@@ -250,16 +272,16 @@ public struct ProjectionState: Sendable {
             if let k = h.awards.firstIndex(where: { $0.seq == seq }) { h.awards.remove(at: k); return }
             if let k = h.paidHours.firstIndex(where: { $0.seq == seq }) { h.paidHours.remove(at: k); return }
         }
-        for (id, order) in jobOrders {
+        if let id = orderBySeq.removeValue(forKey: seq), let order = jobOrders[id] {
             if order.seq == seq { jobOrders[id] = nil; return }
             if let k = order.referrals.firstIndex(where: { $0.seq == seq }) { jobOrders[id]!.referrals.remove(at: k); return }
             if let k = order.fills.firstIndex(where: { $0.seq == seq }) { jobOrders[id]!.fills.remove(at: k); return }
         }
-        if let k = companies.firstIndex(where: { $0.seq == seq }) { companies.remove(at: k); return }
-        if let k = visits.firstIndex(where: { $0.seq == seq }) { visits.remove(at: k); return }
-        if let k = heldEvents.firstIndex(where: { $0.seq == seq }) { heldEvents.remove(at: k); return }
-        if let k = surveys.firstIndex(where: { $0.seq == seq }) { surveys.remove(at: k); return }
-        if let k = referenceFigures.firstIndex(where: { $0.seq == seq }) { referenceFigures.remove(at: k); return }
+        if let k = Self.position(of: seq, in: companies, \.seq) { companies.remove(at: k); return }
+        if let k = Self.position(of: seq, in: visits, \.seq) { visits.remove(at: k); return }
+        if let k = Self.position(of: seq, in: heldEvents, \.seq) { heldEvents.remove(at: k); return }
+        if let k = Self.position(of: seq, in: surveys, \.seq) { surveys.remove(at: k); return }
+        if let k = Self.position(of: seq, in: referenceFigures, \.seq) { referenceFigures.remove(at: k); return }
         for (id, goal) in goals {
             if goal.versions.first?.seq == seq { goals[id] = nil; goalOrder.removeAll { $0 == id }; return }
             if let k = goal.versions.firstIndex(where: { $0.seq == seq }) { goals[id]!.versions.remove(at: k); return }
@@ -271,7 +293,10 @@ public struct ProjectionState: Sendable {
         func text(_ name: String) -> String? { facts.first { $0.name == name }?.value.display }
         func int(_ name: String) -> Int? { text(name).flatMap { Int($0) } }
         if let pseudonym, let i = citizenIndex[pseudonym] {
+            // The history is moved out (not copied), so its arrays stay uniquely referenced and the
+            // edits below do not copy them.
             var h = citizens[i]
+            citizens[i] = CitizenHistory(pseudonym: pseudonym)
             defer { citizens[i] = h }
             if h.registrationSeq == seq { Self.register(&h, facts, municipality: h.municipality, seq: seq); return }
             if let k = h.spells.firstIndex(where: { $0.startSeq == seq }) { h.spells[k].weeklyHours = int("weekly_hours") ?? 37; return }
@@ -293,27 +318,27 @@ public struct ProjectionState: Sendable {
                 return
             }
         }
-        for (id, order) in jobOrders where order.seq == seq {
+        if let id = orderBySeq[seq], let order = jobOrders[id], order.seq == seq {
             jobOrders[id]!.positions = int("positions") ?? order.positions
             return
         }
-        if let k = companies.firstIndex(where: { $0.seq == seq }) {
+        if let k = Self.position(of: seq, in: companies, \.seq) {
             companies[k].employees = int("employees") ?? companies[k].employees
             companies[k].cvr = text("cvr") ?? companies[k].cvr
             return
         }
-        if let k = visits.firstIndex(where: { $0.seq == seq }) { visits[k].cvr = text("cvr") ?? visits[k].cvr; return }
-        if let k = heldEvents.firstIndex(where: { $0.seq == seq }) {
+        if let k = Self.position(of: seq, in: visits, \.seq) { visits[k].cvr = text("cvr") ?? visits[k].cvr; return }
+        if let k = Self.position(of: seq, in: heldEvents, \.seq) {
             heldEvents[k].participants = int("participants") ?? 0
             heldEvents[k].name = text("name") ?? heldEvents[k].name
             return
         }
-        if let k = surveys.firstIndex(where: { $0.seq == seq }) {
+        if let k = Self.position(of: seq, in: surveys, \.seq) {
             surveys[k].company = text("respondent") == "company"
             surveys[k].satisfied = text("satisfied") == "true"
             return
         }
-        if let k = referenceFigures.firstIndex(where: { $0.seq == seq }) {
+        if let k = Self.position(of: seq, in: referenceFigures, \.seq) {
             referenceFigures[k] = Self.referenceFigure(facts, municipality: referenceFigures[k].municipality, seq: seq)
             return
         }
