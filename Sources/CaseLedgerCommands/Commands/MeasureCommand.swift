@@ -19,6 +19,7 @@ enum MeasureCommand: LedgerCommand {
         .option("benefits", "B", "M12: benefits summed, e.g. a-dagpenge+kontanthjaelp:jobparat."),
         .option("filter", "K=V", "Further parameters, e.g. event=Virksomhedernes Dag (M18), arrival=2011-2014 (M15)."),
         .flag("json", "Print JSON (documented in EventLogs/REPORTS.md)."),
+        Common.checkpointOption,
     ]
 
     static func run(_ arguments: Arguments, console: Console) throws -> Int32 {
@@ -30,7 +31,7 @@ enum MeasureCommand: LedgerCommand {
         var municipality: Int?
         if let text = arguments.value("municipality") { municipality = try Common.municipalities([text])[0] }
         let ledger = try Ledger(path: positionals[0])
-        let state = try Replayer.replay(ledger, knownAt: when.knownAt, progress: ProgressReporter("replaying"))
+        let state = try Common.replay(ledger, knownAt: when.knownAt, arguments)
         if let municipality, !state.municipalities.contains(municipality) {
             throw UsageError("municipality \(CanonicalEncoder.municipalityText(municipality)) does not belong to this ledger")
         }
@@ -71,6 +72,7 @@ enum ReportCommand: LedgerCommand {
         .option("known-at", "T", "Count only events recorded at or before T."),
         .flag("json", "Print JSON (documented in EventLogs/REPORTS.md)."),
         .option("html", "FILE", "Write the report as a self-contained HTML page to FILE (replaced atomically)."),
+        Common.checkpointOption,
     ]
 
     static func run(_ arguments: Arguments, console: Console) throws -> Int32 {
@@ -83,7 +85,7 @@ enum ReportCommand: LedgerCommand {
             guard !FileAccess.isDirectory(htmlPath) else { throw UsageError("--html \(htmlPath) is a directory; give the path of the file to write") }
         }
         let ledger = try Ledger(path: directory)
-        let state = try Replayer.replay(ledger, knownAt: knownAt, progress: ProgressReporter("replaying"))
+        let state = try Common.replay(ledger, knownAt: knownAt, arguments)
         let day = at ?? Common.defaultDay(state)
         let evaluator = GoalEvaluator(engine: MeasureEngine(state: state))
         let evaluations = evaluator.evaluateAll(at: day)
@@ -113,12 +115,13 @@ enum GoalsCommand: LedgerCommand {
     static let options: [OptionSpec] = [
         .option("known-at", "T", "Goals as known at T."),
         .flag("json", "Print JSON."),
+        Common.checkpointOption,
     ]
 
     static func run(_ arguments: Arguments, console: Console) throws -> Int32 {
         let directory = try arguments.positionals(["DIR"])[0]
         let knownAt = try Common.knownAt(arguments)
-        let state = try Replayer.replay(try Ledger(path: directory), knownAt: knownAt)
+        let state = try Common.replay(try Ledger(path: directory), knownAt: knownAt, arguments)
         let goals = state.goalOrder.compactMap { state.goals[$0] }
         if arguments.flag("json") {
             let items: [JSONOut] = goals.map { goal in

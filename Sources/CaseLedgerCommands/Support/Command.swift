@@ -73,6 +73,15 @@ enum Common {
         .option("known-at", "T", "Count only events recorded at or before T (a date means the end of that day, UTC)."),
     ]
 
+    /// The option that turns the projections' checkpoint off.
+    static let checkpointOption: OptionSpec = .flag("no-checkpoint", "Replay every line; do not read or write checkpoints/projection.bin.")
+
+    /// Replays a ledger for a manager's command: from the projections' checkpoint unless
+    /// `--no-checkpoint` is given (see EventLogs/FORMAT.md, "Checkpoints").
+    static func replay(_ ledger: Ledger, knownAt: Timestamp?, _ arguments: Arguments) throws(LedgerError) -> ProjectionState {
+        try Replayer.replay(ledger, knownAt: knownAt, progress: ProgressReporter("replaying"), checkpoints: !arguments.flag("no-checkpoint"))
+    }
+
     /// A parsed evaluation: day or period, and knowledge time.
     struct When { var at: Day?; var period: Period?; var knownAt: Timestamp? }
 

@@ -72,7 +72,7 @@ extension Ledger {
         try withWriterLock { () throws(LedgerError) -> AppendResult in
             let head = try readHead()
             let recovered = try recoverTail(head: head)
-            let state = try replayState(head: head)
+            let (state, checkpointSeq) = try replayStateFromCheckpoint(head: head, useCheckpoint: true)
             let stored: (Int64) throws(LedgerError) -> Event? = { [self] (seq) throws(LedgerError) -> Event? in
                 try self.event(at: seq, head: head)?.event
             }
@@ -94,6 +94,16 @@ extension Ledger {
                 return AppendResult(firstSeq: nil, lastSeq: head.seq, head: head, recoveredBytes: recovered)
             }
             let newHead = try writeBatch(bytes, after: head, lastSeq: seq, lastHash: prev)
+            // The batch is acknowledged. The validator's state is the state at the new head; it
+            // becomes the checkpoint when enough lines were folded since the last one.
+            if seq - checkpointSeq >= Checkpoint.rewriteAfterLines {
+                var final = validator.state
+                final.headHash = prev
+                assert(final.headSeq == newHead.seq)
+                Checkpoint.write(self, kind: LedgerState.checkpointKind,
+                                 position: Checkpoint.position(head: newHead, recordedAt: final.headRecordedAt),
+                                 payload: final.checkpointPayload())
+            }
             return AppendResult(firstSeq: head.seq + 1, lastSeq: seq, head: newHead, recoveredBytes: recovered)
         }
     }

@@ -276,20 +276,44 @@ public final class Ledger: Sendable {
         return events
     }
 
-    /// Replays the acknowledged lines into the validator's state.
-    public func replayState(head: HeadRecord) throws(LedgerError) -> LedgerState {
+    /// Replays the acknowledged lines into the validator's state, starting from the validator's
+    /// checkpoint when there is a usable one (see ``Checkpoint``).
+    public func replayState(head: HeadRecord, useCheckpoint: Bool = true) throws(LedgerError) -> LedgerState {
+        try replayStateFromCheckpoint(head: head, useCheckpoint: useCheckpoint).state
+    }
+
+    /// The validator's state at `head`, and the sequence number of the checkpoint it started from (0: none).
+    func replayStateFromCheckpoint(head: HeadRecord, useCheckpoint: Bool) throws(LedgerError) -> (state: LedgerState, checkpointSeq: Int64) {
         var state = LedgerState()
-        try forEachAcknowledgedLine(head: head) { (location, line) throws(LedgerError) in
-            let recorded = try Ledger.decode(line, at: location)
-            guard recorded.seq == state.headSeq + 1 else {
-                throw LedgerError.corrupt(file: location.fileName, line: location.line, reason: "sequence number \(recorded.seq) where \(state.headSeq + 1) was expected; run caseledger verify")
+        var startSegment = 1
+        var startOffset: Int64 = 0
+        if useCheckpoint, let found = Checkpoint.read(self, kind: LedgerState.checkpointKind, head: head),
+           let saved = try? LedgerState(checkpointPayload: found.payload),
+           saved.headSeq == found.position.seq, saved.headHash == found.position.hash {
+            state = saved
+            startSegment = found.position.segment
+            startOffset = found.position.offset
+        }
+        let checkpointSeq = state.headSeq
+        for index in startSegment...head.segment {
+            let end = index == head.segment ? head.offset : try segmentSize(index)
+            let from = index == startSegment ? startOffset : 0
+            // Line numbers are known only from a segment's start; from a checkpoint they are relative (0).
+            try forEachLine(segment: index, from: from, to: end, firstLineNumber: from == 0 ? 1 : 0) { (location, line) throws(LedgerError) in
+                let recorded = try Ledger.decode(line, at: location)
+                guard recorded.seq == state.headSeq + 1 else {
+                    throw LedgerError.corrupt(file: location.fileName, line: location.line, reason: "sequence number \(recorded.seq) where \(state.headSeq + 1) was expected; run caseledger verify")
+                }
+                guard recorded.prev == state.headHash || state.headSeq == 0 else {
+                    throw LedgerError.corrupt(file: location.fileName, line: location.line, reason: "prev of seq \(recorded.seq) does not match the line before it; run caseledger verify")
+                }
+                state.apply(recorded)
             }
-            state.apply(recorded)
         }
         guard state.headSeq == head.seq, state.headHash == head.hash else {
             throw LedgerError.corrupt(file: Ledger.segmentName(head.segment), line: 0, reason: "the last line does not match the head file; run caseledger verify")
         }
-        return state
+        return (state, checkpointSeq)
     }
 
     /// The acknowledged event with sequence number `seq`, or nil (scans from the segment holding it).

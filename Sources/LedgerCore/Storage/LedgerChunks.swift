@@ -20,12 +20,22 @@ public enum LedgerChunks {
         return try split(ledger, segmentEnds: ends, chunkBytes: chunkBytes)
     }
 
-    /// The chunks of segments 1, 2, ... up to the given byte ends, in order.
-    public static func split(_ ledger: Ledger, segmentEnds: [Int64], chunkBytes: Int64) throws(LedgerError) -> [LedgerChunk] {
+    /// The chunks of everything after byte `offset` of segment `segment` up to `head`, in order
+    /// (the rest of a ledger after a checkpoint). Line numbers in that first segment are relative.
+    public static func split(_ ledger: Ledger, head: HeadRecord, fromSegment segment: Int, offset: Int64, chunkBytes: Int64) throws(LedgerError) -> [LedgerChunk] {
+        var ends: [Int64] = []
+        for index in 1...head.segment { ends.append(index < segment ? 0 : index == head.segment ? head.offset : try ledger.segmentSize(index)) }
+        return try split(ledger, segmentEnds: ends, chunkBytes: chunkBytes, firstSegment: segment, firstOffset: offset)
+    }
+
+    /// The chunks of segments 1, 2, ... up to the given byte ends, in order; segments before
+    /// `firstSegment` are skipped and that segment starts at `firstOffset`.
+    public static func split(_ ledger: Ledger, segmentEnds: [Int64], chunkBytes: Int64,
+                             firstSegment: Int = 1, firstOffset: Int64 = 0) throws(LedgerError) -> [LedgerChunk] {
         var chunks: [LedgerChunk] = []
-        for (position, end) in segmentEnds.enumerated() {
+        for (position, end) in segmentEnds.enumerated() where position + 1 >= firstSegment {
             let index = position + 1
-            var start: Int64 = 0
+            var start: Int64 = index == firstSegment ? firstOffset : 0
             while start < end {
                 var stop = min(end, start + chunkBytes)
                 if stop < end { stop = try nextLineStart(ledger, segment: index, after: stop, limit: end) }

@@ -237,6 +237,31 @@ package enum SystemCalls {
         try fsyncDirectory(directory)
     }
 
+    /// Writes a cache file (a checkpoint): to a temporary name of this process, then renamed over
+    /// `path`. Not fsynced: a cache file checks itself when read and is rebuilt when it does not.
+    package static func writeCacheFile(_ path: String, bytes: [UInt8]) throws(SystemError) {
+        let temporary = path + ".tmp-" + String(getpid())
+        let fd = try open(temporary, flags: O_WRONLY | O_CREAT | O_TRUNC, mode: 0o644)
+        do {
+            var copy = bytes
+            let count = copy.count
+            if count > 0 {
+                try withBuffer(&copy) { (base) throws(SystemError) in
+                    try pwriteAll(fd, from: base, count: count, offset: 0, path: temporary)
+                }
+            }
+            try close(fd, path: temporary)
+        } catch {
+            try? close(fd, path: temporary)
+            try? unlink(temporary)
+            throw error
+        }
+        do { try rename(temporary, to: path) } catch {
+            try? unlink(temporary)
+            throw error
+        }
+    }
+
     /// The current time in milliseconds since the epoch (UTC).
     package static func now() -> Timestamp {
         var spec = timespec()

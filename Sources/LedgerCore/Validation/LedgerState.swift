@@ -3,7 +3,7 @@
 ///
 /// Built by replaying the ledger with ``apply(_:)``; memory grows with citizens and periods, not
 /// with events (except one bit per retracted or corrected event).
-public struct LedgerState: Sendable {
+public struct LedgerState: Sendable, Equatable {
     /// Identifies a period within a citizen: kind (benefit, activation, ...) and key (e.g. the benefit).
     public struct PeriodKey: Hashable, Sendable {
         /// The citizen.
@@ -15,7 +15,7 @@ public struct LedgerState: Sendable {
     }
 
     /// The latest period of a key: its start and, when closed, its end.
-    public struct PeriodState: Sendable {
+    public struct PeriodState: Sendable, Equatable {
         /// First day.
         public var start: Day
         /// Sequence number of the opening event.

@@ -9,15 +9,31 @@ public enum Replayer {
     /// Replays `ledger` into `state` (empty, or carried over from an earlier replay of a prefix),
     /// applying lines with seq > state.headSeq and recorded-at at or before `knownAt` (nil: all).
     /// `throughSeq` stops after that sequence number (nil: the head).
+    ///
+    /// With `checkpoints`, an empty initial state starts from the projections' checkpoint when it
+    /// serves (it lies at or before `throughSeq` and its lines were all known at `knownAt`), and a
+    /// replay that reaches the head having folded at least ``Checkpoint/rewriteAfterLines`` lines
+    /// saves a new one. Without, every line is replayed (what `audit` and `publish` do).
     public static func replay(_ ledger: Ledger, knownAt: Timestamp? = nil, throughSeq: Int64? = nil,
                               from initial: ProjectionState = ProjectionState(), threads: Int = 0,
-                              progress: ProgressReporter? = nil) throws(LedgerError) -> ProjectionState {
+                              progress: ProgressReporter? = nil, checkpoints: Bool = false) throws(LedgerError) -> ProjectionState {
         var state = initial
         let head = try ledger.readHead()
         let stopSeq = min(throughSeq ?? head.seq, head.seq)
+        var startSegment = 1
+        var startOffset: Int64 = 0
+        if checkpoints && state.headSeq == 0, let found = Checkpoint.read(ledger, kind: ProjectionState.checkpointKind, head: head),
+           found.position.seq <= stopSeq, knownAt.map({ found.position.recordedAt <= $0 }) ?? true,
+           let saved = try? ProjectionState(checkpointPayload: found.payload),
+           saved.headSeq == found.position.seq, saved.headHash == found.position.hash {
+            state = saved
+            startSegment = found.position.segment
+            startOffset = found.position.offset
+        }
+        let startSeq = state.headSeq
         guard state.headSeq < stopSeq else { return state }
         // Lines are decoded in parallel chunks, a wave at a time, and applied in order.
-        let chunks = try LedgerChunks.split(ledger, head: head, chunkBytes: chunkBytes)
+        let chunks = try LedgerChunks.split(ledger, head: head, fromSegment: startSegment, offset: startOffset, chunkBytes: chunkBytes)
         let workers = threads > 0 ? threads : Parallel.processorCount
         let totalBytes = chunks.reduce(Int64(0)) { $0 + $1.end - $1.start }
         var doneBytes: Int64 = 0
@@ -72,6 +88,10 @@ public enum Replayer {
                 }
                 if done { break }
             }
+        }
+        if checkpoints && state.headSeq == head.seq && state.headHash == head.hash && state.headSeq - startSeq >= Checkpoint.rewriteAfterLines {
+            Checkpoint.write(ledger, kind: ProjectionState.checkpointKind,
+                             position: Checkpoint.position(head: head, recordedAt: state.headRecordedAt), payload: state.checkpointPayload())
         }
         return state
     }

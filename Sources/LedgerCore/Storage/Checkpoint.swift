@@ -1,0 +1,156 @@
+/// Where a checkpoint stands in a ledger: just after the line with sequence number `seq`.
+public struct CheckpointPosition: Sendable, Equatable {
+    /// The last sequence number folded into the checkpoint.
+    public var seq: Int64
+    /// That line's hash.
+    public var hash: SHA256Digest
+    /// That line's recorded-at time (a checkpoint serves a `--known-at` at or after it).
+    public var recordedAt: Timestamp
+    /// The segment holding that line.
+    public var segment: Int
+    /// The byte offset just after that line in its segment.
+    public var offset: Int64
+
+    /// Makes a position.
+    public init(seq: Int64, hash: SHA256Digest, recordedAt: Timestamp, segment: Int, offset: Int64) {
+        self.seq = seq
+        self.hash = hash
+        self.recordedAt = recordedAt
+        self.segment = segment
+        self.offset = offset
+    }
+}
+
+/// A saved fold of a ledger's first lines (the validator's state, or the projections' state),
+/// stored beside the ledger in `checkpoints/KIND.bin` so that a command can start from it instead
+/// of replaying every line.
+///
+/// A checkpoint is a cache, never a source of truth: it is used only when its checksum holds and
+/// the ledger still continues it (the line after its position has the next sequence number and
+/// names its hash as `prev`, or its position is the head); otherwise it is ignored and the state is
+/// rebuilt from the lines. `verify` and `audit` never read checkpoints.
+///
+/// A checkpoint is tied to the program that wrote it (the SHA-256 of its executable): a new build,
+/// whose fold may differ, rebuilds its checkpoints instead of trusting an older build's.
+///
+/// File layout: the text `CASELEDGER-CHECKPOINT 1\n`, the kind, the program's fingerprint, the
+/// position (seq, hash, recorded-at, segment, offset), the payload's length and bytes, then the
+/// SHA-256 of everything before it.
+public enum Checkpoint {
+    static let magic = Array("CASELEDGER-CHECKPOINT 1\n".utf8)
+    /// Largest checkpoint file read (the fold of a very large ledger stays far below).
+    public static let fileBytesMax = 8 << 30
+    /// A command writes a new checkpoint only when it folded at least this many lines beyond the
+    /// one it started from, so that small appends and reports do not rewrite it each time: 10,000,
+    /// or `CASELEDGER_CHECKPOINT_AFTER_LINES` (for tests).
+    public static let rewriteAfterLines: Int64 = {
+        if let text = SystemCalls.environment("CASELEDGER_CHECKPOINT_AFTER_LINES"), let n = Int64(text), n >= 1 { return n }
+        return 10_000
+    }()
+
+    /// The SHA-256 of this program's executable, or nil when it cannot be read (then no checkpoint
+    /// is read or written).
+    public static let program: String? = {
+        guard let bytes = try? SystemCalls.readFile("/proc/self/exe", bytesMax: 1 << 30) else { return nil }
+        return SHA256.hash(bytes).hex
+    }()
+
+    /// The directory of checkpoint files.
+    static func directory(_ ledger: Ledger) -> String { PathNames.join(ledger.path, "checkpoints") }
+
+    /// The path of a kind's checkpoint.
+    public static func path(_ ledger: Ledger, kind: String) -> String { PathNames.join(directory(ledger), kind + ".bin") }
+
+    /// Encodes a checkpoint file.
+    public static func encode(kind: String, program: String, position: CheckpointPosition, payload: [UInt8]) -> [UInt8] {
+        var w = BinaryWriter()
+        w.raw(magic)
+        w.string(kind)
+        w.string(program)
+        w.int64(position.seq)
+        w.raw(position.hash.bytes)
+        w.int64(position.recordedAt.milliseconds)
+        w.int(position.segment)
+        w.int64(position.offset)
+        w.int64(Int64(payload.count))
+        w.raw(payload)
+        let digest = SHA256.hash(w.bytes)
+        w.raw(digest.bytes)
+        return w.bytes
+    }
+
+    /// Decodes a checkpoint file of `kind`; nil when it is not one (wrong magic, kind or checksum, torn).
+    /// The payload is returned as a reader positioned at its first byte (the file's bytes are not copied).
+    public static func decode(_ bytes: [UInt8], kind: String, program: String) -> (position: CheckpointPosition, payload: BinaryReader)? {
+        guard bytes.count > magic.count + 32, Array(bytes.prefix(magic.count)) == magic else { return nil }
+        let body = bytes.count - 32
+        let digest = bytes.withUnsafeBytes { SHA256.hash(UnsafeRawBufferPointer(rebasing: $0[0..<body])) }
+        guard digest.bytes == Array(bytes[body...]) else { return nil }
+        var r = BinaryReader(bytes, position: magic.count)
+        do {
+            guard try r.string() == kind, try r.string() == program else { return nil }
+            let seq = try r.int64()
+            let hash = SHA256Digest(bytes: try r.raw(32))
+            let recordedAt = Timestamp(milliseconds: try r.int64())
+            let segment = try r.int()
+            let offset = try r.int64()
+            let count = Int(try r.int64())
+            guard count >= 0, r.position + count == body else { return nil }
+            guard seq >= 1, segment >= 1, offset > 0 else { return nil }
+            return (CheckpointPosition(seq: seq, hash: hash, recordedAt: recordedAt, segment: segment, offset: offset),
+                    BinaryReader(bytes, position: r.position, end: body))
+        } catch {
+            return nil
+        }
+    }
+
+    /// Reads a kind's checkpoint if present, whole and continued by the ledger up to `head`.
+    public static func read(_ ledger: Ledger, kind: String, head: HeadRecord) -> (position: CheckpointPosition, payload: BinaryReader)? {
+        let file = path(ledger, kind: kind)
+        guard let program, SystemCalls.exists(file), let bytes = try? SystemCalls.readFile(file, bytesMax: fileBytesMax),
+              let found = decode(bytes, kind: kind, program: program) else { return nil }
+        guard (try? continues(ledger, found.position, head: head)) == true else { return nil }
+        return found
+    }
+
+    /// Writes a kind's checkpoint (best effort: a checkpoint that cannot be written is skipped, the
+    /// next command replays a little more).
+    public static func write(_ ledger: Ledger, kind: String, position: CheckpointPosition, payload: [UInt8]) {
+        guard let program else { return }
+        let bytes = encode(kind: kind, program: program, position: position, payload: payload)
+        try? SystemCalls.mkdir(directory(ledger), allowExisting: true)
+        try? SystemCalls.writeCacheFile(path(ledger, kind: kind), bytes: bytes)
+    }
+
+    /// Whether the ledger up to `head` continues a position: the position is the head, or the line
+    /// starting at it has the next sequence number and the position's hash as `prev`.
+    public static func continues(_ ledger: Ledger, _ position: CheckpointPosition, head: HeadRecord) throws(LedgerError) -> Bool {
+        guard position.seq <= head.seq, position.segment <= head.segment else { return false }
+        if position.seq == head.seq {
+            return position.hash == head.hash && position.segment == head.segment && position.offset == head.offset
+        }
+        // The next line starts at the position, or at the start of the next segment when the
+        // position is the end of its segment.
+        var segment = position.segment
+        var offset = position.offset
+        var end = segment == head.segment ? head.offset : try ledger.segmentSize(segment)
+        guard offset <= end else { return false }
+        if offset == end {
+            guard segment < head.segment else { return false }
+            segment += 1
+            offset = 0
+            end = segment == head.segment ? head.offset : try ledger.segmentSize(segment)
+        }
+        var next: RecordedEvent?
+        try ledger.forEachLine(segment: segment, from: offset, to: min(end, offset + Int64(Ledger.storedLineBytesMax) + 1)) { (location, line) throws(LedgerError) in
+            if next == nil { next = try Ledger.decode(line, at: location) }
+        }
+        guard let next else { return false }
+        return next.seq == position.seq + 1 && next.prev == position.hash
+    }
+
+    /// The position just after the head.
+    public static func position(head: HeadRecord, recordedAt: Timestamp) -> CheckpointPosition {
+        CheckpointPosition(seq: head.seq, hash: head.hash, recordedAt: recordedAt, segment: head.segment, offset: head.offset)
+    }
+}

@@ -1,0 +1,79 @@
+extension LedgerState {
+    /// The kind name of the validator's checkpoint (`checkpoints/ledger-state.bin`).
+    public static let checkpointKind = "ledger-state"
+
+    /// The state as checkpoint payload bytes.
+    public func checkpointPayload() -> [UInt8] {
+        var w = BinaryWriter()
+        w.string(ledgerID)
+        w.string(jobcenter)
+        w.array(municipalities) { $0.int($1) }
+        w.int64(headSeq)
+        w.raw(headHash.bytes)
+        w.int64(headRecordedAt.milliseconds)
+        w.array(Array(citizens)) { $0.uint64($1.value) }
+        w.array(Array(periods)) { w, entry in
+            Self.write(entry.key, to: &w)
+            w.int32(entry.value.start.ordinal)
+            w.int64(entry.value.startSeq)
+            w.optional(entry.value.end) { $0.int32($1.ordinal) }
+            w.optional(entry.value.endSeq) { $0.int64($1) }
+        }
+        w.array(Array(jobOrders)) { $0.string($1) }
+        w.array(Array(goals)) { $0.string($1) }
+        w.array(Array(publications)) { $0.string($1) }
+        w.array(Array(retracted)) { $0.int64($1) }
+        w.array(Array(corrections)) { $0.int64($1) }
+        w.array(Array(periodBySeq)) { w, entry in
+            w.int64(entry.key)
+            Self.write(entry.value, to: &w)
+        }
+        w.array(Array(orderBySeq)) { w, entry in w.int64(entry.key); w.string(entry.value) }
+        w.array(Array(goalBySeq)) { w, entry in w.int64(entry.key); w.string(entry.value) }
+        return w.bytes
+    }
+
+    /// The state a checkpoint payload holds.
+    public init(checkpointPayload reader: BinaryReader) throws(BinaryReadError) {
+        var r = reader
+        self.init()
+        ledgerID = try r.string()
+        jobcenter = try r.string()
+        municipalities = try r.array { (r) throws(BinaryReadError) in try r.int() }
+        headSeq = try r.int64()
+        headHash = SHA256Digest(bytes: try r.raw(32))
+        headRecordedAt = Timestamp(milliseconds: try r.int64())
+        citizens = Set(try r.array { (r) throws(BinaryReadError) in Pseudonym(value: try r.uint64()) })
+        let periodEntries = try r.array { (r) throws(BinaryReadError) -> (PeriodKey, PeriodState) in
+            let key = try Self.readKey(&r)
+            let start = Day(ordinal: try r.int32())
+            let startSeq = try r.int64()
+            let end = try r.optional { (r) throws(BinaryReadError) in Day(ordinal: try r.int32()) }
+            let endSeq = try r.optional { (r) throws(BinaryReadError) in try r.int64() }
+            return (key, PeriodState(start: start, startSeq: startSeq, end: end, endSeq: endSeq))
+        }
+        periods = Dictionary(periodEntries, uniquingKeysWith: { a, _ in a })
+        jobOrders = Set(try r.array { (r) throws(BinaryReadError) in try r.string() })
+        goals = Set(try r.array { (r) throws(BinaryReadError) in try r.string() })
+        publications = Set(try r.array { (r) throws(BinaryReadError) in try r.string() })
+        retracted = Set(try r.array { (r) throws(BinaryReadError) in try r.int64() })
+        corrections = Set(try r.array { (r) throws(BinaryReadError) in try r.int64() })
+        periodBySeq = Dictionary(try r.array { (r) throws(BinaryReadError) -> (Int64, PeriodKey) in (try r.int64(), try Self.readKey(&r)) },
+                                 uniquingKeysWith: { a, _ in a })
+        orderBySeq = Dictionary(try r.array { (r) throws(BinaryReadError) -> (Int64, String) in (try r.int64(), try r.string()) },
+                                uniquingKeysWith: { a, _ in a })
+        goalBySeq = Dictionary(try r.array { (r) throws(BinaryReadError) -> (Int64, String) in (try r.int64(), try r.string()) },
+                               uniquingKeysWith: { a, _ in a })
+        guard r.atEnd else { throw BinaryReadError(offset: r.position, message: "bytes after the state") }
+    }
+
+    private static func write(_ key: PeriodKey, to w: inout BinaryWriter) {
+        w.uint64(key.citizen.value)
+        w.string(key.kind)
+        w.string(key.key)
+    }
+
+    private static func readKey(_ r: inout BinaryReader) throws(BinaryReadError) -> PeriodKey {
+        PeriodKey(citizen: Pseudonym(value: try r.uint64()), kind: try r.string(), key: try r.string())
+    }
+}
