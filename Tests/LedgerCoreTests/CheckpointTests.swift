@@ -1,0 +1,113 @@
+import Testing
+@testable import LedgerCore
+import Foundation
+
+/// The binary codec, the checkpoint file, and the validator's checkpoint used by append.
+@Suite struct CheckpointTests {
+    @Test("the binary codec reads back what it wrote, and refuses every cut of it")
+    func codecRoundTrip() throws {
+        var w = BinaryWriter()
+        w.int64(-1); w.int64(Int64.max); w.uint64(0xdead_beef_0123_4567); w.int(42); w.int32(-7); w.uint8(200); w.bool(true)
+        w.string("Jobcenter Vallensbæk"); w.string(""); w.raw([1, 2, 3])
+        w.optional(Int64(5)) { $0.int64($1) }; w.optional(Int64?.none) { $0.int64($1) }
+        w.array(["a", "bc", "æøå"]) { $0.string($1) }
+        let bytes = w.bytes
+        func read(_ r: inout BinaryReader) throws(BinaryReadError) -> [String] {
+            var out: [String] = []
+            out.append(String(try r.int64())); out.append(String(try r.int64())); out.append(String(try r.uint64(), radix: 16))
+            out.append(String(try r.int())); out.append(String(try r.int32())); out.append(String(try r.uint8())); out.append(String(try r.bool()))
+            out.append(try r.string()); out.append(try r.string()); out.append(try r.raw(3).map(String.init).joined(separator: ","))
+            out.append(String(describing: try r.optional { (r) throws(BinaryReadError) in try r.int64() }))
+            out.append(String(describing: try r.optional { (r) throws(BinaryReadError) in try r.int64() }))
+            out.append(try r.array { (r) throws(BinaryReadError) in try r.string() }.joined(separator: "|"))
+            return out
+        }
+        var r = BinaryReader(bytes)
+        #expect(try read(&r) == ["-1", String(Int64.max), "deadbeef01234567", "42", "-7", "200", "true", "Jobcenter Vallensbæk", "", "1,2,3",
+                                 "Optional(5)", "nil", "a|bc|æøå"])
+        #expect(r.atEnd)
+        for cut in 0..<bytes.count {
+            var short = BinaryReader(Array(bytes.prefix(cut)))
+            #expect(throws: BinaryReadError.self, "cut at \(cut)") { _ = try read(&short) }
+        }
+        // A count beyond the bytes left is refused before anything is allocated.
+        var huge = BinaryWriter()
+        huge.int32(Int32.max)
+        var hr = BinaryReader(huge.bytes)
+        #expect(throws: BinaryReadError.self) { _ = try hr.array { (r) throws(BinaryReadError) in try r.uint8() } }
+    }
+
+    @Test("a checkpoint file is refused when any byte changed, or its kind or program differ")
+    func fileChecks() throws {
+        let position = CheckpointPosition(seq: 9, hash: SHA256.hash(Array("x".utf8)), recordedAt: Timestamp(milliseconds: 1000), segment: 1, offset: 700)
+        let payload = Array("the payload".utf8)
+        let file = Checkpoint.encode(kind: "ledger-state", program: "p1", position: position, payload: payload)
+        let decoded = try #require(Checkpoint.decode(file, kind: "ledger-state", program: "p1"))
+        #expect(decoded.position == position)
+        var r = decoded.payload
+        #expect(try r.raw(payload.count) == payload && r.atEnd)
+        #expect(Checkpoint.decode(file, kind: "projection", program: "p1") == nil)
+        #expect(Checkpoint.decode(file, kind: "ledger-state", program: "p2") == nil)
+        for index in 0..<file.count {
+            var changed = file
+            changed[index] ^= 0x20
+            #expect(Checkpoint.decode(changed, kind: "ledger-state", program: "p1") == nil, "byte \(index)")
+        }
+        for cut in 0..<file.count { #expect(Checkpoint.decode(Array(file.prefix(cut)), kind: "ledger-state", program: "p1") == nil) }
+    }
+
+    /// Appends `count` registrations and benefit starts, one citizen per pair.
+    static func appendCitizens(_ test: TestLedger, from first: Int, count: Int) throws {
+        var lines: [String] = []
+        for i in first..<(first + count) {
+            let citizen = "c-" + String(format: "%016x", 0x1000 + i)
+            lines.append(inputLine("citizen_registered", effective: "2014-01-02", citizen: citizen, facts: #"{"birth_date":"1990-01-01","education":"none"}"#))
+            lines.append(inputLine("benefit_started", effective: "2014-01-06", citizen: citizen, facts: #"{"benefit":"kontanthjaelp"}"#))
+        }
+        try test.append(lines)
+    }
+
+    @Test("append starts from the validator's checkpoint when it fits, and the state equals a full replay")
+    func appendUsesCheckpoint() throws {
+        let directory = TemporaryDirectory("checkpoint")
+        let test = try TestLedger(in: directory)
+        try Self.appendCitizens(test, from: 0, count: 20)
+        let head = try test.ledger.readHead()
+        let state = try test.ledger.replayState(head: head, useCheckpoint: false)
+        let position = Checkpoint.position(head: head, recordedAt: state.headRecordedAt)
+        #expect(try LedgerState(checkpointPayload: BinaryReader(state.checkpointPayload())) == state)
+
+        // A checkpoint without the municipalities: append uses it, so a valid event is refused.
+        var marked = state
+        marked.municipalities = []
+        Checkpoint.write(test.ledger, kind: LedgerState.checkpointKind, position: position, payload: marked.checkpointPayload())
+        #expect(throws: LedgerError.self) { try Self.appendCitizens(test, from: 100, count: 1) }
+        // The true state as checkpoint: appends continue it, and the state equals a full replay.
+        Checkpoint.write(test.ledger, kind: LedgerState.checkpointKind, position: position, payload: state.checkpointPayload())
+        try Self.appendCitizens(test, from: 20, count: 5)
+        let later = try test.ledger.readHead()
+        #expect(try test.ledger.replayState(head: later, useCheckpoint: true) == test.ledger.replayState(head: later, useCheckpoint: false))
+        // A citizen registered before the checkpoint is known after it, and so is the benefit spell
+        // opened then: a second start of it is refused. An unknown citizen is refused.
+        let known = "c-" + String(format: "%016x", 0x1000 + 3)
+        try test.append([inputLine("match_assessed", effective: "2014-02-01", citizen: known, facts: #"{"category":"jobparat"}"#)])
+        #expect(throws: LedgerError.self) {
+            try test.append([inputLine("benefit_started", effective: "2014-03-03", citizen: known, facts: #"{"benefit":"kontanthjaelp"}"#)])
+        }
+        #expect(throws: LedgerError.self) {
+            try test.append([inputLine("match_assessed", effective: "2014-02-01", citizen: "c-00000000000fffff", facts: #"{"category":"jobparat"}"#)])
+        }
+        // A checkpoint whose file was altered is ignored: the marked one, with one byte changed.
+        let file = Checkpoint.path(test.ledger, kind: LedgerState.checkpointKind)
+        let now = try test.ledger.readHead()
+        var nowMarked = try test.ledger.replayState(head: now, useCheckpoint: false)
+        nowMarked.municipalities = []
+        Checkpoint.write(test.ledger, kind: LedgerState.checkpointKind, position: Checkpoint.position(head: now, recordedAt: nowMarked.headRecordedAt),
+                         payload: nowMarked.checkpointPayload())
+        var bytes = readBytes(file)
+        bytes[bytes.count - 40] ^= 0x01
+        writeBytes(file, bytes)
+        try Self.appendCitizens(test, from: 200, count: 1)
+        #expect(try test.ledger.replayState(head: try test.ledger.readHead(), useCheckpoint: true).municipalities == testMunicipalities)
+    }
+}

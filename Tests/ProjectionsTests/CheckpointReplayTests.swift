@@ -1,0 +1,110 @@
+import Testing
+import LedgerCore
+@testable import Projections
+import Foundation
+import Simulation
+
+/// The projections' checkpoint: a replay that starts from it gives exactly what a replay of every
+/// line gives, and a checkpoint that does not fit the ledger or the question is not used.
+@Suite struct CheckpointReplayTests {
+    typealias GeneratedLedger = ReplayPropertyTests.GeneratedLedger
+
+    /// The position just after line `seq`.
+    static func position(after seq: Int64, in ledger: Ledger, state: ProjectionState) throws -> CheckpointPosition {
+        let head = try ledger.readHead()
+        var found: CheckpointPosition?
+        try ledger.forEachAcknowledgedLine(head: head) { (location, line) throws(LedgerError) in
+            if found == nil, Replayer.sequenceNumber(line) == seq {
+                found = CheckpointPosition(seq: seq, hash: state.headHash, recordedAt: state.headRecordedAt,
+                                           segment: location.segment, offset: location.offset + Int64(line.count) + 1)
+            }
+        }
+        return try #require(found)
+    }
+
+    /// Writes the state replayed through `seq` as the checkpoint, optionally altered first.
+    static func checkpoint(_ ledger: Ledger, through seq: Int64, alter: (inout ProjectionState) -> Void = { _ in }) throws -> CheckpointPosition {
+        var state = try Replayer.replay(ledger, throughSeq: seq)
+        let position = try position(after: seq, in: ledger, state: state)
+        alter(&state)
+        Checkpoint.write(ledger, kind: ProjectionState.checkpointKind, position: position, payload: state.checkpointPayload())
+        return position
+    }
+
+    @Test("a replay from a checkpoint equals a replay of every line, for every measure", arguments: [UInt64(31), 32])
+    func checkpointedEqualsFull(seed: UInt64) throws {
+        let generated = try GeneratedLedger(seed: seed, citizens: 150)
+        let whole = try Replayer.replay(generated.ledger)
+        var random = SplitMix64(seed: seed)
+        for _ in 0..<2 {
+            let cut = Int64(random.next() % UInt64(whole.headSeq - 1)) + 1
+            _ = try Self.checkpoint(generated.ledger, through: cut)
+            let resumed = try Replayer.replay(generated.ledger, checkpoints: true)
+            #expect(resumed.headSeq == whole.headSeq)
+            #expect(resumed.headHash == whole.headHash)
+            for day in [Day(iso: "2013-06-30")!, Day(iso: "2014-12-31")!] {
+                #expect(try ReplayPropertyTests.allMeasures(resumed, at: day) == ReplayPropertyTests.allMeasures(whole, at: day),
+                        "seed \(seed), checkpoint at seq \(cut)")
+            }
+        }
+    }
+
+    @Test("the payload holds the whole state: a decoded state measures the same")
+    func payloadRoundTrip() throws {
+        let generated = try GeneratedLedger(seed: 33, citizens: 120)
+        let state = try Replayer.replay(generated.ledger)
+        let decoded = try ProjectionState(checkpointPayload: BinaryReader(state.checkpointPayload()))
+        #expect(decoded.headSeq == state.headSeq && decoded.headHash == state.headHash && decoded.headRecordedAt == state.headRecordedAt)
+        #expect(decoded.citizens.count == state.citizens.count)
+        #expect(decoded.goalOrder == state.goalOrder)
+        #expect(decoded.publications.count == state.publications.count)
+        #expect(decoded.retracted == state.retracted && decoded.superseded == state.superseded)
+        for day in [Day(iso: "2012-03-31")!, Day(iso: "2014-12-31")!] {
+            #expect(try ReplayPropertyTests.allMeasures(decoded, at: day) == ReplayPropertyTests.allMeasures(state, at: day))
+        }
+        // A cut payload is refused, never half-read.
+        let payload = state.checkpointPayload()
+        for cut in stride(from: 0, to: payload.count, by: max(1, payload.count / 500)) {
+            #expect(throws: BinaryReadError.self) { try ProjectionState(checkpointPayload: BinaryReader(Array(payload.prefix(cut)))) }
+        }
+    }
+
+    @Test("a checkpoint is used only when it fits: same chain, lines known at the knowledge time, not beyond throughSeq")
+    func usedOnlyWhenItFits() throws {
+        let generated = try GeneratedLedger(seed: 34, citizens: 80)
+        let ledger = generated.ledger
+        let whole = try Replayer.replay(ledger)
+        let cut = whole.headSeq / 2
+        // A marked checkpoint shows whether it was used.
+        let position = try Self.checkpoint(ledger, through: cut) { $0.jobcenter = "FROM-CHECKPOINT" }
+        #expect(try Replayer.replay(ledger, checkpoints: true).jobcenter == "FROM-CHECKPOINT")
+        #expect(try Replayer.replay(ledger, checkpoints: false).jobcenter == whole.jobcenter)
+        // Not for a knowledge time before its last line, nor for a replay that stops before it.
+        let before = Timestamp(milliseconds: position.recordedAt.milliseconds - 1)
+        #expect(try Replayer.replay(ledger, knownAt: before, checkpoints: true).jobcenter == whole.jobcenter)
+        #expect(try Replayer.replay(ledger, knownAt: position.recordedAt, checkpoints: true).jobcenter == "FROM-CHECKPOINT")
+        #expect(try Replayer.replay(ledger, throughSeq: cut - 1, checkpoints: true).jobcenter == whole.jobcenter)
+        // Not when a byte of the file changed.
+        let file = Checkpoint.path(ledger, kind: ProjectionState.checkpointKind)
+        var bytes = try #require(FileManager.default.contents(atPath: file)).map { $0 }
+        let original = bytes
+        bytes[bytes.count / 2] ^= 0x01
+        FileManager.default.createFile(atPath: file, contents: Data(bytes))
+        #expect(try Replayer.replay(ledger, checkpoints: true).jobcenter == whole.jobcenter)
+        // Not when the ledger does not continue it (its hash is not the next line's prev).
+        FileManager.default.createFile(atPath: file, contents: Data(original))
+        var state = try Replayer.replay(ledger, throughSeq: cut)
+        state.jobcenter = "FROM-CHECKPOINT"
+        var wrong = position
+        wrong.hash = SHA256.hash(Array("another ledger".utf8))
+        state.headHash = wrong.hash
+        Checkpoint.write(ledger, kind: ProjectionState.checkpointKind, position: wrong, payload: state.checkpointPayload())
+        #expect(try Replayer.replay(ledger, checkpoints: true).jobcenter == whole.jobcenter)
+        // Not when its position is not a line boundary of this ledger.
+        var shifted = position
+        shifted.offset -= 1
+        Checkpoint.write(ledger, kind: ProjectionState.checkpointKind, position: shifted, payload: try Replayer.replay(ledger, throughSeq: cut).checkpointPayload())
+        let resumed = try Replayer.replay(ledger, checkpoints: true)
+        #expect(try ReplayPropertyTests.allMeasures(resumed, at: Day(iso: "2014-12-31")!) == ReplayPropertyTests.allMeasures(whole, at: Day(iso: "2014-12-31")!))
+    }
+}
