@@ -13,8 +13,8 @@ import Foundation
         defer { f.remove() }
         // Checkpoints are rewritten after every line here, so that each command writes one.
         let env = ["CASELEDGER_CHECKPOINT_AFTER_LINES": "1"]
-        let projection = f.ledger + "/checkpoints/projection.bin"
-        let validator = f.ledger + "/checkpoints/ledger-state.bin"
+        let projection = f.ledger + "/cache/projection.bin"
+        let validator = f.ledger + "/cache/ledger-state.bin"
         func report(_ extra: [String] = []) throws -> String {
             let result = try f.run(["report", f.ledger, "--json", "--at", "2014-12-31"] + extra, environment: env)
             #expect(result.status == 0, "\(result.err)")
@@ -55,7 +55,7 @@ import Foundation
         try bytes.write(to: URL(fileURLWithPath: projection))
         #expect(try report() == afterRetraction)
         // A removed checkpoint directory is rebuilt.
-        try FileManager.default.removeItem(atPath: f.ledger + "/checkpoints")
+        try FileManager.default.removeItem(atPath: f.ledger + "/cache")
         #expect(try report() == afterRetraction)
         #expect(FileManager.default.fileExists(atPath: projection))
         // verify does not depend on checkpoints.

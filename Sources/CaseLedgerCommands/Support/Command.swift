@@ -74,7 +74,7 @@ enum Common {
     ]
 
     /// The option that turns the projections' checkpoint off.
-    static let checkpointOption: OptionSpec = .flag("no-checkpoint", "Replay every line; do not read or write checkpoints/projection.bin.")
+    static let checkpointOption: OptionSpec = .flag("no-checkpoint", "Replay every line; do not read or write cache/projection.bin.")
 
     /// Replays a ledger for a manager's command: from the projections' checkpoint unless
     /// `--no-checkpoint` is given (see EventLogs/FORMAT.md, "Checkpoints").

@@ -22,7 +22,7 @@ public struct CheckpointPosition: Sendable, Equatable {
 }
 
 /// A saved fold of a ledger's first lines (the validator's state, or the projections' state),
-/// stored beside the ledger in `checkpoints/KIND.bin` so that a command can start from it instead
+/// stored beside the ledger in `cache/KIND.bin` so that a command can start from it instead
 /// of replaying every line.
 ///
 /// A checkpoint is a cache, never a source of truth: it is used only when its checksum holds and
@@ -56,7 +56,7 @@ public enum Checkpoint {
     }()
 
     /// The directory of checkpoint files.
-    static func directory(_ ledger: Ledger) -> String { PathNames.join(ledger.path, "checkpoints") }
+    static func directory(_ ledger: Ledger) -> String { PathNames.join(ledger.path, "cache") }
 
     /// The path of a kind's checkpoint.
     public static func path(_ ledger: Ledger, kind: String) -> String { PathNames.join(directory(ledger), kind + ".bin") }

@@ -1,5 +1,5 @@
 extension LedgerState {
-    /// The kind name of the validator's checkpoint (`checkpoints/ledger-state.bin`).
+    /// The kind name of the validator's checkpoint (`cache/ledger-state.bin`).
     public static let checkpointKind = "ledger-state"
 
     /// The state as checkpoint payload bytes.

@@ -97,7 +97,7 @@ public enum Replayer {
     }
 
     /// Bytes decoded per parallel chunk.
-    public static let chunkBytes: Int64 = 8 << 20
+    public static let chunkBytes: Int64 = 2 << 20
 
     /// The `seq` of a canonical line, read from its first bytes, or nil.
     static func sequenceNumber(_ line: UnsafeRawBufferPointer) -> Int64? {

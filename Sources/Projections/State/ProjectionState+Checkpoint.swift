@@ -1,7 +1,7 @@
 public import LedgerCore
 
 extension ProjectionState {
-    /// The kind name of the projections' checkpoint (`checkpoints/projection.bin`).
+    /// The kind name of the projections' checkpoint (`cache/projection.bin`).
     public static let checkpointKind = "projection"
 
     /// The state as checkpoint payload bytes (every field; the citizen index is rebuilt on reading).
