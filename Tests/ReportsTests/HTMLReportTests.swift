@@ -34,7 +34,7 @@ import Testing
             ) { line in
                 lines += Array(line.utf8) + [0x0A]
             }
-            let noKey = { (_: [UInt8]) throws(LedgerError) -> Pseudonym in throw LedgerError.invalidRequest("no CPR in test input") }
+            let noKey: @Sendable ([UInt8]) throws(LedgerError) -> Pseudonym = { (_: [UInt8]) throws(LedgerError) -> Pseudonym in throw LedgerError.invalidRequest("no CPR in test input") }
             _ = try ledger.append(
                 try InputBatch.records(jsonLines: lines, decoder: InputDecoder(source: "generated", allowsRecordedAt: true, pseudonymize: noKey)),
                 source: "generated", recordedAt: nil)

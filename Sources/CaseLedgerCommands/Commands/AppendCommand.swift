@@ -34,7 +34,7 @@ enum AppendCommand: LedgerCommand {
         // Records are decoded one at a time while the batch is validated and encoded, so a large
         // input is never held as decoded records all at once.
         let result = try ledger.append(source: "standard input", recordedAt: recordedAt) { (emit) throws(LedgerError) in
-            try InputBatch.forEachRecord(jsonLines: input, decoder: decoder, emit)
+            try InputBatch.forEachRecordInParallel(jsonLines: input, decoder: decoder, emit)
         }
         report(result, count: Int((result.firstSeq.map { result.lastSeq - $0 + 1 }) ?? 0), json: arguments.flag("json"), console: console)
         return ExitStatus.success

@@ -80,13 +80,13 @@ enum DemoCommand: LedgerCommand {
             lines.append(contentsOf: line.utf8)
             lines.append(0x0A)
         }
-        let noKey: (_ digits: [UInt8]) throws(LedgerError) -> Pseudonym = { (_) throws(LedgerError) -> Pseudonym in
+        let noKey: @Sendable (_ digits: [UInt8]) throws(LedgerError) -> Pseudonym = { (_) throws(LedgerError) -> Pseudonym in
             throw LedgerError.invalidRequest("the demo history carries no CPR numbers")
         }
         // The history is decoded one record at a time while it is validated, as `append` does.
         let historyDecoder = InputDecoder(source: "generated history", allowsRecordedAt: true, pseudonymize: noKey)
         _ = try ledger.append(source: "generated history", recordedAt: nil) { (emit) throws(LedgerError) in
-            try InputBatch.forEachRecord(jsonLines: lines, decoder: historyDecoder, emit)
+            try InputBatch.forEachRecordInParallel(jsonLines: lines, decoder: historyDecoder, emit)
         }
         let plan = try InputBatch.records(jsonLines: planBytes, decoder: InputDecoder(source: planPath, allowsRecordedAt: false, pseudonymize: noKey))
         // The plan is recorded after the history, as of the day after its last recorded event.

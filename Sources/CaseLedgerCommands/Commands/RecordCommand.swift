@@ -169,7 +169,7 @@ struct RecordSession {
 
     init(
         ledger: Ledger, head: HeadRecord, state: LedgerState, type: EventType, defaultMunicipality: Int?,
-        terminal: TerminalInput, console: Console, pseudonymize: @escaping (_ digits: [UInt8]) throws(LedgerError) -> Pseudonym
+        terminal: TerminalInput, console: Console, pseudonymize: @escaping @Sendable (_ digits: [UInt8]) throws(LedgerError) -> Pseudonym
     ) {
         self.ledger = ledger
         self.head = head

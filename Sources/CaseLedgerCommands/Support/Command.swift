@@ -123,19 +123,22 @@ enum Common {
     }
 
     /// The pseudonym function for a ledger: loads the key on first use.
-    static func pseudonymizer(ledger: Ledger, keyFile: String?) -> (_ digits: [UInt8]) throws(LedgerError) -> Pseudonym {
-        let box = KeyBox()
+    static func pseudonymizer(ledger: Ledger, keyFile: String?) -> @Sendable (_ digits: [UInt8]) throws(LedgerError) -> Pseudonym {
+        // Input is decoded on several threads: the key is loaded once, under a lock.
+        let box = Locked<PseudonymKey?>(nil)
+        let path = keyFile ?? SystemEnvironment.value("CASELEDGER_KEY_FILE") ?? ledger.recordedKeyPath()
         return { (digits) throws(LedgerError) -> Pseudonym in
-            if box.key == nil {
-                let path = keyFile ?? SystemEnvironment.value("CASELEDGER_KEY_FILE") ?? ledger.recordedKeyPath()
+            let key = try box.withLock { (key) throws(LedgerError) -> PseudonymKey in
+                if let key { return key }
                 guard let path else {
                     throw LedgerError.keyFile(path: "(unknown)", reason: "no key location recorded; give --key-file")
                 }
-                box.key = try PseudonymKey.load(from: path)
+                let loaded = try PseudonymKey.load(from: path)
+                key = loaded
+                return loaded
             }
-            return box.key!.pseudonym(cprDigits: digits)
+            return key.pseudonym(cprDigits: digits)
         }
     }
 
-    final class KeyBox { var key: PseudonymKey? }
 }

@@ -52,3 +52,20 @@ public final class Pending<T>: @unchecked Sendable {
         return result!
     }
 }
+
+/// A value guarded by a lock, for state that several decoding threads share (a key loaded on first use).
+public final class Locked<T>: @unchecked Sendable {
+    // `value` is read and written only between `wait` and `signal`.
+    private var value: T
+    private let semaphore = DispatchSemaphore(value: 1)
+
+    /// Guards `value`.
+    public init(_ value: T) { self.value = value }
+
+    /// Runs `body` with the value, holding the lock.
+    public func withLock<R, E: Error>(_ body: (inout T) throws(E) -> R) throws(E) -> R {
+        semaphore.wait()
+        defer { semaphore.signal() }
+        return try body(&value)
+    }
+}

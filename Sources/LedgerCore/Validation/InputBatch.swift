@@ -40,6 +40,96 @@ public enum InputBatch {
         try result.get()
     }
 
+    /// Inputs at least this large are decoded on several threads.
+    static let parallelInputBytesMin = 1 << 20
+    /// Bytes per parallel decoding chunk.
+    static let chunkBytes = 1 << 20
+
+    /// Decodes JSON Lines on `threads` threads (0: all processors), calling `body` with each record
+    /// in input order. The result is the same as ``forEachRecord(jsonLines:decoder:_:)``'s: the first
+    /// line in input order that fails to decode, or that `body` rejects, is the error.
+    public static func forEachRecordInParallel(jsonLines bytes: [UInt8], decoder: InputDecoder, threads: Int = 0,
+                                               _ body: (InputRecord) throws(LedgerError) -> Void) throws(LedgerError) {
+        let workers = threads > 0 ? threads : Parallel.processorCount
+        guard workers > 1, bytes.count >= parallelInputBytesMin else {
+            return try forEachRecord(jsonLines: bytes, decoder: decoder, body)
+        }
+        // Chunks end just after a newline. Each is decoded with line numbers counted from its own
+        // start; they are made absolute when the chunks are taken in order.
+        var chunks: [(start: Int, end: Int)] = []
+        bytes.withUnsafeBytes { buffer in
+            var start = 0
+            while start < buffer.count {
+                var end = min(buffer.count, start + chunkBytes)
+                if end < buffer.count { end = (newlineIndex(buffer, from: end - 1) ?? (buffer.count - 1)) + 1 }
+                chunks.append((start, end))
+                start = end
+            }
+        }
+        // Each chunk decodes up to its first failure: its records, its line count, the failure if any.
+        typealias Decoded = [(records: [InputRecord], lines: Int, failure: LedgerError?)]
+        let input = bytes
+        let waveSize = workers * 4
+        func decodeWave(_ first: Int) -> Pending<Decoded>? {
+            guard first < chunks.count else { return nil }
+            let wave = Array(chunks[first..<min(chunks.count, first + waveSize)])
+            return Pending {
+                Parallel.map(count: wave.count, workers: workers) { k in
+                    input.withUnsafeBytes { buffer in
+                        var records: [InputRecord] = []
+                        var lineStart = wave[k].start
+                        var lineNumber = 0
+                        while lineStart < wave[k].end {
+                            lineNumber += 1
+                            let lineEnd = min(newlineIndex(buffer, from: lineStart) ?? buffer.count, wave[k].end)
+                            var contentEnd = lineEnd
+                            if contentEnd > lineStart && buffer[contentEnd - 1] == 0x0D { contentEnd -= 1 }
+                            let line = UnsafeRawBufferPointer(rebasing: buffer[lineStart..<contentEnd])
+                            lineStart = lineEnd + 1
+                            if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
+                            switch Result(catching: { () throws(LedgerError) in try decoder.decode(jsonLine: line, line: lineNumber) }) {
+                            case .success(let record): records.append(record)
+                            case .failure(let error): return (records, lineNumber, error)
+                            }
+                        }
+                        return (records, lineNumber, nil)
+                    }
+                }
+            }
+        }
+        var count = 0
+        var linesBefore = 0
+        var next = 0
+        var pending = decodeWave(0)
+        defer { _ = pending?.wait() }
+        while let current = pending {
+            let decoded = current.wait()
+            next += waveSize
+            pending = decodeWave(next)
+            for chunk in decoded {
+                for var record in chunk.records {
+                    record.line += linesBefore
+                    count += 1
+                    guard count <= InputDecoder.batchLinesMax else {
+                        throw .input(InputError(source: decoder.source, line: record.line, field: "",
+                                                message: "more than \(InputDecoder.batchLinesMax) events in one batch; split the input"))
+                    }
+                    try body(record)
+                }
+                if let failure = chunk.failure {
+                    guard count < InputDecoder.batchLinesMax else {
+                        throw .input(InputError(source: decoder.source, line: linesBefore + chunk.lines, field: "",
+                                                message: "more than \(InputDecoder.batchLinesMax) events in one batch; split the input"))
+                    }
+                    guard case .input(var error) = failure else { throw failure }
+                    error.line += linesBefore
+                    throw .input(error)
+                }
+                linesBefore += chunk.lines
+            }
+        }
+    }
+
     /// The index of the next newline at or after `start`, or nil.
     static func newlineIndex(_ buffer: UnsafeRawBufferPointer, from start: Int) -> Int? {
         var i = start

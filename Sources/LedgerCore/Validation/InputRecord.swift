@@ -21,7 +21,7 @@ public struct InputRecord: Sendable {
 /// Accepted keys of a JSON input line: `type`, `effective`, `municipality`, `citizen` or `cpr`,
 /// `facts`, and with `--historical` also `recorded_at`. A CPR number is replaced by its pseudonym
 /// here, before anything else sees it.
-public struct InputDecoder {
+public struct InputDecoder: Sendable {
     /// Longest input line accepted, in bytes.
     public static let lineBytesMax = 65_536
     /// Most lines in one batch.
@@ -32,10 +32,10 @@ public struct InputDecoder {
     /// Whether lines may carry their own `recorded_at`.
     public var allowsRecordedAt: Bool
     /// Derives a pseudonym from a CPR number's digits (loads the key on first use).
-    public var pseudonymize: (_ digits: [UInt8]) throws(LedgerError) -> Pseudonym
+    public var pseudonymize: @Sendable (_ digits: [UInt8]) throws(LedgerError) -> Pseudonym
 
     /// Makes a decoder.
-    public init(source: String, allowsRecordedAt: Bool, pseudonymize: @escaping (_ digits: [UInt8]) throws(LedgerError) -> Pseudonym) {
+    public init(source: String, allowsRecordedAt: Bool, pseudonymize: @escaping @Sendable (_ digits: [UInt8]) throws(LedgerError) -> Pseudonym) {
         self.source = source
         self.allowsRecordedAt = allowsRecordedAt
         self.pseudonymize = pseudonymize
