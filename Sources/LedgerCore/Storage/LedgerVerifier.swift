@@ -205,14 +205,18 @@ public enum LedgerVerifier {
         let body = UnsafeRawBufferPointer(rebasing: line[0..<(line.count - suffix)])
         let computed = SHA256.hash(body)
         let hexStart = line.count - 66
-        guard computed.equalsHex(UnsafeRawBufferPointer(rebasing: line[hexStart..<(hexStart + 64)])) else {
-            return .failure(LineFailure("hash does not match the line's content (the line was altered)"))
-        }
+        // The hash text is compared where it must stand only when the line does not decode or its
+        // decoded hash differs (the decoder has parsed it already otherwise).
+        func altered() -> Bool { !computed.equalsHex(UnsafeRawBufferPointer(rebasing: line[hexStart..<(hexStart + 64)])) }
         let recorded: RecordedEvent
         do { recorded = try LineDecoder.decode(line) } catch {
+            if altered() { return .failure(LineFailure("hash does not match the line's content (the line was altered)")) }
             return .failure(LineFailure("unreadable line: \(error)"))
         }
-        guard recorded.hash == computed else { return .failure(LineFailure("hash field is misplaced")) }
+        guard recorded.hash == computed else {
+            if altered() { return .failure(LineFailure("hash does not match the line's content (the line was altered)")) }
+            return .failure(LineFailure("hash field is misplaced"))
+        }
         scratch.removeAll(keepingCapacity: true)
         CanonicalEncoder.appendBody(seq: recorded.seq, recordedAt: recorded.recordedAt, event: recorded.event, prev: recorded.prev, to: &scratch)
         let canonical = scratch.withUnsafeBytes { $0.elementsEqual(body) }
