@@ -154,3 +154,35 @@ public enum Checkpoint {
         CheckpointPosition(seq: head.seq, hash: head.hash, recordedAt: recordedAt, segment: head.segment, offset: head.offset)
     }
 }
+
+/// A fold that can be saved as a checkpoint and started from again.
+public protocol CheckpointedState {
+    /// The checkpoint's kind name (its file is `cache/KIND.bin`).
+    static var checkpointKind: String { get }
+    /// The last sequence number folded in.
+    var headSeq: Int64 { get }
+    /// That line's hash.
+    var headHash: SHA256Digest { get }
+    /// The state a payload holds.
+    init(checkpointPayload reader: BinaryReader) throws(BinaryReadError)
+    /// The state as payload bytes.
+    func checkpointPayload() -> [UInt8]
+}
+
+extension Checkpoint {
+    /// The saved state of a kind and its position, when the file is usable (see ``read(_:kind:head:)``),
+    /// `accept` takes its position, and the payload decodes to a state at exactly that position.
+    public static func load<State: CheckpointedState>(_ type: State.Type, from ledger: Ledger, head: HeadRecord,
+                                                      accept: (CheckpointPosition) -> Bool = { _ in true }) -> (state: State, position: CheckpointPosition)? {
+        guard let found = read(ledger, kind: State.checkpointKind, head: head), accept(found.position),
+              let state = try? State(checkpointPayload: found.payload),
+              state.headSeq == found.position.seq, state.headHash == found.position.hash else { return nil }
+        return (state, found.position)
+    }
+
+    /// Saves a state folded to `head` as its kind's checkpoint (best effort).
+    public static func save<State: CheckpointedState>(_ state: State, to ledger: Ledger, head: HeadRecord, recordedAt: Timestamp) {
+        guard state.headSeq == head.seq, state.headHash == head.hash else { return }
+        write(ledger, kind: State.checkpointKind, position: position(head: head, recordedAt: recordedAt), payload: state.checkpointPayload())
+    }
+}

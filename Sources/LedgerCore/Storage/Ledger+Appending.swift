@@ -100,9 +100,7 @@ extension Ledger {
                 var final = validator.state
                 final.headHash = prev
                 assert(final.headSeq == newHead.seq)
-                Checkpoint.write(self, kind: LedgerState.checkpointKind,
-                                 position: Checkpoint.position(head: newHead, recordedAt: final.headRecordedAt),
-                                 payload: final.checkpointPayload())
+                Checkpoint.save(final, to: self, head: newHead, recordedAt: final.headRecordedAt)
             }
             return AppendResult(firstSeq: head.seq + 1, lastSeq: seq, head: newHead, recoveredBytes: recovered)
         }

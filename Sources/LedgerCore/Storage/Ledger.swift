@@ -287,10 +287,8 @@ public final class Ledger: Sendable {
         var state = LedgerState()
         var startSegment = 1
         var startOffset: Int64 = 0
-        if useCheckpoint, let found = Checkpoint.read(self, kind: LedgerState.checkpointKind, head: head),
-           let saved = try? LedgerState(checkpointPayload: found.payload),
-           saved.headSeq == found.position.seq, saved.headHash == found.position.hash {
-            state = saved
+        if useCheckpoint, let found = Checkpoint.load(LedgerState.self, from: self, head: head) {
+            state = found.state
             startSegment = found.position.segment
             startOffset = found.position.offset
         }

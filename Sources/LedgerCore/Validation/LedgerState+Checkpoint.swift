@@ -1,4 +1,4 @@
-extension LedgerState {
+extension LedgerState: CheckpointedState {
     /// The kind name of the validator's checkpoint (`cache/ledger-state.bin`).
     public static let checkpointKind = "ledger-state"
 

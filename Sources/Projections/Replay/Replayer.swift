@@ -22,11 +22,10 @@ public enum Replayer {
         let stopSeq = min(throughSeq ?? head.seq, head.seq)
         var startSegment = 1
         var startOffset: Int64 = 0
-        if checkpoints && state.headSeq == 0, let found = Checkpoint.read(ledger, kind: ProjectionState.checkpointKind, head: head),
-           found.position.seq <= stopSeq, knownAt.map({ found.position.recordedAt <= $0 }) ?? true,
-           let saved = try? ProjectionState(checkpointPayload: found.payload),
-           saved.headSeq == found.position.seq, saved.headHash == found.position.hash {
-            state = saved
+        if checkpoints && state.headSeq == 0, let found = Checkpoint.load(ProjectionState.self, from: ledger, head: head, accept: { position in
+            position.seq <= stopSeq && (knownAt.map { position.recordedAt <= $0 } ?? true)
+        }) {
+            state = found.state
             startSegment = found.position.segment
             startOffset = found.position.offset
         }
@@ -89,9 +88,8 @@ public enum Replayer {
                 if done { break }
             }
         }
-        if checkpoints && state.headSeq == head.seq && state.headHash == head.hash && state.headSeq - startSeq >= Checkpoint.rewriteAfterLines {
-            Checkpoint.write(ledger, kind: ProjectionState.checkpointKind,
-                             position: Checkpoint.position(head: head, recordedAt: state.headRecordedAt), payload: state.checkpointPayload())
+        if checkpoints && state.headSeq - startSeq >= Checkpoint.rewriteAfterLines {
+            Checkpoint.save(state, to: ledger, head: head, recordedAt: state.headRecordedAt)
         }
         return state
     }

@@ -1,6 +1,6 @@
 public import LedgerCore
 
-extension ProjectionState {
+extension ProjectionState: CheckpointedState {
     /// The kind name of the projections' checkpoint (`cache/projection.bin`).
     public static let checkpointKind = "projection"
 
