@@ -40,12 +40,17 @@ public enum Checkpoint {
     static let magic = Array("CASELEDGER-CHECKPOINT 1\n".utf8)
     /// Largest checkpoint file read (the fold of a very large ledger stays far below).
     public static let fileBytesMax = 8 << 30
-    /// A command writes a new checkpoint only when it folded at least this many lines beyond the
-    /// one it started from, so that small appends and reports do not rewrite it each time: 10,000,
-    /// or `CASELEDGER_CHECKPOINT_AFTER_LINES` (for tests).
-    public static let rewriteAfterLines: Int64 = {
-        if let text = SystemCalls.environment("CASELEDGER_CHECKPOINT_AFTER_LINES"), let n = Int64(text), n >= 1 { return n }
-        return 10_000
+    /// Whether a command that folded `folded` lines beyond the checkpoint it started from, up to
+    /// line `headSeq`, writes a new one: after 1/64 of the ledger, at least 1,000 and at most 100,000
+    /// lines, so that the lines a command replays stay few while a large state is not rewritten by
+    /// every small append or report. `CASELEDGER_CHECKPOINT_AFTER_LINES` sets a fixed number (for tests).
+    public static func shouldRewrite(folded: Int64, headSeq: Int64) -> Bool {
+        folded >= (fixedRewriteAfterLines ?? min(100_000, max(1_000, headSeq / 64)))
+    }
+
+    static let fixedRewriteAfterLines: Int64? = {
+        guard let text = SystemCalls.environment("CASELEDGER_CHECKPOINT_AFTER_LINES"), let n = Int64(text), n >= 1 else { return nil }
+        return n
     }()
 
     /// The SHA-256 of this program's executable, or nil when it cannot be read (then no checkpoint

@@ -96,7 +96,7 @@ extension Ledger {
             let newHead = try writeBatch(bytes, after: head, lastSeq: seq, lastHash: prev)
             // The batch is acknowledged. The validator's state is the state at the new head; it
             // becomes the checkpoint when enough lines were folded since the last one.
-            if seq - checkpointSeq >= Checkpoint.rewriteAfterLines {
+            if Checkpoint.shouldRewrite(folded: seq - checkpointSeq, headSeq: seq) {
                 var final = validator.state
                 final.headHash = prev
                 assert(final.headSeq == newHead.seq)

@@ -12,7 +12,7 @@ public enum Replayer {
     ///
     /// With `checkpoints`, an empty initial state starts from the projections' checkpoint when it
     /// serves (it lies at or before `throughSeq` and its lines were all known at `knownAt`), and a
-    /// replay that reaches the head having folded at least ``Checkpoint/rewriteAfterLines`` lines
+    /// replay that reaches the head having folded enough lines (``Checkpoint/shouldRewrite(folded:headSeq:)``)
     /// saves a new one. Without, every line is replayed (what `audit` and `publish` do).
     public static func replay(_ ledger: Ledger, knownAt: Timestamp? = nil, throughSeq: Int64? = nil,
                               from initial: ProjectionState = ProjectionState(), threads: Int = 0,
@@ -88,7 +88,7 @@ public enum Replayer {
                 if done { break }
             }
         }
-        if checkpoints && state.headSeq - startSeq >= Checkpoint.rewriteAfterLines {
+        if checkpoints && Checkpoint.shouldRewrite(folded: state.headSeq - startSeq, headSeq: state.headSeq) {
             Checkpoint.save(state, to: ledger, head: head, recordedAt: state.headRecordedAt)
         }
         return state
