@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Why a stored line could not be read.
 public struct LineDecodingError: Error, Sendable, CustomStringConvertible {
     /// 1-based byte column in the line.
@@ -37,8 +43,7 @@ public struct LineDecoder {
     private mutating func expect(_ literal: StaticString) throws(LineDecodingError) {
         let n = literal.utf8CodeUnitCount
         guard p + n <= b.count else { throw fail("line ends early, expected \(literal)") }
-        let start = literal.utf8Start
-        for i in 0..<n where b[p + i] != start[i] { throw fail("expected \(literal)") }
+        guard memcmp(b.baseAddress! + p, literal.utf8Start, n) == 0 else { throw fail("expected \(literal)") }
         p += n
     }
 

@@ -219,7 +219,8 @@ public enum LedgerVerifier {
         }
         scratch.removeAll(keepingCapacity: true)
         CanonicalEncoder.appendBody(seq: recorded.seq, recordedAt: recorded.recordedAt, event: recorded.event, prev: recorded.prev, to: &scratch)
-        let canonical = scratch.withUnsafeBytes { $0.elementsEqual(body) }
+        let canonical = scratch.count == body.count
+            && scratch.withUnsafeBytes { memcmp($0.baseAddress!, body.baseAddress!, body.count) == 0 }
         guard canonical else { return .failure(LineFailure("line is not in canonical form")) }
         if let problem = CatalogCheck.problem(in: recorded.event, municipalities: municipalities, seq: recorded.seq) {
             return .failure(LineFailure(problem))
