@@ -370,3 +370,32 @@ extension LedgerFileTests {
         }
     }
 }
+
+/// Messages about bad input never carry the input's control characters (terminal escapes, false new lines).
+@Suite struct PrintableMessageTests {
+    @Test("control characters in a field name or CSV header are shown as escapes")
+    func controlsEscaped() throws {
+        let directory = TemporaryDirectory("printable")
+        let test = try TestLedger(in: directory)
+        let line = #"{"type":"match_assessed","effective":"2014-01-07","municipality":"183","citizen":"c-0000000000000001","facts":{"category":"jobparat","\u001b[2J\u001b[31mX\n line 99":1}}"#
+        var message = ""
+        do { try test.append([line]) } catch { message = "\(error)" }
+        #expect(message.contains("line 1"))
+        #expect(message.contains("\\u{1B}[2J") && message.contains("\\u{A}"))
+        #expect(!message.unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x7F })
+
+        let csv = Array("effective;municipality;citizen;category;\u{1B}[31mtitle\u{7}\n2014-01-07;183;c-0000000000000001;jobparat;x\n".utf8)
+        let result = Result { () throws(LedgerError) in
+            try InputBatch.forEachRecord(csv: csv, type: .matchAssessed, decoder: test.decoder()) { (_) throws(LedgerError) in }
+        }
+        guard case .failure(let error) = result else { Issue.record("the unknown column is refused"); return }
+        #expect(!"\(error)".unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x7F }, "\(error)")
+        #expect("\(error)".contains("\\u{1B}[31mtitle\\u{7}"))
+    }
+
+    @Test("the escaping leaves ordinary text, Danish letters and CPR redaction alone")
+    func ordinaryText() {
+        #expect(PrintableText.escapingControls("Jobcenter Vallensbæk, æøå ÆØÅ") == "Jobcenter Vallensbæk, æøå ÆØÅ")
+        #expect(PrintableText.escapingControls("a\tb\u{7F}c\u{85}") == "a\\u{9}b\\u{7F}c\\u{85}")
+    }
+}

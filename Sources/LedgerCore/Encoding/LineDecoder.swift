@@ -38,7 +38,7 @@ public struct LineDecoder {
         return try result.get()
     }
 
-    private func fail(_ message: String) -> LineDecodingError { LineDecodingError(column: p + 1, message: message) }
+    private func fail(_ message: String) -> LineDecodingError { LineDecodingError(column: min(p, b.count) + 1, message: message) }
 
     private mutating func expect(_ literal: StaticString) throws(LineDecodingError) {
         let n = literal.utf8CodeUnitCount

@@ -38,7 +38,7 @@ public enum LedgerError: Error, Sendable, CustomStringConvertible {
         case .corrupt(let file, let line, let reason): text = "\(file) line \(line): \(reason)"
         case .invalidRequest(let message): text = message
         }
-        return CPR.redact(text)
+        return PrintableText.escapingControls(CPR.redact(text))
     }
 }
 
@@ -64,6 +64,6 @@ public struct InputError: Error, Sendable, CustomStringConvertible {
     /// "SOURCE line N, field F: message" (CPR-shaped text removed).
     public var description: String {
         let place = field.isEmpty ? "\(source) line \(line)" : "\(source) line \(line), field \(field)"
-        return CPR.redact(place + ": " + message)
+        return PrintableText.escapingControls(CPR.redact(place + ": " + message))
     }
 }
