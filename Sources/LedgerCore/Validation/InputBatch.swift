@@ -14,30 +14,41 @@ public enum InputBatch {
     public static func forEachRecord(jsonLines bytes: [UInt8], decoder: InputDecoder,
                                      _ body: (InputRecord) throws(LedgerError) -> Void) throws(LedgerError) {
         var result: Result<Void, LedgerError> = .success(())
+        var count = 0
         bytes.withUnsafeBytes { buffer in
-            var lineStart = 0
-            var lineNumber = 0
-            var count = 0
-            let n = buffer.count
-            while lineStart < n {
-                lineNumber += 1
-                let lineEnd = newlineIndex(buffer, from: lineStart) ?? n
-                var contentEnd = lineEnd
-                if contentEnd > lineStart && buffer[contentEnd - 1] == 0x0D { contentEnd -= 1 }
-                let line = UnsafeRawBufferPointer(rebasing: buffer[lineStart..<contentEnd])
-                lineStart = lineEnd + 1
-                if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
+            _ = forEachContentLine(buffer, from: 0, to: buffer.count) { (lineNumber, line) in
                 count += 1
                 guard count <= InputDecoder.batchLinesMax else {
                     result = .failure(.input(InputError(source: decoder.source, line: lineNumber, field: "",
                                                         message: "more than \(InputDecoder.batchLinesMax) events in one batch; split the input")))
-                    return
+                    return false
                 }
-                let step = Result { () throws(LedgerError) in try body(try decoder.decode(jsonLine: line, line: lineNumber)) }
-                if case .failure = step { result = step; return }
+                result = Result { () throws(LedgerError) in try body(try decoder.decode(jsonLine: line, line: lineNumber)) }
+                if case .failure = result { return false }
+                return true
             }
         }
         try result.get()
+    }
+
+    /// Calls `body` with each line of `buffer[start..<end]` that is not blank (spaces and tabs),
+    /// without its newline and a carriage return before it, and its 1-based number counted from
+    /// `start`, until `body` returns false. Returns the number of lines passed over (blank ones included).
+    static func forEachContentLine(_ buffer: UnsafeRawBufferPointer, from start: Int, to end: Int,
+                                   _ body: (_ lineNumber: Int, _ line: UnsafeRawBufferPointer) -> Bool) -> Int {
+        var lineStart = start
+        var lineNumber = 0
+        while lineStart < end {
+            lineNumber += 1
+            let lineEnd = min(newlineIndex(buffer, from: lineStart) ?? buffer.count, end)
+            var contentEnd = lineEnd
+            if contentEnd > lineStart && buffer[contentEnd - 1] == 0x0D { contentEnd -= 1 }
+            let line = UnsafeRawBufferPointer(rebasing: buffer[lineStart..<contentEnd])
+            lineStart = lineEnd + 1
+            if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
+            if !body(lineNumber, line) { break }
+        }
+        return lineNumber
     }
 
     /// Inputs at least this large are decoded on several threads.
@@ -77,22 +88,14 @@ public enum InputBatch {
                 Parallel.map(count: wave.count, workers: workers) { k in
                     input.withUnsafeBytes { buffer in
                         var records: [InputRecord] = []
-                        var lineStart = wave[k].start
-                        var lineNumber = 0
-                        while lineStart < wave[k].end {
-                            lineNumber += 1
-                            let lineEnd = min(newlineIndex(buffer, from: lineStart) ?? buffer.count, wave[k].end)
-                            var contentEnd = lineEnd
-                            if contentEnd > lineStart && buffer[contentEnd - 1] == 0x0D { contentEnd -= 1 }
-                            let line = UnsafeRawBufferPointer(rebasing: buffer[lineStart..<contentEnd])
-                            lineStart = lineEnd + 1
-                            if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
+                        var failure: LedgerError?
+                        let lines = forEachContentLine(buffer, from: wave[k].start, to: wave[k].end) { (lineNumber, line) in
                             switch Result(catching: { () throws(LedgerError) in try decoder.decode(jsonLine: line, line: lineNumber) }) {
-                            case .success(let record): records.append(record)
-                            case .failure(let error): return (records, lineNumber, error)
+                            case .success(let record): records.append(record); return true
+                            case .failure(let error): failure = error; return false
                             }
                         }
-                        return (records, lineNumber, nil)
+                        return (records, lines, failure)
                     }
                 }
             }
