@@ -1,4 +1,4 @@
-public import LedgerCore
+import LedgerCore
 
 /// The `caseledger` command line: routes to a subcommand, maps errors to exit statuses.
 public enum CaseLedgerMain {

@@ -1,8 +1,8 @@
-public import LedgerCore
+import LedgerCore
 import Projections
 
 /// One `caseledger` subcommand: its name, abstract, options and how it runs.
-public protocol LedgerCommand {
+public protocol LedgerCommand: SendableMetatype {
     /// The subcommand's name, e.g. `append`.
     static var name: String { get }
     /// One line saying what it does.
