@@ -1,4 +1,4 @@
-public import LedgerCore
+import LedgerCore
 
 /// A JSON value to print, with a stable rendering: keys in the order given, no whitespace,
 /// numbers with at most 4 fraction digits and no trailing zeros. Reports' JSON is canonical in this

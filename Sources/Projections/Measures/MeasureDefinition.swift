@@ -1,4 +1,4 @@
-public import LedgerCore
+import LedgerCore
 
 /// How a measure is evaluated: at a day, or over a period.
 public enum EvaluationKind: Sendable {

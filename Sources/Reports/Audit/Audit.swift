@@ -1,5 +1,5 @@
 public import LedgerCore
-public import Projections
+import Projections
 
 /// One later event that changes a published number: which goal, in which scope, by how much.
 public struct Restatement: Sendable {
