@@ -49,8 +49,9 @@ public enum Replayer {
                     Result { () throws(LedgerError) -> [RecordedEvent] in
                         var events: [RecordedEvent] = []
                         try ledger.forEachLine(segment: wave[i].segment, from: wave[i].start, to: wave[i].end, firstLineNumber: wave[i].firstLine) { (location, line) throws(LedgerError) in
-                            // Lines already in the state are skipped undecoded.
-                            if let seq = Replayer.sequenceNumber(line), seq <= skipThrough { return }
+                            // Lines already in a carried-over state are skipped undecoded (a checkpoint's
+                            // lines are not in the chunks at all).
+                            if skipThrough > 0, let seq = Replayer.sequenceNumber(line), seq <= skipThrough { return }
                             events.append(try Ledger.decode(line, at: location))
                         }
                         return events
