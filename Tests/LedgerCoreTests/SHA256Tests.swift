@@ -337,6 +337,45 @@ import Testing
         #expect(line.withUnsafeBytes { digest.equalsHex(UnsafeRawBufferPointer(rebasing: $0[9..<73])) })
     }
 
+    /// The word-at-a-time hex parse and write agree with a byte-by-byte reference on every byte
+    /// value at every position, and on random digests.
+    @Test func hexParseAcceptsExactlyLowercaseHexAtEveryPosition() throws {
+        func referenceNibble(_ b: UInt8) -> UInt8? {
+            switch b {
+            case 48...57: return b - 48
+            case 97...102: return b - 87
+            default: return nil
+            }
+        }
+        var generator = SplitMix64(seed: 7)
+        for round in 0..<64 {
+            let digest = SHA256Digest(bytes: (0..<32).map { _ in UInt8(truncatingIfNeeded: generator.next()) })
+            let text = Array(digest.hex.utf8)
+            #expect(text.allSatisfy { referenceNibble($0) != nil })
+            // The text decodes back to the digest's bytes, nibble by nibble.
+            let reference = (0..<32).map { referenceNibble(text[2 * $0])! << 4 | referenceNibble(text[2 * $0 + 1])! }
+            #expect(reference == digest.bytes)
+            #expect(text.withUnsafeBytes { SHA256Digest(hexBytes: $0) } == digest)
+            #expect(text.withUnsafeBytes { digest.equalsHex($0) })
+            // Every byte value at one position (each position in turn over the rounds).
+            let position = round
+            for value in 0...255 {
+                var altered = text
+                altered[position] = UInt8(value)
+                let parsed = altered.withUnsafeBytes { SHA256Digest(hexBytes: $0) }
+                if let nibble = referenceNibble(UInt8(value)) {
+                    var bytes = digest.bytes
+                    bytes[position / 2] = position % 2 == 0 ? (bytes[position / 2] & 0x0F) | nibble << 4 : (bytes[position / 2] & 0xF0) | nibble
+                    #expect(parsed == SHA256Digest(bytes: bytes))
+                    #expect(altered.withUnsafeBytes { digest.equalsHex($0) } == (UInt8(value) == text[position]))
+                } else {
+                    #expect(parsed == nil, "byte \(value) at \(position)")
+                    #expect(!altered.withUnsafeBytes { digest.equalsHex($0) })
+                }
+            }
+        }
+    }
+
     // MARK: Throughput (printed on request, never asserted)
 
     /// Prints MB/s of both compression functions when the environment has

@@ -22,7 +22,8 @@
 //   - jsonlines/csv: a record the validator accepted whose stored line `verify` would reject
 //     (LedgerVerifier.checkLine) or that does not decode back to the same event;
 //   - ledgerline: decode(encode(x)) != x, or encode(decode(encode(x))) != encode(x); a decoding
-//     error that reaches a person (as Ledger.decode wraps it) carrying a CPR-shaped input run.
+//     error that reaches a person (as Ledger.decode wraps it) carrying a CPR-shaped input run;
+//     a line verify's fast path (CanonicalLineScanner) accepts that the full check refuses.
 //
 // Environment, read once at start: CASELEDGER_FUZZ_TARGET (jsonlines, csv, ledgerline),
 // CASELEDGER_FUZZ_VERBOSE=1 (print each input's outcome) and CASELEDGER_FUZZ_INFO (info, ledger,
@@ -276,7 +277,24 @@ func fuzzCheckError(_ error: LedgerError, input: [UInt8]) {
 
 // MARK: - ledgerline
 
+/// The verifier's fast path, for the ledger of FuzzWorld.
+let fuzzScanner = CanonicalLineScanner(municipalities: Set(FuzzWorld.municipalityCodes))
+
 func fuzzLedgerLine(_ input: UnsafeRawBufferPointer) {
+    // The verifier's fast path never accepts what the full check refuses: a line the scanner
+    // accepts, with its hash field made right, passes LedgerVerifier.checkLine.
+    if let accepted = fuzzScanner.scan(input) {
+        var line = Array(input)
+        let digest = SHA256.hash(Array(line[0..<(line.count - CanonicalEncoder.hashSuffixBytes)]))
+        line.withUnsafeMutableBytes { digest.writeHex(to: $0.baseAddress! + accepted.hashOffset) }
+        let full = line.withUnsafeBytes {
+            LedgerVerifier.checkLine($0, municipalities: Set(FuzzWorld.municipalityCodes), now: Timestamp(milliseconds: Int64.max / 2), scratch: &fuzzScratch)
+        }
+        guard case .success(let read) = full, read.seq == accepted.seq, read.recordedAt == accepted.recordedAt else {
+            fatalError("FINDING: the verifier's fast path (CanonicalLineScanner) accepted a line the full check refuses")
+        }
+        if fuzzVerbose { fuzzLog("scanner: accepted seq \(accepted.seq)") }
+    }
     let decoded: RecordedEvent
     do {
         decoded = try LineDecoder.decode(input)

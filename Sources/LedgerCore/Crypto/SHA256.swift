@@ -97,36 +97,60 @@ public struct SHA256Digest: Hashable, Sendable, CustomStringConvertible {
     public init?(hexBytes: UnsafeRawBufferPointer) {
         guard hexBytes.count == Self.hexCount else { return nil }
         guard let base = hexBytes.baseAddress else { return nil }
-        var words: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
-        // Collects the high bits of every nibble value: any byte that is not a
-        // lowercase hexadecimal digit leaves 0xF0 here.
-        var invalid: UInt8 = 0
-        func parseWord(at offset: Int) -> UInt64 {
-            var value: UInt64 = 0
-            for index in offset..<(offset + 16) {
-                let nibble = Self.nibbleValue(ofASCII: base.load(fromByteOffset: index, as: UInt8.self))
-                invalid |= nibble & 0xF0
-                value = value << 4 | UInt64(nibble & 0x0F)
-            }
-            return value
+        // Eight characters at a time; a word of eight ASCII bytes is parsed in registers.
+        func parseHalf(at offset: Int) -> UInt32? {
+            Self.parseEightHex(UInt64(littleEndian: base.loadUnaligned(fromByteOffset: offset, as: UInt64.self)))
         }
-        words.0 = parseWord(at: 0)
-        words.1 = parseWord(at: 16)
-        words.2 = parseWord(at: 32)
-        words.3 = parseWord(at: 48)
-        guard invalid == 0 else { return nil }
-        self.init(word0: words.0, word1: words.1, word2: words.2, word3: words.3)
+        guard let a0 = parseHalf(at: 0), let a1 = parseHalf(at: 8), let b0 = parseHalf(at: 16), let b1 = parseHalf(at: 24),
+              let c0 = parseHalf(at: 32), let c1 = parseHalf(at: 40), let d0 = parseHalf(at: 48), let d1 = parseHalf(at: 56)
+        else { return nil }
+        self.init(word0: UInt64(a0) << 32 | UInt64(a1), word1: UInt64(b0) << 32 | UInt64(b1),
+                  word2: UInt64(c0) << 32 | UInt64(c1), word3: UInt64(d0) << 32 | UInt64(d1))
     }
 
-    /// The value 0...15 of a lowercase hexadecimal ASCII digit, or 0xFF for
-    /// any other byte.
+    /// Per-byte constants for the eight-characters-at-a-time parse and write.
+    private static let ones: UInt64 = 0x0101_0101_0101_0101
+    private static let highBits: UInt64 = 0x8080_8080_8080_8080
+
+    /// The bytes of `x` (all below 0x80) that lie in `low...high`, as 0x80 in their high bit.
     @inline(__always)
-    private static func nibbleValue(ofASCII byte: UInt8) -> UInt8 {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): return byte &- UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): return byte &- UInt8(ascii: "a") &+ 10
-        default: return 0xFF
-        }
+    private static func bytesInRange(_ x: UInt64, _ low: UInt8, _ high: UInt8) -> UInt64 {
+        // With every byte below 0x80, adding 0x80 - k sets a byte's high bit exactly when it is >= k,
+        // and no carry crosses into the next byte.
+        let atLeastLow = x &+ ones &* UInt64(0x80 &- low)
+        let aboveHigh = x &+ ones &* UInt64(0x80 &- (high &+ 1))
+        return atLeastLow & ~aboveHigh & highBits
+    }
+
+    /// Parses eight lowercase hexadecimal ASCII characters (the first in the lowest byte of
+    /// `x`) into their 32-bit value, or nil when any byte is not `0-9` or `a-f`.
+    @inline(__always)
+    static func parseEightHex(_ x: UInt64) -> UInt32? {
+        guard x & highBits == 0 else { return nil }
+        let valid = bytesInRange(x, UInt8(ascii: "0"), UInt8(ascii: "9")) | bytesInRange(x, UInt8(ascii: "a"), UInt8(ascii: "f"))
+        guard valid == highBits else { return nil }
+        // "0"..."9" are 0x30...0x39 and "a"..."f" 0x61...0x66: the low nibble, plus 9 for letters.
+        let nibbles = (x & (ones &* 0x0F)) &+ ((x >> 6) & ones) &* 9
+        // Most significant character first: byte-swap, then merge neighbours 4, 8 and 16 bits apart.
+        var m = nibbles.byteSwapped
+        m = ((m >> 4) | m) & 0x00FF_00FF_00FF_00FF
+        m = ((m >> 8) | m) & 0x0000_FFFF_0000_FFFF
+        m = ((m >> 16) | m) & 0x0000_0000_FFFF_FFFF
+        return UInt32(truncatingIfNeeded: m)
+    }
+
+    /// Eight lowercase hexadecimal ASCII characters of `value`, the first in the lowest byte.
+    @inline(__always)
+    static func eightHex(_ value: UInt32) -> UInt64 {
+        // Spread the eight nibbles to one byte each, most significant first in the highest byte.
+        var m = UInt64(value)
+        m = ((m << 16) | m) & 0x0000_FFFF_0000_FFFF
+        m = ((m << 8) | m) & 0x00FF_00FF_00FF_00FF
+        m = ((m << 4) | m) & 0x0F0F_0F0F_0F0F_0F0F
+        // 0...9 become "0"..."9"; 10...15 get 39 more, to "a"..."f".
+        let letters = ((m &+ ones &* 6) >> 4) & ones
+        let ascii = m &+ ones &* 0x30 &+ letters &* 39
+        return ascii.byteSwapped
     }
 
     /// The 32 bytes of the digest, in digest order.
@@ -155,12 +179,8 @@ public struct SHA256Digest: Hashable, Sendable, CustomStringConvertible {
     /// `destination`, which must have room for 64 bytes. Writes no terminator.
     public func writeHex(to destination: UnsafeMutableRawPointer) {
         func writeWord(_ word: UInt64, at offset: Int) {
-            for index in 0..<16 {
-                let nibble = UInt8(truncatingIfNeeded: word >> UInt64(60 - 4 * index)) & 0x0F
-                // 0...9 map to "0"..."9" (48...57), 10...15 to "a"..."f" (97...102).
-                let ascii = nibble < 10 ? nibble &+ 48 : nibble &+ 87
-                destination.storeBytes(of: ascii, toByteOffset: offset + index, as: UInt8.self)
-            }
+            destination.storeBytes(of: Self.eightHex(UInt32(truncatingIfNeeded: word >> 32)).littleEndian, toByteOffset: offset, as: UInt64.self)
+            destination.storeBytes(of: Self.eightHex(UInt32(truncatingIfNeeded: word)).littleEndian, toByteOffset: offset + 8, as: UInt64.self)
         }
         writeWord(word0, at: 0)
         writeWord(word1, at: 16)
@@ -171,8 +191,13 @@ public struct SHA256Digest: Hashable, Sendable, CustomStringConvertible {
     /// Whether `ascii` is exactly this digest's 64 lowercase hexadecimal ASCII
     /// bytes. Allocates nothing; uppercase or malformed text never matches.
     public func equalsHex(_ ascii: UnsafeRawBufferPointer) -> Bool {
-        guard let parsed = SHA256Digest(hexBytes: ascii) else { return false }
-        return parsed == self
+        guard ascii.count == Self.hexCount, let base = ascii.baseAddress else { return false }
+        // Writing this digest's text and comparing words is cheaper than parsing the text.
+        func difference(_ word: UInt64, at offset: Int) -> UInt64 {
+            (base.loadUnaligned(fromByteOffset: offset, as: UInt64.self) ^ Self.eightHex(UInt32(truncatingIfNeeded: word >> 32)).littleEndian)
+                | (base.loadUnaligned(fromByteOffset: offset + 8, as: UInt64.self) ^ Self.eightHex(UInt32(truncatingIfNeeded: word)).littleEndian)
+        }
+        return difference(word0, at: 0) | difference(word1, at: 16) | difference(word2, at: 32) | difference(word3, at: 48) == 0
     }
 
     /// The digest as 64 lowercase hexadecimal characters.

@@ -39,7 +39,7 @@ public enum CPR {
     static func isHexOrDigit(_ b: UInt8) -> Bool { isDigit(b) || (b >= 97 && b <= 102) || (b >= 65 && b <= 70) }
 
     /// The range of the first CPR-shaped run in `bytes`, or nil.
-    static func firstCPRShape(_ bytes: [UInt8]) -> Range<Int>? {
+    static func firstCPRShape<Bytes: RandomAccessCollection<UInt8>>(_ bytes: Bytes) -> Range<Int>? where Bytes.Index == Int {
         var i = 0
         let n = bytes.count
         while i < n {

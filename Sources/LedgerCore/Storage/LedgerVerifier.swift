@@ -96,8 +96,9 @@ public enum LedgerVerifier {
         let chunkList = chunks
         let totalBytes = chunks.reduce(Int64(0)) { $0 + $1.end - $1.start }
         let checkedBytes = AtomicCounter()
+        let scanner = CanonicalLineScanner(municipalities: municipalities)
         let results = Parallel.map(count: chunks.count, workers: workers) { i -> Result<ChunkSummary, LedgerError> in
-            let result = Result { () throws(LedgerError) -> ChunkSummary in try checkChunk(ledger, chunkList[i], municipalities: municipalities, now: now) }
+            let result = Result { () throws(LedgerError) -> ChunkSummary in try checkChunk(ledger, chunkList[i], municipalities: municipalities, scanner: scanner, now: now) }
             let megabytes = checkedBytes.add(Int((chunkList[i].end - chunkList[i].start) >> 20))
             progress?.update(done: Int64(megabytes) << 20, total: totalBytes)
             return result
@@ -157,13 +158,21 @@ public enum LedgerVerifier {
     }
 
     /// Checks each line of a chunk on its own and the links between consecutive lines.
-    static func checkChunk(_ ledger: Ledger, _ chunk: LedgerChunk, municipalities: Set<Int>, now: Timestamp) throws(LedgerError) -> ChunkSummary {
+    ///
+    /// Each line first goes through the fast path (``CanonicalLineScanner``, the hash compared as
+    /// text, `prev` compared with the text of the line before's hash); a line it leaves undecided or
+    /// that fails any of it goes through the full check, which decides and words the defect.
+    static func checkChunk(_ ledger: Ledger, _ chunk: LedgerChunk, municipalities: Set<Int>, scanner: CanonicalLineScanner,
+                           now: Timestamp) throws(LedgerError) -> ChunkSummary {
         var summary = ChunkSummary()
         var scratch: [UInt8] = []
         scratch.reserveCapacity(1024)
+        // The hash of the line before, as its 64 hex digits (a line's prev is compared as written).
+        var lastHashHex = [UInt8](repeating: 0, count: 64)
         let end = try ledger.forEachLine(segment: chunk.segment, from: chunk.start, to: chunk.end) { (location, line) throws(LedgerError) in
             guard summary.defect == nil else { return }
             summary.lines += 1
+            if fastCheck(line, scanner: scanner, now: now, summary: &summary, lastHashHex: &lastHashHex) { return }
             let recorded: RecordedEvent
             switch checkLine(line, municipalities: municipalities, now: now, scratch: &scratch) {
             case .failure(let failure): summary.defect = (summary.lines, failure.reason); return
@@ -191,11 +200,40 @@ public enum LedgerVerifier {
             summary.lastSeq = recorded.seq
             summary.lastHash = recorded.hash
             summary.lastRecordedAt = recorded.recordedAt
+            lastHashHex.withUnsafeMutableBytes { recorded.hash.writeHex(to: $0.baseAddress!) }
         }
         if summary.defect == nil && end != chunk.end {
             summary.defect = (summary.lines + 1, "the line does not end with a newline where the head says acknowledged data ends")
         }
         return summary
+    }
+
+    /// The fast path for one line (the `summary.lines`-th of its chunk): true when the scanner
+    /// accepts it, its hash matches, and it continues the line before; then `summary` and
+    /// `lastHashHex` describe it. False leaves both unchanged, for the full check.
+    @inline(__always)
+    static func fastCheck(_ line: UnsafeRawBufferPointer, scanner: CanonicalLineScanner, now: Timestamp,
+                          summary: inout ChunkSummary, lastHashHex: inout [UInt8]) -> Bool {
+        guard let accepted = scanner.scan(line), accepted.recordedAt <= now else { return false }
+        let base = line.baseAddress!
+        let hashText = UnsafeRawBufferPointer(start: base + accepted.hashOffset, count: 64)
+        let prevText = UnsafeRawBufferPointer(start: base + accepted.prevOffset, count: 64)
+        let computed = SHA256.hash(UnsafeRawBufferPointer(rebasing: line[0..<(line.count - CanonicalEncoder.hashSuffixBytes)]))
+        guard computed.equalsHex(hashText) else { return false }
+        if summary.lines == 1 {
+            guard let prev = SHA256Digest(hexBytes: prevText) else { return false }
+            summary.firstSeq = accepted.seq
+            summary.firstPrev = prev
+            summary.firstRecordedAt = accepted.recordedAt
+        } else {
+            guard accepted.seq == summary.lastSeq + 1, accepted.recordedAt >= summary.lastRecordedAt,
+                  lastHashHex.withUnsafeBytes({ memcmp($0.baseAddress!, prevText.baseAddress!, 64) == 0 }) else { return false }
+        }
+        summary.lastSeq = accepted.seq
+        summary.lastHash = computed
+        summary.lastRecordedAt = accepted.recordedAt
+        lastHashHex.withUnsafeMutableBytes { _ = memcpy($0.baseAddress!, hashText.baseAddress!, 64) }
+        return true
     }
 
     /// Checks one line on its own: hash, canonical form, catalog shape, genesis rules.
