@@ -210,3 +210,17 @@ import Testing
         }
     }
 }
+
+extension CanonicalLineScannerTests {
+    /// Found by the `ledgerline` fuzz target: a seq of 19 or more digits overflowed while being read.
+    @Test("a seq of 18 digits is read, 19 and more are refused without overflow")
+    func longSequenceNumbers() {
+        let rest = #","recorded_at":"2014-03-05T09:15:00.250Z","type":"employment_ended","effective":"2014-03-03","municipality":"183","citizen":"c-0123456789abcdef","facts":{},"prev":""#
+            + String(repeating: "0", count: 64) + #"","hash":""# + String(repeating: "0", count: 64) + #""}"#
+        for digits in [18, 19, 20, 40] {
+            let line = Array((#"{"seq":"# + String(repeating: "9", count: digits) + rest).utf8)
+            let scanned = line.withUnsafeBytes { scanner.scan($0) }
+            #expect((scanned?.seq) == (digits == 18 ? 999_999_999_999_999_999 : nil), "\(digits) digits")
+        }
+    }
+}

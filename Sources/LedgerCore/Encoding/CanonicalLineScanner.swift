@@ -150,14 +150,16 @@ public struct CanonicalLineScanner: Sendable {
         mutating func wholeNumber() -> Int64? {
             var value: Int64 = 0
             let start = p
-            while p < end, p - start < 19 {
+            // 18 digits always fit an Int64; a 19th digit is refused before it is multiplied in.
+            while p < end, p - start < 18 {
                 let c = byte(p)
                 guard c >= 48, c <= 57 else { break }
                 value = value * 10 + Int64(c - 48)
                 p += 1
             }
             let digits = p - start
-            guard digits >= 1, digits <= 18, !(digits > 1 && byte(start) == 48) else { return nil }
+            guard digits >= 1, !(digits > 1 && byte(start) == 48) else { return nil }
+            if p < end, byte(p) >= 48, byte(p) <= 57 { return nil }
             return value
         }
 

@@ -23,7 +23,7 @@ public struct ProjectionState: Sendable {
     /// Citizens, in order of first appearance.
     public var citizens: [CitizenHistory] = []
     /// Citizen index by pseudonym.
-    public var citizenIndex: [Pseudonym: Int] = [:]
+    public var citizenIndex = CitizenIndex()
     /// Job orders by id.
     public var jobOrders: [String: JobOrder] = [:]
     /// Company registrations, in recording order (the latest per CVR counts).
