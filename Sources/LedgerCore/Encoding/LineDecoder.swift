@@ -55,6 +55,17 @@ public struct LineDecoder {
         return true
     }
 
+    /// The index of the value among `choices` that the bytes at the cursor spell as `"value"`, or nil.
+    private func peekQuotedChoice(_ choices: [[UInt8]]) -> Int? {
+        guard p < b.count, b[p] == UInt8(ascii: "\"") else { return nil }
+        for (i, choice) in choices.enumerated() {
+            let n = choice.count
+            guard p + n + 2 <= b.count, b[p + n + 1] == UInt8(ascii: "\"") else { continue }
+            if choice.withUnsafeBytes({ memcmp(b.baseAddress! + p + 1, $0.baseAddress!, n) == 0 }) { return i }
+        }
+        return nil
+    }
+
     private mutating func peekLiteral(_ literal: StaticString) -> Bool {
         let n = literal.utf8CodeUnitCount
         guard p + n <= b.count else { return false }
@@ -180,14 +191,23 @@ public struct LineDecoder {
                 // Fields are looked up in the type's spec; a correction's superseding facts come from
                 // the original type, which is not known here, so they are read by their JSON shape.
                 var kind: FieldKind?
+                var choices: [[UInt8]] = []
                 while fieldIndex < spec.fields.count && spec.fields[fieldIndex].name != name { fieldIndex += 1 }
                 if fieldIndex < spec.fields.count {
                     kind = spec.fields[fieldIndex].kind
+                    choices = spec.fields[fieldIndex].choicesUTF8
                     fieldIndex += 1
                 } else if type != .correction {
                     throw LineDecodingError(column: nameColumn + 1, message: "field \"\(name)\" is not a field of \(type.rawValue) here")
                 }
-                let value = try readValue(kind: kind, column: valueColumn)
+                // A closed-list value written as one of the list's values reuses the catalog's string.
+                let value: FactValue
+                if !choices.isEmpty, case .choice(let values) = kind, let i = peekQuotedChoice(choices) {
+                    value = .text(values[i])
+                    p += choices[i].count + 2
+                } else {
+                    value = try readValue(kind: kind, column: valueColumn)
+                }
                 facts.append(Fact(name, value))
                 if p < b.count && b[p] == UInt8(ascii: ",") { p += 1; continue }
                 break

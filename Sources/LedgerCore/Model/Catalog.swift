@@ -56,8 +56,11 @@ public struct FieldSpec: Sendable {
     public let name: String
     /// The name's UTF-8 bytes (for decoders that match names without building strings).
     public let nameUTF8: [UInt8]
+    /// For a closed list: each value's UTF-8 bytes, in the list's order (for decoders that match
+    /// values without building strings); empty for other kinds.
+    public let choicesUTF8: [[UInt8]]
     /// Its kind and limits.
-    public var kind: FieldKind
+    public let kind: FieldKind
     /// Whether every event of the type must have it.
     public var required: Bool
     /// What it means, for FORMAT.md and `record`'s prompts.
@@ -67,6 +70,7 @@ public struct FieldSpec: Sendable {
     public init(name: String, kind: FieldKind, required: Bool, meaning: String) {
         self.name = name
         self.nameUTF8 = Array(name.utf8)
+        if case .choice(let values) = kind { choicesUTF8 = values.map { Array($0.utf8) } } else { choicesUTF8 = [] }
         self.kind = kind
         self.required = required
         self.meaning = meaning

@@ -60,14 +60,11 @@ public struct Pseudonym: Hashable, Sendable, Comparable, CustomStringConvertible
     /// Accepts only the exact pseudonym shape `c-` + 16 lowercase hex digits, as UTF-8 bytes.
     public init?(bytes: UnsafeRawBufferPointer) {
         guard bytes.count == 18, bytes[0] == UInt8(ascii: "c"), bytes[1] == UInt8(ascii: "-") else { return nil }
-        var value: UInt64 = 0
-        for i in 2..<18 {
-            let b = bytes[i]
-            let digit: UInt8
-            if b >= 48 && b <= 57 { digit = b - 48 } else if b >= 97 && b <= 102 { digit = b - 87 } else { return nil }
-            value = value << 4 | UInt64(digit)
-        }
-        self.value = value
+        // Sixteen lowercase hex digits, eight at a time (the digest's parser).
+        guard let high = SHA256Digest.parseEightHex(UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: 2, as: UInt64.self))),
+              let low = SHA256Digest.parseEightHex(UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: 10, as: UInt64.self)))
+        else { return nil }
+        self.value = UInt64(high) << 32 | UInt64(low)
     }
 
     /// The 18 bytes of the written form, appended to `out`.

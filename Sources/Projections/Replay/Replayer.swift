@@ -1,4 +1,5 @@
 public import LedgerCore
+import Dispatch
 
 /// Reads a ledger's acknowledged lines into a ``ProjectionState``, as known at a moment.
 ///
@@ -88,6 +89,8 @@ public enum Replayer {
                 }
                 if done { break }
             }
+            // The wave's events are freed on another thread, off the fold's serial path.
+            DispatchQueue.global().async { withExtendedLifetime(decoded) {} }
         }
         if checkpoints && Checkpoint.shouldRewrite(folded: state.headSeq - startSeq, headSeq: state.headSeq) {
             Checkpoint.save(state, to: ledger, head: head, recordedAt: state.headRecordedAt)
