@@ -55,6 +55,20 @@ public struct LineDecoder {
         return true
     }
 
+    /// The offset of the closing quote of a string at the cursor that has no escapes or control
+    /// characters, or nil (then the general string reader decides).
+    private func quotedPlainEnd() -> Int? {
+        guard p < b.count, b[p] == UInt8(ascii: "\"") else { return nil }
+        var i = p + 1
+        while i < b.count {
+            let c = b[i]
+            if c == UInt8(ascii: "\"") { return i }
+            if c == UInt8(ascii: "\\") || c < 0x20 { return nil }
+            i += 1
+        }
+        return nil
+    }
+
     /// The index of the value among `choices` that the bytes at the cursor spell as `"value"`, or nil.
     private func peekQuotedChoice(_ choices: [[UInt8]]) -> Int? {
         guard p < b.count, b[p] == UInt8(ascii: "\"") else { return nil }
@@ -142,8 +156,15 @@ public struct LineDecoder {
         }
         try expect(#","type":"#)
         let typeColumn = p
-        let typeName = try string()
-        guard let type = EventType(rawValue: typeName) else {
+        // Type names need no escapes: the name is matched as bytes (an escaped one is read as a string).
+        var knownType: EventType?
+        if let close = quotedPlainEnd() {
+            knownType = EventType(nameBytes: UnsafeRawBufferPointer(rebasing: b[(p + 1)..<close]))
+            p = close + 1
+        } else {
+            knownType = EventType(rawValue: try string())
+        }
+        guard let type = knownType else {
             throw LineDecodingError(column: typeColumn + 1, message: "unknown event type")
         }
         try expect(#","effective":"#)
@@ -174,6 +195,7 @@ public struct LineDecoder {
         try expect(#","facts":{"#)
         let spec = Catalog.spec(type)
         var facts: [Fact] = []
+        facts.reserveCapacity(spec.fields.count)
         var fieldIndex = 0
         if b.count > p && b[p] != UInt8(ascii: "}") {
             while true {

@@ -333,6 +333,9 @@ public enum Catalog {
         return all
     }()
 
+    /// Every type's specification by ``EventType/ordinal`` (a lookup without hashing).
+    static let specsByOrdinal: [EventSpec] = EventType.allCases.map { specs[$0]! }
+
     /// The spec of a type.
-    public static func spec(_ type: EventType) -> EventSpec { specs[type]! }
+    public static func spec(_ type: EventType) -> EventSpec { specsByOrdinal[type.ordinal] }
 }

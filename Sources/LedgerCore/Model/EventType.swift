@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Every kind of fact the ledger records (DOMAIN.md, "Event facts", 1 to 17, plus the ledger's own
 /// opening and publication records). The raw value is the `type` written in each line.
 public enum EventType: String, CaseIterable, Sendable, Hashable {
@@ -63,4 +69,30 @@ public enum EventType: String, CaseIterable, Sendable, Hashable {
     case correction = "correction"
     /// A published report: its digest and the ledger head it was computed from.
     case publication = "publication"
+}
+
+extension EventType {
+    /// The type's position in `allCases` (declaration order), for tables indexed by type.
+    @inline(__always)
+    public var ordinal: Int {
+        // A payload-free enum of fewer than 256 cases is stored as its case's number, in
+        // declaration order; `EventTypeTests` checks this against `allCases` for every case.
+        Int(unsafeBitCast(self, to: UInt8.self))
+    }
+
+    /// Every type, by ordinal (`allCases` builds a new array on each use).
+    static let byOrdinal: [EventType] = allCases
+    /// Every type's name as UTF-8 bytes, by ordinal.
+    static let namesUTF8: [[UInt8]] = allCases.map { Array($0.rawValue.utf8) }
+
+    /// The type whose name is exactly these UTF-8 bytes, found without building a string.
+    public init?(nameBytes: UnsafeRawBufferPointer) {
+        for (i, name) in Self.namesUTF8.enumerated() where name.count == nameBytes.count {
+            if name.withUnsafeBytes({ memcmp($0.baseAddress!, nameBytes.baseAddress!, nameBytes.count) == 0 }) {
+                self = Self.byOrdinal[i]
+                return
+            }
+        }
+        return nil
+    }
 }
