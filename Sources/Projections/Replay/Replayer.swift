@@ -96,7 +96,8 @@ public enum Replayer {
             // The wave's events are freed on another thread, off the fold's serial path.
             DispatchQueue.global().async { withExtendedLifetime(decoded) {} }
         }
-        // Keeps the look-ahead reads from being optimized away (their sum is never this value).
+        // Keeps the look-ahead reads from being optimized away (were the sum ever Int.min, finishing
+        // the progress line early would be harmless).
         if lookAheadReads == Int.min { progress?.finish() }
         if checkpoints && Checkpoint.shouldRewrite(folded: state.headSeq - startSeq, headSeq: state.headSeq) {
             Checkpoint.save(state, to: ledger, head: head, recordedAt: state.headRecordedAt)
