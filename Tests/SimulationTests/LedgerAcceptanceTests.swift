@@ -51,6 +51,16 @@ import Testing
         let report = try LedgerVerifier.verify(created.ledger)
         #expect(report.events == Int64(lines.count) + 1)
         #expect(report.tail == nil)
+        // verify's fast path decides nearly every generated line (the rest, such as corrections and
+        // the first line, go through the full check): a guard against the fast path going unused.
+        let scanner = CanonicalLineScanner(municipalities: Set(setup.municipalities))
+        var scanned = 0, stored = 0
+        try created.ledger.forEachAcknowledgedLine(head: report.head) { (_, line) throws(LedgerError) in
+            stored += 1
+            if scanner.scan(line) != nil { scanned += 1 }
+        }
+        #expect(stored == lines.count + 1)
+        #expect(Double(scanned) >= 0.95 * Double(stored), "\(scanned) of \(stored) lines on the fast path")
     }
 
     /// Other date ranges and municipality sets, validated in memory (faster than a ledger on disk).
