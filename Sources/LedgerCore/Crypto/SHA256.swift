@@ -98,14 +98,20 @@ public struct SHA256Digest: Hashable, Sendable, CustomStringConvertible {
         guard hexBytes.count == Self.hexCount else { return nil }
         guard let base = hexBytes.baseAddress else { return nil }
         // Eight characters at a time; a word of eight ASCII bytes is parsed in registers.
-        func parseHalf(at offset: Int) -> UInt32? {
-            Self.parseEightHex(UInt64(littleEndian: base.loadUnaligned(fromByteOffset: offset, as: UInt64.self)))
+        var words: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+        for i in 0..<4 {
+            let high = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: 16 * i, as: UInt64.self))
+            let low = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: 16 * i + 8, as: UInt64.self))
+            guard let h = Self.parseEightHex(high), let l = Self.parseEightHex(low) else { return nil }
+            let word = UInt64(h) << 32 | UInt64(l)
+            switch i {
+            case 0: words.0 = word
+            case 1: words.1 = word
+            case 2: words.2 = word
+            default: words.3 = word
+            }
         }
-        guard let a0 = parseHalf(at: 0), let a1 = parseHalf(at: 8), let b0 = parseHalf(at: 16), let b1 = parseHalf(at: 24),
-              let c0 = parseHalf(at: 32), let c1 = parseHalf(at: 40), let d0 = parseHalf(at: 48), let d1 = parseHalf(at: 56)
-        else { return nil }
-        self.init(word0: UInt64(a0) << 32 | UInt64(a1), word1: UInt64(b0) << 32 | UInt64(b1),
-                  word2: UInt64(c0) << 32 | UInt64(c1), word3: UInt64(d0) << 32 | UInt64(d1))
+        self.init(word0: words.0, word1: words.1, word2: words.2, word3: words.3)
     }
 
     /// Per-byte constants for the eight-characters-at-a-time parse and write.

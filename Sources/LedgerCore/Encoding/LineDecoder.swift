@@ -40,6 +40,7 @@ public struct LineDecoder {
 
     private func fail(_ message: String) -> LineDecodingError { LineDecodingError(column: min(p, b.count) + 1, message: message) }
 
+    @inline(__always)
     private mutating func expect(_ literal: StaticString) throws(LineDecodingError) {
         let n = literal.utf8CodeUnitCount
         guard p + n <= b.count else { throw fail("line ends early, expected \(literal)") }
@@ -48,6 +49,7 @@ public struct LineDecoder {
     }
 
     /// Whether the bytes at the cursor are `"` + `name` + `"` (a name needing no escapes).
+    @inline(__always)
     private func peekQuoted(_ name: [UInt8]) -> Bool {
         let n = name.count
         guard p + n + 2 <= b.count, b[p] == UInt8(ascii: "\""), b[p + n + 1] == UInt8(ascii: "\"") else { return false }
@@ -88,6 +90,7 @@ public struct LineDecoder {
         return true
     }
 
+    @inline(__always)
     private mutating func integer() throws(LineDecodingError) -> Int64 {
         let start = p
         var negative = false
@@ -137,6 +140,7 @@ public struct LineDecoder {
         throw fail("expected a string")
     }
 
+    @inline(__always)
     private mutating func fixedString(_ count: Int) throws(LineDecodingError) -> UnsafeRawBufferPointer {
         guard p < b.count, b[p] == UInt8(ascii: "\"") else { throw fail("expected a string") }
         guard p + count + 1 < b.count, b[p + count + 1] == UInt8(ascii: "\"") else { throw fail("expected a string of \(count) characters") }
