@@ -191,3 +191,72 @@ extension Checkpoint {
         write(ledger, kind: State.checkpointKind, position: position(head: head, recordedAt: recordedAt), payload: state.checkpointPayload())
     }
 }
+
+/// The fields every checkpointed fold begins with: the ledger's identity and the head folded in.
+/// Written first in each payload, in this order, by ``write(to:)``, and read back by ``init(reading:)``.
+public struct CheckpointFoldHeader: Sendable, Equatable {
+    /// The ledger's id.
+    public var ledgerID: String
+    /// The jobcenter's name.
+    public var jobcenter: String
+    /// The ledger's municipalities, in init order.
+    public var municipalities: [Int]
+    /// The last sequence number folded in.
+    public var headSeq: Int64
+    /// Its hash.
+    public var headHash: SHA256Digest
+    /// Its recorded-at time.
+    public var headRecordedAt: Timestamp
+}
+
+extension CheckpointFoldHeader {
+    /// Reads a header from the start of a payload.
+    public init(reading r: inout BinaryReader) throws(BinaryReadError) {
+        ledgerID = try r.string()
+        jobcenter = try r.string()
+        municipalities = try r.array { (r) throws(BinaryReadError) in try r.int() }
+        headSeq = try r.int64()
+        headHash = SHA256Digest(bytes: try r.raw(32))
+        headRecordedAt = Timestamp(milliseconds: try r.int64())
+    }
+
+    /// Writes the header at the start of a payload.
+    public func write(to w: inout BinaryWriter) {
+        w.string(ledgerID)
+        w.string(jobcenter)
+        w.array(municipalities) { $0.int($1) }
+        w.int64(headSeq)
+        w.raw(headHash.bytes)
+        w.int64(headRecordedAt.milliseconds)
+    }
+}
+
+/// A fold that begins with a ``CheckpointFoldHeader``: the validator's state and the projections'.
+public protocol CheckpointFold {
+    /// The ledger's id.
+    var ledgerID: String { get set }
+    /// The jobcenter's name.
+    var jobcenter: String { get set }
+    /// The ledger's municipalities, in init order.
+    var municipalities: [Int] { get set }
+    /// The last sequence number folded in.
+    var headSeq: Int64 { get set }
+    /// Its hash.
+    var headHash: SHA256Digest { get set }
+    /// Its recorded-at time.
+    var headRecordedAt: Timestamp { get set }
+}
+
+extension CheckpointFold {
+    /// The fold's header fields, together.
+    public var foldHeader: CheckpointFoldHeader {
+        get {
+            CheckpointFoldHeader(ledgerID: ledgerID, jobcenter: jobcenter, municipalities: municipalities,
+                                 headSeq: headSeq, headHash: headHash, headRecordedAt: headRecordedAt)
+        }
+        set {
+            (ledgerID, jobcenter, municipalities) = (newValue.ledgerID, newValue.jobcenter, newValue.municipalities)
+            (headSeq, headHash, headRecordedAt) = (newValue.headSeq, newValue.headHash, newValue.headRecordedAt)
+        }
+    }
+}

@@ -1,16 +1,11 @@
-extension LedgerState: CheckpointedState {
+extension LedgerState: CheckpointedState, CheckpointFold {
     /// The kind name of the validator's checkpoint (`cache/ledger-state.bin`).
     public static let checkpointKind = "ledger-state"
 
     /// The state as checkpoint payload bytes.
     public func checkpointPayload() -> [UInt8] {
         var w = BinaryWriter()
-        w.string(ledgerID)
-        w.string(jobcenter)
-        w.array(municipalities) { $0.int($1) }
-        w.int64(headSeq)
-        w.raw(headHash.bytes)
-        w.int64(headRecordedAt.milliseconds)
+        foldHeader.write(to: &w)
         w.array(Array(citizens)) { $0.uint64($1.value) }
         w.array(Array(periods)) { w, entry in
             Self.write(entry.key, to: &w)
@@ -37,12 +32,7 @@ extension LedgerState: CheckpointedState {
     public init(checkpointPayload reader: BinaryReader) throws(BinaryReadError) {
         var r = reader
         self.init()
-        ledgerID = try r.string()
-        jobcenter = try r.string()
-        municipalities = try r.array { (r) throws(BinaryReadError) in try r.int() }
-        headSeq = try r.int64()
-        headHash = SHA256Digest(bytes: try r.raw(32))
-        headRecordedAt = Timestamp(milliseconds: try r.int64())
+        foldHeader = try CheckpointFoldHeader(reading: &r)
         citizens = Set(try r.array { (r) throws(BinaryReadError) in Pseudonym(value: try r.uint64()) })
         let periodEntries = try r.array { (r) throws(BinaryReadError) -> (PeriodKey, PeriodState) in
             let key = try Self.readKey(&r)

@@ -1,18 +1,13 @@
 public import LedgerCore
 
-extension ProjectionState: CheckpointedState {
+extension ProjectionState: CheckpointedState, CheckpointFold {
     /// The kind name of the projections' checkpoint (`cache/projection.bin`).
     public static let checkpointKind = "projection"
 
     /// The state as checkpoint payload bytes (every field; the citizen index is rebuilt on reading).
     public func checkpointPayload() -> [UInt8] {
         var w = BinaryWriter()
-        w.string(ledgerID)
-        w.string(jobcenter)
-        w.array(municipalities) { $0.int($1) }
-        w.int64(headSeq)
-        w.raw(headHash.bytes)
-        w.int64(headRecordedAt.milliseconds)
+        foldHeader.write(to: &w)
         w.int32(latestEffective.ordinal)
         w.array(citizens) { w, h in Self.write(h, to: &w) }
         w.array(Array(jobOrders.values)) { w, o in
@@ -53,12 +48,7 @@ extension ProjectionState: CheckpointedState {
         typealias E = BinaryReadError
         var r = reader
         self.init()
-        ledgerID = try r.string()
-        jobcenter = try r.string()
-        municipalities = try r.array { (r) throws(E) in try r.int() }
-        headSeq = try r.int64()
-        headHash = SHA256Digest(bytes: try r.raw(32))
-        headRecordedAt = Timestamp(milliseconds: try r.int64())
+        foldHeader = try CheckpointFoldHeader(reading: &r)
         latestEffective = Day(ordinal: try r.int32())
         citizens = try r.array { (r) throws(E) in try Self.readHistory(&r) }
         citizenIndex.reserveCapacity(citizens.count)
