@@ -27,8 +27,20 @@ import Simulation
         var state = try Replayer.replay(ledger, throughSeq: seq)
         let position = try position(after: seq, in: ledger, state: state)
         alter(&state)
-        Checkpoint.write(ledger, kind: ProjectionState.checkpointKind, position: position, payload: state.checkpointPayload())
+        write(state, at: position, to: ledger)
         return position
+    }
+
+    /// Writes a state as the projections' checkpoint at a position (with an empty measure cache).
+    static func write(_ state: ProjectionState, at position: CheckpointPosition, to ledger: Ledger) {
+        SectionedCheckpoint.write(ledger, kind: ProjectionState.checkpointKind, position: position,
+                                  sections: state.checkpointSections() + [MeasureCache().sectionBytes()])
+    }
+
+    /// A state decoded from its sections (all, or the whole-jobcenter one and some partitions).
+    static func decode(_ sections: [[UInt8]], partitions: [Int]? = nil) throws -> ProjectionState {
+        let chosen = partitions ?? Array(0..<ProjectionPartition.count)
+        return try ProjectionState(checkpointWhole: BinaryReader(sections[0]), partitions: chosen.map { BinaryReader(sections[$0 + 1]) })
     }
 
     @Test("a replay from a checkpoint equals a replay of every line, for every measure", arguments: [UInt64(31), 32])
@@ -49,11 +61,16 @@ import Simulation
         }
     }
 
-    @Test("the payload holds the whole state: a decoded state measures the same")
-    func payloadRoundTrip() throws {
+    @Test("the sections hold the whole state: a decoded state measures the same")
+    func sectionsRoundTrip() throws {
         let generated = try GeneratedLedger(seed: 33, citizens: 120)
         let state = try Replayer.replay(generated.ledger)
-        let decoded = try ProjectionState(checkpointPayload: BinaryReader(state.checkpointPayload()))
+        let sections = state.checkpointSections()
+        let decoded = try Self.decode(sections)
+        #expect(decoded.loadedPartitions == nil)
+        #expect(decoded.citizens.map(\.pseudonym) == state.citizens.map(\.pseudonym), "citizens in first-appearance order")
+        #expect(decoded.visits.map(\.seq) == state.visits.map(\.seq) && decoded.surveys.map(\.seq) == state.surveys.map(\.seq))
+        #expect(decoded.jobOrders.count == state.jobOrders.count && decoded.orderBySeq.count <= state.orderBySeq.count)
         #expect(decoded.headSeq == state.headSeq && decoded.headHash == state.headHash && decoded.headRecordedAt == state.headRecordedAt)
         #expect(decoded.citizens.count == state.citizens.count)
         #expect(decoded.goalOrder == state.goalOrder)
@@ -62,11 +79,29 @@ import Simulation
         for day in [Day(iso: "2012-03-31")!, Day(iso: "2014-12-31")!] {
             #expect(try ReplayPropertyTests.allMeasures(decoded, at: day) == ReplayPropertyTests.allMeasures(state, at: day))
         }
-        // A cut payload is refused, never half-read.
-        let payload = state.checkpointPayload()
-        for cut in stride(from: 0, to: payload.count, by: max(1, payload.count / 500)) {
-            #expect(throws: BinaryReadError.self) { try ProjectionState(checkpointPayload: BinaryReader(Array(payload.prefix(cut)))) }
+        // A cut section is refused, never half-read.
+        for index in [0, 1 + ProjectionPartition.of(state.citizens[0].pseudonym)] {
+            let section = sections[index]
+            for cut in stride(from: 0, to: section.count, by: max(1, section.count / 300)) {
+                var damaged = sections
+                damaged[index] = Array(section.prefix(cut))
+                #expect(throws: BinaryReadError.self) { try Self.decode(damaged) }
+            }
         }
+        // A partition's section given twice, or claiming to be another's, is refused (its items are
+        // checked to belong there).
+        let p = ProjectionPartition.of(state.citizens[0].pseudonym)
+        let q = (p + 1) % ProjectionPartition.count
+        var twice = sections
+        twice[1 + q] = sections[1 + p]
+        #expect(throws: BinaryReadError.self) { try Self.decode(twice) }
+        var claim = BinaryWriter()
+        claim.int(q)
+        var forged = sections[1 + p]
+        forged.replaceSubrange(0..<8, with: claim.bytes)
+        var relabelled = sections
+        relabelled[1 + q] = forged
+        #expect(throws: BinaryReadError.self) { try Self.decode(relabelled, partitions: [q]) }
     }
 
     @Test("a checkpoint is used only when it fits: same chain, lines known at the knowledge time, not beyond throughSeq")
@@ -104,12 +139,12 @@ import Simulation
         var wrong = position
         wrong.hash = SHA256.hash(Array("another ledger".utf8))
         state.headHash = wrong.hash
-        Checkpoint.write(ledger, kind: ProjectionState.checkpointKind, position: wrong, payload: state.checkpointPayload())
+        Self.write(state, at: wrong, to: ledger)
         #expect(try Replayer.replay(ledger, checkpoints: true).jobcenter == whole.jobcenter)
         // Not when its position is not a line boundary of this ledger.
         var shifted = position
         shifted.offset -= 1
-        Checkpoint.write(ledger, kind: ProjectionState.checkpointKind, position: shifted, payload: try Replayer.replay(ledger, throughSeq: cut).checkpointPayload())
+        Self.write(try Replayer.replay(ledger, throughSeq: cut), at: shifted, to: ledger)
         let resumed = try Replayer.replay(ledger, checkpoints: true)
         #expect(try ReplayPropertyTests.allMeasures(resumed, at: Day(iso: "2014-12-31")!) == ReplayPropertyTests.allMeasures(whole, at: Day(iso: "2014-12-31")!))
     }

@@ -85,24 +85,51 @@ enum ReportCommand: LedgerCommand {
             guard !FileAccess.isDirectory(htmlPath) else { throw UsageError("--html \(htmlPath) is a directory; give the path of the file to write") }
         }
         let ledger = try Ledger(path: directory)
-        let state = try Common.replay(ledger, knownAt: knownAt, arguments)
+        let useCheckpoint = !arguments.flag("no-checkpoint")
+        // Right after a few new lines: the checkpoint's partitions those lines touch, the other
+        // partitions' measure parts from the checkpoint (the same report to the last bit).
+        if useCheckpoint, let partial = try ProjectionCheckpoint.replayPartially(ledger, knownAt: knownAt) {
+            let recorder = MeasureRecorder()
+            let evaluator = GoalEvaluator(engine: MeasureEngine(state: partial.state, cache: partial.cache, recorder: recorder))
+            let day = at ?? Common.defaultDay(partial.state)
+            let evaluations = evaluator.evaluateAll(at: day)
+            let trends = htmlPath == nil ? [:] : GoalTrend.computeAll(evaluations, evaluator: evaluator, reportDate: day)
+            if !recorder.missed {
+                try output(evaluations, trends: trends, state: partial.state, day: day, knownAt: knownAt, htmlPath: htmlPath, arguments, console)
+                return ExitStatus.success
+            }
+        }
+        // The whole fold (from the checkpoint when it serves), whose measure parts are saved with a
+        // new checkpoint for the next report.
+        let head = try ledger.readHead()
+        let state = try Replayer.replay(ledger, knownAt: knownAt, progress: ProgressReporter("replaying"), checkpoints: useCheckpoint, saveCheckpoint: false)
+        let recorder = MeasureRecorder()
+        let evaluator = GoalEvaluator(engine: MeasureEngine(state: state, recorder: recorder))
         let day = at ?? Common.defaultDay(state)
-        let evaluator = GoalEvaluator(engine: MeasureEngine(state: state))
         let evaluations = evaluator.evaluateAll(at: day)
+        let trends = htmlPath == nil ? [:] : GoalTrend.computeAll(evaluations, evaluator: evaluator, reportDate: day)
+        if useCheckpoint && state.headSeq == head.seq {
+            ProjectionCheckpoint.save(state, to: ledger, head: head, cache: recorder.cache)
+        }
+        try output(evaluations, trends: trends, state: state, day: day, knownAt: knownAt, htmlPath: htmlPath, arguments, console)
+        return ExitStatus.success
+    }
+
+    /// Prints the report, or writes the HTML page.
+    static func output(_ evaluations: [GoalEvaluation], trends: [String: GoalTrend], state: ProjectionState, day: Day, knownAt: Timestamp?,
+                       htmlPath: String?, _ arguments: Arguments, _ console: Console) throws {
         if let htmlPath {
-            let trends = GoalTrend.computeAll(evaluations, evaluator: evaluator, reportDate: day)
             let page = HTMLReport.render(evaluations, trends: trends, facts: HTMLReport.Facts(state: state, reportDate: day, knownAt: knownAt))
             try FileAccess.write(htmlPath, bytes: Array(page.utf8))
             console.error("wrote \(htmlPath)")
             if arguments.flag("json") { console.line(GoalReport.json(evaluations, state: state, at: day, knownAt: knownAt).render()) }
-            return ExitStatus.success
+            return
         }
         if arguments.flag("json") {
             console.line(GoalReport.json(evaluations, state: state, at: day, knownAt: knownAt).render())
         } else {
             console.out(GoalReport.text(evaluations, state: state, at: day, knownAt: knownAt))
         }
-        return ExitStatus.success
     }
 }
 

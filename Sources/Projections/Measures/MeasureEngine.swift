@@ -115,12 +115,34 @@ public struct MeasureError: Error, CustomStringConvertible, Sendable {
 }
 
 /// Computes measures from a ``ProjectionState``: pure functions, no I/O.
+///
+/// Every part of a measure is counted in a slot: the partition of the citizen, job order, company
+/// or response it comes from (``ProjectionPartition``), or the whole-jobcenter slot. A value is the
+/// sum of its slots, taken in slot order, so that a partial fold (a report after a few new events)
+/// can take the slots it lacks from the checkpoint's ``MeasureCache`` and give, to the last bit,
+/// what the whole fold gives.
 public struct MeasureEngine: Sendable {
     /// The state computed from.
     public let state: ProjectionState
+    /// For a partial fold: the checkpoint's parts of the partitions it does not hold.
+    public let cache: MeasureCache?
+    /// Where a whole fold's computed parts, and a partial fold's misses, are noted (nil: nowhere).
+    public let recorder: MeasureRecorder?
 
     /// Makes an engine over a state.
-    public init(state: ProjectionState) { self.state = state }
+    public init(state: ProjectionState, cache: MeasureCache? = nil, recorder: MeasureRecorder? = nil) {
+        self.state = state
+        self.cache = cache
+        self.recorder = recorder
+    }
+
+    /// What identifies a request's parts in a ``MeasureCache``: the measure, variant, resolved
+    /// evaluation and parameters.
+    static func cacheKey(_ definition: MeasureDefinition, variant: String?, evaluation: Evaluation, request: MeasureRequest) -> String {
+        let filter = request.filter.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ";")
+        return [definition.id, variant ?? "", String(evaluation.period.first.ordinal), String(evaluation.period.last.ordinal),
+                evaluation.day.map { String($0.ordinal) } ?? "", request.benefits ?? "", filter].joined(separator: "|")
+    }
 
     /// Resolves a request's evaluation day or period for a measure.
     public static func evaluation(for definition: MeasureDefinition, at: Day?, period: Period?, defaultDay: Day) -> Evaluation {
@@ -153,6 +175,14 @@ public struct MeasureEngine: Sendable {
         let evaluation = MeasureEngine.evaluation(for: definition, at: request.at, period: request.period, defaultDay: defaultDay)
         var context = Context(municipalities: state.municipalities, record: request.recordContributions)
         let variant = request.variant ?? definition.variants.first
+        let key = Self.cacheKey(definition, variant: variant, evaluation: evaluation, request: request)
+        if let loaded = state.loadedPartitions {
+            guard let entry = cache?.entries[key], entry.municipalityCount == state.municipalities.count else {
+                recorder?.noteMiss()
+                throw MeasureError(message: "the checkpoint holds no parts of \(definition.id) for \(evaluation.text); a whole fold is needed")
+            }
+            context.reuse = (entry, loaded)
+        }
         switch definition.id {
         case "M1": m1(evaluation.day!, &context)
         case "M1b": m1b(evaluation.day!, &context)
@@ -179,22 +209,34 @@ public struct MeasureEngine: Sendable {
         case "M22": m22(evaluation.period, &context)
         default: throw MeasureError(message: "measure \(definition.id) is not implemented")
         }
+        if context.reuse != nil {
+            context.completeFromCache()
+        } else if let recorder {
+            recorder.record(key, context.cacheEntry())
+        }
         let isRatio = definition.kind == .share
         let scale = definition.kind == .fullTimePersons ? 1.0 / Double(max(1, DerivedStates.weekdays(from: evaluation.period.first, through: evaluation.period.last))) : 1.0
         let shareCount = definition.id == "M8" && variant == "count"
-        func values(_ tallies: [Int: Tally]) -> [ScopeValue] {
+        let municipalityCount = state.municipalities.count
+        func values(_ tallies: [Tally]) -> [ScopeValue] {
             var total = Tally()
             var perMunicipality: [ScopeValue] = []
-            for m in state.municipalities {
-                let t = tallies[m] ?? Tally()
+            for (k, m) in state.municipalities.enumerated() {
+                // The slots are summed in slot order (see the type's summary).
+                var t = Tally()
+                for slot in 0..<Context.slotCount {
+                    t.numerator += tallies[slot * municipalityCount + k].numerator
+                    t.denominator += tallies[slot * municipalityCount + k].denominator
+                }
                 total.numerator += t.numerator
                 total.denominator += t.denominator
                 perMunicipality.append(MeasureEngine.scopeValue(m, t, ratio: isRatio && !shareCount, scale: scale))
             }
             return [MeasureEngine.scopeValue(nil, total, ratio: isRatio && !shareCount, scale: scale)] + perMunicipality
         }
+        // Breakdown labels in name order (first-appearance order would depend on which slots were computed).
         let breakdowns = context.breakdowns.map { group in
-            (name: group.name, entries: group.entries.map { (label: $0.label, scopes: values($0.tallies)) })
+            (name: group.name, entries: group.entries.sorted { $0.label < $1.label }.map { (label: $0.label, scopes: values($0.tallies)) })
         }
         return MeasureResult(definition: definition, variant: variant, evaluation: evaluation, scopes: values(context.tallies),
                              breakdowns: breakdowns, contributions: context.contributions)
@@ -214,23 +256,44 @@ public struct MeasureEngine: Sendable {
     // MARK: Context
 
     /// A numerator and denominator.
-    public struct Tally: Sendable { public var numerator = 0.0; public var denominator = 0.0 }
+    public struct Tally: Sendable, Equatable { public var numerator = 0.0; public var denominator = 0.0 }
 
+    /// A computation's parts: tallies per slot and municipality (slot-major), breakdowns likewise,
+    /// and M21's marks.
     struct Context {
+        /// Partition slots, then the whole-jobcenter slot.
+        static let slotCount = ProjectionPartition.count + 1
         let municipalities: [Int]
         let record: Bool
-        var tallies: [Int: Tally] = [:]
-        var breakdowns: [(name: String, entries: [(label: String, tallies: [Int: Tally])])] = []
+        var tallies: [Tally]
+        var breakdowns: [(name: String, entries: [(label: String, tallies: [Tally])])] = []
+        /// M21: per partition, the CVR numbers its citizens were placed with in activation.
+        var marks: [Set<String>]?
         var contributions: [Contribution] = []
+        /// For a partial fold: the cached parts, and which partitions the fold holds.
+        var reuse: (entry: MeasureCache.Entry, loaded: [Bool])?
 
         init(municipalities: [Int], record: Bool) {
             self.municipalities = municipalities
             self.record = record
+            tallies = [Tally](repeating: Tally(), count: Self.slotCount * municipalities.count)
         }
 
-        mutating func add(_ m: Int, numerator: Double = 0, denominator: Double = 0, citizen: Pseudonym?, seqs: @autoclosure () -> [Int64], reason: @autoclosure () -> String) {
-            tallies[m, default: Tally()].numerator += numerator
-            tallies[m, default: Tally()].denominator += denominator
+        /// The index of a municipality of the ledger; parts in another are not counted.
+        @inline(__always) func municipalityIndex(_ m: Int) -> Int? {
+            for (k, code) in municipalities.enumerated() where code == m { return k }
+            return nil
+        }
+
+        /// Adds a part: in the citizen's partition's slot, or `slot` for parts not about a person.
+        mutating func add(_ m: Int, numerator: Double = 0, denominator: Double = 0, citizen: Pseudonym?, slot: Int? = nil,
+                          seqs: @autoclosure () -> [Int64], reason: @autoclosure () -> String) {
+            let s = slot ?? citizen.map(ProjectionPartition.of) ?? ProjectionPartition.wholeSlot
+            assert(s >= 0 && s < Self.slotCount)
+            if let k = municipalityIndex(m) {
+                tallies[s * municipalities.count + k].numerator += numerator
+                tallies[s * municipalities.count + k].denominator += denominator
+            }
             if record {
                 var seen: Set<Int64> = []
                 let unique = seqs().filter { $0 > 0 && seen.insert($0).inserted }
@@ -238,13 +301,61 @@ public struct MeasureEngine: Sendable {
             }
         }
 
-        mutating func addBreakdown(_ name: String, _ label: String, _ m: Int, numerator: Double, denominator: Double) {
+        /// The index of a breakdown entry, added empty if new.
+        mutating func breakdownEntry(_ name: String, _ label: String) -> (group: Int, entry: Int) {
             var g = breakdowns.firstIndex { $0.name == name }
             if g == nil { breakdowns.append((name, [])); g = breakdowns.count - 1 }
             var e = breakdowns[g!].entries.firstIndex { $0.label == label }
-            if e == nil { breakdowns[g!].entries.append((label, [:])); e = breakdowns[g!].entries.count - 1 }
-            breakdowns[g!].entries[e!].tallies[m, default: Tally()].numerator += numerator
-            breakdowns[g!].entries[e!].tallies[m, default: Tally()].denominator += denominator
+            if e == nil {
+                breakdowns[g!].entries.append((label, [Tally](repeating: Tally(), count: tallies.count)))
+                e = breakdowns[g!].entries.count - 1
+            }
+            return (g!, e!)
+        }
+
+        /// Adds to a breakdown entry, in a citizen's partition's slot.
+        mutating func addBreakdown(_ name: String, _ label: String, _ m: Int, numerator: Double, denominator: Double, slot: Int) {
+            guard let k = municipalityIndex(m) else { return }
+            let (g, e) = breakdownEntry(name, label)
+            breakdowns[g].entries[e].tallies[slot * municipalities.count + k].numerator += numerator
+            breakdowns[g].entries[e].tallies[slot * municipalities.count + k].denominator += denominator
+        }
+
+        /// A partial fold's computation completed: the slots of the partitions it does not hold are
+        /// replaced by the cached parts (whatever was computed there from the whole-jobcenter facts
+        /// alone, such as a company without its visits, is overwritten).
+        mutating func completeFromCache() {
+            guard let (entry, loaded) = reuse else { return }
+            let n = municipalities.count
+            assert(entry.tallies.count == ProjectionPartition.count * n)
+            for slot in 0..<ProjectionPartition.count where !loaded[slot] {
+                for k in 0..<n { tallies[slot * n + k] = entry.tallies[slot * n + k] }
+            }
+            for cached in entry.breakdowns {
+                let (g, e) = breakdownEntry(cached.name, cached.label)
+                for slot in 0..<ProjectionPartition.count where !loaded[slot] {
+                    for k in 0..<n { breakdowns[g].entries[e].tallies[slot * n + k] = cached.tallies[slot * n + k] }
+                }
+            }
+            // A label that only the replaced slots counted (and no longer do) is dropped, as a whole
+            // fold would not have made it. Every breakdown part is nonzero (M10 counts a denominator
+            // of 1, M20 a numerator of 1), so in a whole fold no entry is all zero.
+            for g in breakdowns.indices {
+                breakdowns[g].entries.removeAll { entry in entry.tallies.allSatisfy { $0 == Tally() } }
+            }
+        }
+
+        /// The parts of a whole fold's computation, for the cache: the partition slots' tallies,
+        /// breakdowns and marks (the whole-jobcenter slot is always computed again).
+        func cacheEntry() -> MeasureCache.Entry {
+            let n = municipalities.count
+            return MeasureCache.Entry(
+                municipalityCount: n,
+                tallies: Array(tallies[0..<(ProjectionPartition.count * n)]),
+                breakdowns: breakdowns.flatMap { group in
+                    group.entries.map { (name: group.name, label: $0.label, tallies: Array($0.tallies[0..<(ProjectionPartition.count * n)])) }
+                },
+                marks: marks.map { $0.map { $0.sorted() } } ?? [])
         }
     }
 
@@ -390,8 +501,8 @@ public struct MeasureEngine: Sendable {
                 let ok = DerivedStates.selfSupporting(h, on: later)
                 let n: Double = ok ? 1 : 0
                 c.add(a.municipality, numerator: n, denominator: 1, citizen: h.pseudonym, seqs: [a.startSeq], reason: "activation \(a.activityID) started \(a.start); on \(later) " + (ok ? "self-supporting" : "not"))
-                c.addBreakdown("kind", Catalog.activationKinds[Int(a.kind)], a.municipality, numerator: n, denominator: 1)
-                c.addBreakdown("provider", a.provider, a.municipality, numerator: n, denominator: 1)
+                c.addBreakdown("kind", Catalog.activationKinds[Int(a.kind)], a.municipality, numerator: n, denominator: 1, slot: ProjectionPartition.of(h.pseudonym))
+                c.addBreakdown("provider", a.provider, a.municipality, numerator: n, denominator: 1, slot: ProjectionPartition.of(h.pseudonym))
             }
         }
     }
@@ -487,9 +598,9 @@ public struct MeasureEngine: Sendable {
             if fillRate {
                 guard hasReferral else { continue }
                 let filled = order.fills.contains { $0.citizen.map(referred.contains) ?? false }
-                c.add(order.municipality, numerator: filled ? 1 : 0, denominator: 1, citizen: nil, seqs: [order.seq] + order.fills.map(\.seq), reason: "order \(order.id)" + (filled ? " filled by a referred citizen" : ""))
+                c.add(order.municipality, numerator: filled ? 1 : 0, denominator: 1, citizen: nil, slot: ProjectionPartition.of(key: order.id), seqs: [order.seq] + order.fills.map(\.seq), reason: "order \(order.id)" + (filled ? " filled by a referred citizen" : ""))
             } else {
-                c.add(order.municipality, numerator: hasReferral ? 1 : 0, denominator: 1, citizen: nil, seqs: [order.seq] + order.referrals.map(\.seq), reason: "order \(order.id)" + (hasReferral ? " with referral" : ""))
+                c.add(order.municipality, numerator: hasReferral ? 1 : 0, denominator: 1, citizen: nil, slot: ProjectionPartition.of(key: order.id), seqs: [order.seq] + order.referrals.map(\.seq), reason: "order \(order.id)" + (hasReferral ? " with referral" : ""))
             }
         }
     }
@@ -550,21 +661,21 @@ public struct MeasureEngine: Sendable {
         for v in state.visits where p.contains(v.day) { visits[v.cvr, default: []].append(v.seq) }
         for company in companies(until: p.last) where company.employees >= 5 {
             let n = visits[company.cvr]?.count ?? 0
-            c.add(company.municipality, numerator: n >= 2 ? 1 : 0, denominator: 1, citizen: nil, seqs: [company.seq] + (visits[company.cvr] ?? []), reason: "company \(company.cvr): \(n) visits")
+            c.add(company.municipality, numerator: n >= 2 ? 1 : 0, denominator: 1, citizen: nil, slot: ProjectionPartition.of(key: company.cvr), seqs: [company.seq] + (visits[company.cvr] ?? []), reason: "company \(company.cvr): \(n) visits")
         }
     }
 
     /// M17: share of satisfied responses, citizens or companies.
     func m17(_ p: Period, companies: Bool, _ c: inout Context) {
         for s in state.surveys where s.company == companies && p.contains(s.day) {
-            c.add(s.municipality, numerator: s.satisfied ? 1 : 0, denominator: 1, citizen: nil, seqs: [s.seq], reason: s.satisfied ? "satisfied" : "not satisfied")
+            c.add(s.municipality, numerator: s.satisfied ? 1 : 0, denominator: 1, citizen: nil, slot: ProjectionPartition.of(seq: s.seq), seqs: [s.seq], reason: s.satisfied ? "satisfied" : "not satisfied")
         }
     }
 
     /// M18: participants of events (of the given name) held in the period.
     func m18(_ p: Period, name: String?, _ c: inout Context) {
         for e in state.heldEvents where p.contains(e.day) && (name == nil || e.name == name) {
-            c.add(e.municipality, numerator: Double(e.participants), citizen: nil, seqs: [e.seq], reason: "\(e.name) \(e.day)")
+            c.add(e.municipality, numerator: Double(e.participants), citizen: nil, slot: ProjectionPartition.of(seq: e.seq), seqs: [e.seq], reason: "\(e.name) \(e.day)")
         }
     }
 
@@ -608,27 +719,37 @@ public struct MeasureEngine: Sendable {
                 let kindName = Catalog.activationKinds[Int(a.kind)]
                 if let kind, kind != kindName { continue }
                 c.add(a.municipality, numerator: 1, citizen: h.pseudonym, seqs: [a.startSeq], reason: "\(kindName) started \(a.start)")
-                c.addBreakdown("kind", kindName, a.municipality, numerator: 1, denominator: 0)
-                c.addBreakdown("provider", a.provider, a.municipality, numerator: 1, denominator: 0)
+                c.addBreakdown("kind", kindName, a.municipality, numerator: 1, denominator: 0, slot: ProjectionPartition.of(h.pseudonym))
+                c.addBreakdown("provider", a.provider, a.municipality, numerator: 1, denominator: 0, slot: ProjectionPartition.of(h.pseudonym))
                 let category = DerivedStates.category(h, on: a.start).map { Catalog.matchCategories[Int($0)] } ?? "none"
-                c.addBreakdown("category", category, a.municipality, numerator: 1, denominator: 0)
+                c.addBreakdown("category", category, a.municipality, numerator: 1, denominator: 0, slot: ProjectionPartition.of(h.pseudonym))
             }
         }
     }
 
     /// M21: companies with 2 or more employees: share with a citizen in virksomhedspraktik or løntilskud during the period.
+    /// The citizens' part (which companies were used) is kept per partition, so that a partial fold
+    /// takes the other partitions' from the cache; the companies' part is computed whole.
     func m21(_ p: Period, _ c: inout Context) {
         var used: [String: [Int64]] = [:]
+        var marks = [Set<String>](repeating: [], count: ProjectionPartition.count)
         for h in state.citizens {
             for a in h.activations where DerivedStates.praktikOrLoentilskud.contains(a.kind) {
                 guard let cvr = a.employerCVR, a.start <= p.last, (a.end ?? .distantFuture) >= p.first else { continue }
                 used[cvr, default: []].append(a.startSeq)
+                marks[ProjectionPartition.of(h.pseudonym)].insert(cvr)
             }
         }
+        if let (entry, loaded) = c.reuse {
+            for slot in 0..<ProjectionPartition.count where !loaded[slot] && slot < entry.marks.count {
+                for cvr in entry.marks[slot] where used[cvr] == nil { used[cvr] = [] }
+            }
+        }
+        c.marks = marks
         for company in companies(until: p.last) where company.employees >= 2 {
-            let seqs = used[company.cvr] ?? []
-            c.add(company.municipality, numerator: seqs.isEmpty ? 0 : 1, denominator: 1, citizen: nil, seqs: [company.seq] + seqs,
-                  reason: "company \(company.cvr)" + (seqs.isEmpty ? "" : " cooperated"))
+            let seqs = used[company.cvr]
+            c.add(company.municipality, numerator: seqs == nil ? 0 : 1, denominator: 1, citizen: nil, slot: ProjectionPartition.wholeSlot, seqs: [company.seq] + (seqs ?? []),
+                  reason: "company \(company.cvr)" + (seqs == nil ? "" : " cooperated"))
         }
     }
 

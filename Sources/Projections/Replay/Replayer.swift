@@ -14,16 +14,18 @@ public enum Replayer {
     /// With `checkpoints`, an empty initial state starts from the projections' checkpoint when it
     /// serves (it lies at or before `throughSeq` and its lines were all known at `knownAt`), and a
     /// replay that reaches the head having folded enough lines (``Checkpoint/shouldRewrite(folded:headSeq:)``)
-    /// saves a new one. Without, every line is replayed (what `audit` and `publish` do).
+    /// saves a new one (unless `saveCheckpoint` is false: `report` saves it itself, with the measure
+    /// parts it computed). Without, every line is replayed (what `audit` and `publish` do).
     public static func replay(_ ledger: Ledger, knownAt: Timestamp? = nil, throughSeq: Int64? = nil,
                               from initial: ProjectionState = ProjectionState(), threads: Int = 0,
-                              progress: ProgressReporter? = nil, checkpoints: Bool = false) throws(LedgerError) -> ProjectionState {
+                              progress: ProgressReporter? = nil, checkpoints: Bool = false,
+                              saveCheckpoint: Bool = true) throws(LedgerError) -> ProjectionState {
         var state = initial
         let head = try ledger.readHead()
         let stopSeq = min(throughSeq ?? head.seq, head.seq)
         var startSegment = 1
         var startOffset: Int64 = 0
-        if checkpoints && state.headSeq == 0, let found = Checkpoint.load(ProjectionState.self, from: ledger, head: head, accept: { position in
+        if checkpoints && state.headSeq == 0, let found = ProjectionCheckpoint.loadWhole(ledger, head: head, accept: { position in
             position.seq <= stopSeq && (knownAt.map { position.recordedAt <= $0 } ?? true)
         }) {
             state = found.state
@@ -99,8 +101,8 @@ public enum Replayer {
         // Keeps the look-ahead reads from being optimized away (were the sum ever Int.min, finishing
         // the progress line early would be harmless).
         if lookAheadReads == Int.min { progress?.finish() }
-        if checkpoints && Checkpoint.shouldRewrite(folded: state.headSeq - startSeq, headSeq: state.headSeq) {
-            Checkpoint.save(state, to: ledger, head: head, recordedAt: state.headRecordedAt)
+        if checkpoints && saveCheckpoint && Checkpoint.shouldRewrite(folded: state.headSeq - startSeq, headSeq: state.headSeq) {
+            ProjectionCheckpoint.save(state, to: ledger, head: head, cache: MeasureCache())
         }
         return state
     }

@@ -1,28 +1,20 @@
 public import LedgerCore
 
-extension ProjectionState: CheckpointedState, CheckpointFold {
+extension ProjectionState: CheckpointFold {
     /// The kind name of the projections' checkpoint (`cache/projection.bin`).
     public static let checkpointKind = "projection"
 
-    /// The state as checkpoint payload bytes (every field; the citizen index is rebuilt on reading).
-    public func checkpointPayload() -> [UInt8] {
+    /// The state as checkpoint sections: first the whole-jobcenter facts (header, companies,
+    /// reference figures, goals, publications, corrections), then one section per partition (its
+    /// citizens with their places in first-appearance order, job orders, visits, survey responses
+    /// and events held). The citizen index and the order-by-line map are rebuilt on reading.
+    public func checkpointSections() -> [[UInt8]] {
+        precondition(loadedPartitions == nil, "only a whole fold is saved")
         var w = BinaryWriter()
         foldHeader.write(to: &w)
         w.int32(latestEffective.ordinal)
-        w.array(citizens) { w, h in Self.write(h, to: &w) }
-        w.array(Array(jobOrders.values)) { w, o in
-            w.string(o.id)
-            w.int32(o.created.ordinal)
-            w.int(o.municipality)
-            w.int(o.positions)
-            w.int64(o.seq)
-            w.array(o.referrals) { w, r in w.int(r.citizen); w.int32(r.day.ordinal); w.int64(r.seq) }
-            w.array(o.fills) { w, f in w.optional(f.citizen) { $0.int($1) }; w.int32(f.day.ordinal); w.int64(f.seq) }
-        }
+        w.int(citizens.count)
         w.array(companies) { w, c in w.string(c.cvr); w.int(c.employees); w.int(c.municipality); w.int32(c.day.ordinal); w.int64(c.seq) }
-        w.array(visits) { w, v in w.string(v.cvr); w.int32(v.day.ordinal); w.int(v.municipality); w.int64(v.seq) }
-        w.array(heldEvents) { w, e in w.string(e.name); w.int32(e.day.ordinal); w.int(e.participants); w.int(e.municipality); w.int64(e.seq) }
-        w.array(surveys) { w, s in w.bool(s.company); w.bool(s.satisfied); w.int32(s.day.ordinal); w.int(s.municipality); w.int64(s.seq) }
         w.array(referenceFigures) { w, f in
             w.string(f.name); w.string(f.period); w.uint64(f.value.bitPattern); w.string(f.valueText); w.string(f.unit); w.string(f.source)
             w.optional(f.municipality) { $0.int($1) }
@@ -37,43 +29,56 @@ extension ProjectionState: CheckpointedState, CheckpointFold {
             }
         }
         w.array(publications) { w, p in w.int64(p.seq); w.int64(p.recordedAt.milliseconds); Self.write(p.facts, to: &w) }
-        w.array(Array(retracted)) { w, e in w.int64(e.key); w.int64(e.value) }
-        w.array(Array(superseded)) { w, e in w.int64(e.key); w.int64(e.value) }
-        w.array(Array(orderBySeq)) { w, e in w.int64(e.key); w.string(e.value) }
-        return w.bytes
+        w.array(retracted.sorted { $0.key < $1.key }) { w, e in w.int64(e.key); w.int64(e.value) }
+        w.array(superseded.sorted { $0.key < $1.key }) { w, e in w.int64(e.key); w.int64(e.value) }
+        var sections = [w.bytes]
+
+        typealias P = ProjectionPartition
+        var citizensOf = [[Int]](repeating: [], count: P.count)
+        for (i, h) in citizens.enumerated() { citizensOf[P.of(h.pseudonym)].append(i) }
+        var ordersOf = [[JobOrder]](repeating: [], count: P.count)
+        for order in jobOrders.values.sorted(by: { $0.seq < $1.seq }) { ordersOf[P.of(key: order.id)].append(order) }
+        var visitsOf = [[CompanyVisit]](repeating: [], count: P.count)
+        for v in visits { visitsOf[P.of(key: v.cvr)].append(v) }
+        var surveysOf = [[SurveyResponse]](repeating: [], count: P.count)
+        for s in surveys { surveysOf[P.of(seq: s.seq)].append(s) }
+        var heldOf = [[HeldEvent]](repeating: [], count: P.count)
+        for e in heldEvents { heldOf[P.of(seq: e.seq)].append(e) }
+        for p in 0..<P.count {
+            var w = BinaryWriter()
+            w.int(p)
+            w.array(citizensOf[p]) { w, i in w.int(i); Self.write(citizens[i], to: &w) }
+            w.array(ordersOf[p]) { w, o in
+                w.string(o.id)
+                w.int32(o.created.ordinal)
+                w.int(o.municipality)
+                w.int(o.positions)
+                w.int64(o.seq)
+                w.array(o.referrals) { w, r in w.uint64(r.citizen.value); w.int32(r.day.ordinal); w.int64(r.seq) }
+                w.array(o.fills) { w, f in w.optional(f.citizen) { $0.uint64($1.value) }; w.int32(f.day.ordinal); w.int64(f.seq) }
+            }
+            w.array(visitsOf[p]) { w, v in w.string(v.cvr); w.int32(v.day.ordinal); w.int(v.municipality); w.int64(v.seq) }
+            w.array(surveysOf[p]) { w, s in w.bool(s.company); w.bool(s.satisfied); w.int32(s.day.ordinal); w.int(s.municipality); w.int64(s.seq) }
+            w.array(heldOf[p]) { w, e in w.string(e.name); w.int32(e.day.ordinal); w.int(e.participants); w.int(e.municipality); w.int64(e.seq) }
+            sections.append(w.bytes)
+        }
+        assert(sections.count == 1 + P.count)
+        return sections
     }
 
-    /// The state a checkpoint payload holds.
-    public init(checkpointPayload reader: BinaryReader) throws(BinaryReadError) {
+    /// The state the sections hold: the whole-jobcenter section and partition sections. With every
+    /// partition it is the whole fold; with some, a partial fold (``loadedPartitions``) that only a
+    /// report's measures, completed from the checkpoint's measure parts, may use.
+    public init(checkpointWhole global: BinaryReader, partitions: [BinaryReader]) throws(BinaryReadError) {
         typealias E = BinaryReadError
-        var r = reader
+        typealias P = ProjectionPartition
+        var r = global
         self.init()
         foldHeader = try CheckpointFoldHeader(reading: &r)
         latestEffective = Day(ordinal: try r.int32())
-        citizens = try r.array { (r) throws(E) in try Self.readHistory(&r) }
-        citizenIndex.reserveCapacity(citizens.count)
-        for (i, h) in citizens.enumerated() { citizenIndex[h.pseudonym] = i }
-        guard citizenIndex.count == citizens.count else { throw E(offset: r.position, message: "a citizen twice") }
-        let orders = try r.array { (r) throws(E) -> JobOrder in
-            var o = JobOrder(id: try r.string(), created: Day(ordinal: try r.int32()), municipality: try r.int(), positions: try r.int(), seq: try r.int64())
-            o.referrals = try r.array { (r) throws(E) in (citizen: try r.int(), day: Day(ordinal: try r.int32()), seq: try r.int64()) }
-            o.fills = try r.array { (r) throws(E) in
-                (citizen: try r.optional { (r) throws(E) in try r.int() }, day: Day(ordinal: try r.int32()), seq: try r.int64())
-            }
-            return o
-        }
-        for o in orders { jobOrders[o.id] = o }
+        let citizenCount = try r.int()
         companies = try r.array { (r) throws(E) in
             CompanyRegistration(cvr: try r.string(), employees: try r.int(), municipality: try r.int(), day: Day(ordinal: try r.int32()), seq: try r.int64())
-        }
-        visits = try r.array { (r) throws(E) in
-            CompanyVisit(cvr: try r.string(), day: Day(ordinal: try r.int32()), municipality: try r.int(), seq: try r.int64())
-        }
-        heldEvents = try r.array { (r) throws(E) in
-            HeldEvent(name: try r.string(), day: Day(ordinal: try r.int32()), participants: try r.int(), municipality: try r.int(), seq: try r.int64())
-        }
-        surveys = try r.array { (r) throws(E) in
-            SurveyResponse(company: try r.bool(), satisfied: try r.bool(), day: Day(ordinal: try r.int32()), municipality: try r.int(), seq: try r.int64())
         }
         referenceFigures = try r.array { (r) throws(E) in
             ReferenceFigure(name: try r.string(), period: try r.string(), value: Double(bitPattern: try r.uint64()), valueText: try r.string(),
@@ -101,8 +106,73 @@ extension ProjectionState: CheckpointedState, CheckpointFold {
         }
         retracted = Dictionary(try r.array { (r) throws(E) in (try r.int64(), try r.int64()) }, uniquingKeysWith: { a, _ in a })
         superseded = Dictionary(try r.array { (r) throws(E) in (try r.int64(), try r.int64()) }, uniquingKeysWith: { a, _ in a })
-        orderBySeq = Dictionary(try r.array { (r) throws(E) in (try r.int64(), try r.string()) }, uniquingKeysWith: { a, _ in a })
-        guard r.atEnd else { throw E(offset: r.position, message: "bytes after the state") }
+        guard r.atEnd else { throw E(offset: r.position, message: "bytes after the whole-jobcenter section") }
+
+        var loaded = [Bool](repeating: false, count: P.count)
+        var placed: [(ordinal: Int, history: CitizenHistory)] = []
+        for section in partitions {
+            var r = section
+            let p = try r.int()
+            guard p >= 0, p < P.count, !loaded[p] else { throw E(offset: 0, message: "partition \(p) out of range or twice") }
+            loaded[p] = true
+            // Every item is checked to belong where it is read: a misplaced one would make a
+            // partial fold's measures silently wrong.
+            placed += try r.array { (r) throws(E) in
+                let ordinal = try r.int()
+                let history = try Self.readHistory(&r)
+                guard ordinal >= 0, ordinal < citizenCount, P.of(history.pseudonym) == p else { throw E(offset: r.position, message: "a citizen out of place") }
+                return (ordinal, history)
+            }
+            let orders = try r.array { (r) throws(E) -> JobOrder in
+                var o = JobOrder(id: try r.string(), created: Day(ordinal: try r.int32()), municipality: try r.int(), positions: try r.int(), seq: try r.int64())
+                o.referrals = try r.array { (r) throws(E) in (citizen: Pseudonym(value: try r.uint64()), day: Day(ordinal: try r.int32()), seq: try r.int64()) }
+                o.fills = try r.array { (r) throws(E) in
+                    (citizen: try r.optional { (r) throws(E) in Pseudonym(value: try r.uint64()) }, day: Day(ordinal: try r.int32()), seq: try r.int64())
+                }
+                guard P.of(key: o.id) == p, jobOrders[o.id] == nil else { throw E(offset: r.position, message: "a job order out of place or twice") }
+                return o
+            }
+            for o in orders {
+                jobOrders[o.id] = o
+                orderBySeq[o.seq] = o.id
+                for item in o.referrals { orderBySeq[item.seq] = o.id }
+                for item in o.fills { orderBySeq[item.seq] = o.id }
+            }
+            visits += try r.array { (r) throws(E) in
+                let v = CompanyVisit(cvr: try r.string(), day: Day(ordinal: try r.int32()), municipality: try r.int(), seq: try r.int64())
+                guard P.of(key: v.cvr) == p else { throw E(offset: r.position, message: "a visit out of place") }
+                return v
+            }
+            surveys += try r.array { (r) throws(E) in
+                let s = SurveyResponse(company: try r.bool(), satisfied: try r.bool(), day: Day(ordinal: try r.int32()), municipality: try r.int(), seq: try r.int64())
+                guard P.of(seq: s.seq) == p else { throw E(offset: r.position, message: "a survey response out of place") }
+                return s
+            }
+            heldEvents += try r.array { (r) throws(E) in
+                let e = HeldEvent(name: try r.string(), day: Day(ordinal: try r.int32()), participants: try r.int(), municipality: try r.int(), seq: try r.int64())
+                guard P.of(seq: e.seq) == p else { throw E(offset: r.position, message: "an event held out of place") }
+                return e
+            }
+            guard r.atEnd else { throw E(offset: r.position, message: "bytes after partition \(p)") }
+        }
+        // Citizens in first-appearance order; the arrays that corrections search by binary search in
+        // line order.
+        placed.sort { $0.ordinal < $1.ordinal }
+        for i in placed.indices.dropFirst() where placed[i].ordinal == placed[i - 1].ordinal {
+            throw E(offset: 0, message: "a citizen's place twice")
+        }
+        citizens = placed.map(\.history)
+        citizenIndex.reserveCapacity(citizens.count)
+        for (i, h) in citizens.enumerated() { citizenIndex[h.pseudonym] = i }
+        guard citizenIndex.count == citizens.count else { throw E(offset: 0, message: "a citizen twice") }
+        visits.sort { $0.seq < $1.seq }
+        surveys.sort { $0.seq < $1.seq }
+        heldEvents.sort { $0.seq < $1.seq }
+        if loaded.allSatisfy({ $0 }) {
+            guard citizens.count == citizenCount else { throw E(offset: 0, message: "\(citizens.count) citizens where \(citizenCount) were saved") }
+        } else {
+            loadedPartitions = loaded
+        }
     }
 
     // MARK: Citizens

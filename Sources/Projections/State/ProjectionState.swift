@@ -49,6 +49,10 @@ public struct ProjectionState: Sendable {
     /// The order id of every job order, referral and fill event, by sequence number, so that a
     /// correction finds its target without scanning every order.
     var orderBySeq: [Int64: String] = [:]
+    /// For a partial fold (loaded from some of a checkpoint's partitions, see ``ProjectionPartition``):
+    /// which partitions it holds. Nil for a whole fold. A partial fold's measures are completed from
+    /// the checkpoint's measure parts; nothing else may read it.
+    public internal(set) var loadedPartitions: [Bool]?
 
     /// An empty state.
     public init() {}
@@ -165,14 +169,15 @@ public struct ProjectionState: Sendable {
             jobOrders[id] = JobOrder(id: id, created: e.effective, municipality: m, positions: Int(e.integer("positions") ?? 1), seq: seq)
             orderBySeq[seq] = id
         case .jobOrderReferral:
-            let c = citizen(e.citizen!)
+            // The referred citizen gets a history (empty if new), as every event about a person does.
+            _ = citizen(e.citizen!)
             let id = e.text("order_id") ?? ""
-            jobOrders[id]?.referrals.append((c, e.effective, seq))
+            jobOrders[id]?.referrals.append((e.citizen!, e.effective, seq))
             orderBySeq[seq] = id
         case .jobOrderFilled:
-            let c = e.citizen.map { citizen($0) }
+            if let pseudonym = e.citizen { _ = citizen(pseudonym) }
             let id = e.text("order_id") ?? ""
-            jobOrders[id]?.fills.append((c, e.effective, seq))
+            jobOrders[id]?.fills.append((e.citizen, e.effective, seq))
             orderBySeq[seq] = id
         case .companyRegistered:
             companies.append(CompanyRegistration(cvr: e.text("cvr") ?? "", employees: Int(e.integer("employees") ?? 0), municipality: m, day: e.effective, seq: seq))

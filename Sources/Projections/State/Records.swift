@@ -145,10 +145,10 @@ public struct JobOrder: Sendable {
     public var positions: Int
     /// The receiving event.
     public var seq: Int64
-    /// Referrals: citizen index and event.
-    public var referrals: [(citizen: Int, day: Day, seq: Int64)] = []
-    /// Fills: citizen index if named, and event.
-    public var fills: [(citizen: Int?, day: Day, seq: Int64)] = []
+    /// Referrals: citizen and event.
+    public var referrals: [(citizen: Pseudonym, day: Day, seq: Int64)] = []
+    /// Fills: citizen if named, and event.
+    public var fills: [(citizen: Pseudonym?, day: Day, seq: Int64)] = []
 }
 
 /// A non-person fact: company registration or visit, event held, survey response, reference figure.

@@ -1,0 +1,112 @@
+public import LedgerCore
+
+/// The parts of measures computed on a whole fold, per partition, saved with the projections'
+/// checkpoint: what a partial fold (a report after a few new events) takes for the partitions it
+/// does not hold. Keyed by request (``MeasureEngine``'s cache key).
+public struct MeasureCache: Sendable {
+    /// One request's parts.
+    public struct Entry: Sendable {
+        /// The ledger's number of municipalities when computed.
+        var municipalityCount: Int
+        /// Tallies of the partition slots: slot-major, then municipality.
+        var tallies: [MeasureEngine.Tally]
+        /// Breakdown entries with their partition slots' tallies.
+        var breakdowns: [(name: String, label: String, tallies: [MeasureEngine.Tally])]
+        /// M21: per partition, the CVR numbers its citizens were placed with (empty for other measures).
+        var marks: [[String]]
+    }
+
+    /// Entries by request key.
+    public internal(set) var entries: [String: Entry] = [:]
+    /// Keys in the order they were added (the oldest are dropped beyond ``entriesMax``).
+    var order: [String] = []
+    /// Most entries kept (a committee's HTML report asks for a few hundred).
+    public static let entriesMax = 2_000
+
+    /// An empty cache.
+    public init() {}
+
+    /// Adds (or replaces) an entry.
+    mutating func insert(_ key: String, _ entry: Entry) {
+        if entries.updateValue(entry, forKey: key) == nil { order.append(key) }
+        while order.count > Self.entriesMax { entries[order.removeFirst()] = nil }
+        assert(entries.count == order.count)
+    }
+
+    /// This cache with another's entries added (the other's replace this one's of the same key).
+    public func merging(_ other: MeasureCache) -> MeasureCache {
+        var merged = self
+        for key in other.order { merged.insert(key, other.entries[key]!) }
+        return merged
+    }
+
+    /// The cache as a checkpoint section. Tallies are written sparsely (most slots of most
+    /// measures are zero in a small ledger; none are in a large one, where this costs 2 bytes a slot).
+    public func sectionBytes() -> [UInt8] {
+        var w = BinaryWriter()
+        func tallies(_ t: [MeasureEngine.Tally], into w: inout BinaryWriter) {
+            let nonzero = t.indices.filter { t[$0] != MeasureEngine.Tally() }
+            w.array(nonzero) { w, i in
+                w.int32(Int32(i)); w.uint64(t[i].numerator.bitPattern); w.uint64(t[i].denominator.bitPattern)
+            }
+        }
+        w.array(order) { w, key in
+            let e = entries[key]!
+            w.string(key)
+            w.int(e.municipalityCount)
+            tallies(e.tallies, into: &w)
+            w.array(e.breakdowns) { w, b in w.string(b.name); w.string(b.label); tallies(b.tallies, into: &w) }
+            w.array(e.marks) { w, cvrs in w.array(cvrs) { $0.string($1) } }
+        }
+        return w.bytes
+    }
+
+    /// The cache a section holds.
+    public init(section: BinaryReader) throws(BinaryReadError) {
+        typealias E = BinaryReadError
+        var r = section
+        func tallies(_ r: inout BinaryReader, count: Int) throws(E) -> [MeasureEngine.Tally] {
+            var t = [MeasureEngine.Tally](repeating: MeasureEngine.Tally(), count: count)
+            let items = try r.array { (r) throws(E) in (Int(try r.int32()), Double(bitPattern: try r.uint64()), Double(bitPattern: try r.uint64())) }
+            for (i, numerator, denominator) in items {
+                guard i >= 0, i < count else { throw E(offset: r.position, message: "a tally out of range") }
+                t[i] = MeasureEngine.Tally(numerator: numerator, denominator: denominator)
+            }
+            return t
+        }
+        let list = try r.array { (r) throws(E) -> (String, Entry) in
+            let key = try r.string()
+            let municipalityCount = try r.int()
+            guard municipalityCount >= 0, municipalityCount <= 1_000 else { throw E(offset: r.position, message: "municipality count out of range") }
+            let count = ProjectionPartition.count * municipalityCount
+            let main = try tallies(&r, count: count)
+            let breakdowns = try r.array { (r) throws(E) in (name: try r.string(), label: try r.string(), tallies: try tallies(&r, count: count)) }
+            let marks = try r.array { (r) throws(E) in try r.array { (r) throws(E) in try r.string() } }
+            guard marks.isEmpty || marks.count == ProjectionPartition.count else { throw E(offset: r.position, message: "marks of the wrong number of partitions") }
+            return (key, Entry(municipalityCount: municipalityCount, tallies: main, breakdowns: breakdowns, marks: marks))
+        }
+        guard r.atEnd else { throw E(offset: r.position, message: "bytes after the measure cache") }
+        for (key, entry) in list { insert(key, entry) }
+    }
+}
+
+/// Notes, across a report's measure computations, the parts a whole fold computed (to save with the
+/// checkpoint) and whether a partial fold lacked any (then the report is computed on a whole fold).
+public final class MeasureRecorder: Sendable {
+    private let state = Locked<(cache: MeasureCache, missed: Bool)>((MeasureCache(), false))
+
+    /// A recorder with nothing noted.
+    public init() {}
+
+    /// Notes a whole fold's parts of a request.
+    func record(_ key: String, _ entry: MeasureCache.Entry) { state.withLock { $0.cache.insert(key, entry) } }
+
+    /// Notes that a partial fold lacked a request's parts.
+    func noteMiss() { state.withLock { $0.missed = true } }
+
+    /// The parts noted.
+    public var cache: MeasureCache { state.withLock { $0.cache } }
+
+    /// Whether a partial fold lacked parts.
+    public var missed: Bool { state.withLock { $0.missed } }
+}
