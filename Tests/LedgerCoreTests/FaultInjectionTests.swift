@@ -151,6 +151,34 @@ extension LedgerFileTests {
             #expect(try LedgerVerifier.verify(test.ledger).tail == nil)
         }
 
+        @Test("a write failing after earlier chunks of a batch were written cuts the batch off", arguments: [2, 5, 9])
+        func failedLaterChunk(_ failingWrite: Int) throws {
+            let test = try TestLedger(in: directory)
+            try test.append(Self.committed)
+            let headBefore = try test.ledger.readHead()
+            let segmentBefore = readBytes(test.segment1)
+            let records = try test.records(LedgerFileTests.BatchWriterTests.lines(300))
+            FaultInjection.install("write#\(failingWrite)=EIO")
+            let thrown = #expect(throws: LedgerError.self) {
+                try test.ledger.append(source: "test input", recordedAt: nil, chunkBytes: 4096) { (emit) throws(LedgerError) in
+                    for record in records { try emit(record) }
+                }
+            }
+            FaultInjection.install("")
+            guard case .system(let error)? = thrown else {
+                Issue.record("expected LedgerError.system, got \(String(describing: thrown))")
+                return
+            }
+            #expect(error.call == "write" && error.errno == EIO)
+            #expect(try test.ledger.readHead() == headBefore)
+            let unchanged = readBytes(test.segment1) == segmentBefore
+            #expect(unchanged)
+            #expect(try LedgerVerifier.verify(test.ledger).tail == nil)
+            let result = try test.append(Self.next)
+            #expect(result.firstSeq == headBefore.seq + 1)
+            #expect(result.recoveredBytes == 0)
+        }
+
         @Test("a failed truncation of a tail fails the append; the tail stays recoverable")
         func failedRecovery() throws {
             let test = try TestLedger(in: directory)

@@ -1,6 +1,7 @@
 /// A parsed JSON value from input. Numbers keep their literal text so that nothing is lost
-/// to floating point; object members keep their order.
-public indirect enum JSONValue: Sendable, Equatable {
+/// to floating point; object members keep their order. Not `indirect`: arrays and objects hold their elements in an
+/// array already, and boxing every value cost an allocation per value.
+public enum JSONValue: Sendable, Equatable {
     /// `null`
     case null
     /// `true` or `false`

@@ -69,6 +69,13 @@ extension Ledger {
     /// held as decoded records all at once. Same guarantees as ``append(_:source:recordedAt:clock:)``.
     public func append(source: String, recordedAt: Timestamp?, clock: (() -> Timestamp)? = nil,
                        produce: ((InputRecord) throws(LedgerError) -> Void) throws(LedgerError) -> Void) throws(LedgerError) -> AppendResult {
+        try append(source: source, recordedAt: recordedAt, clock: clock, chunkBytes: BatchWriter.defaultChunkBytes, produce: produce)
+    }
+
+    /// ``append(source:recordedAt:clock:produce:)`` writing the batch in chunks of `chunkBytes`
+    /// (tests use small chunks to write a batch in many).
+    func append(source: String, recordedAt: Timestamp?, clock: (() -> Timestamp)? = nil, chunkBytes: Int,
+                produce: ((InputRecord) throws(LedgerError) -> Void) throws(LedgerError) -> Void) throws(LedgerError) -> AppendResult {
         try withWriterLock { () throws(LedgerError) -> AppendResult in
             let head = try readHead()
             let recovered = try recoverTail(head: head)
@@ -77,23 +84,32 @@ extension Ledger {
                 try self.event(at: seq, head: head)?.event
             }
             var validator = BatchValidator(state: state, source: source, now: clock?() ?? SystemCalls.now(), recordedAt: recordedAt, stored: stored)
-            var bytes: [UInt8] = []
+            // Lines are written beyond the head in chunks while the batch is validated; a bad line
+            // abandons the batch, cutting them off again, so nothing of it stays.
+            var writer = BatchWriter(ledger: self, after: head, chunkBytes: chunkBytes)
+            writer.pending.reserveCapacity(min(chunkBytes, BatchWriter.defaultChunkBytes) + Ledger.storedLineBytesMax)
             var prev = head.hash
             var seq = head.seq
-            try produce { (record) throws(LedgerError) in
-                let (event, time) = try validator.validate(record)
-                seq += 1
-                let lineStart = bytes.count
-                prev = CanonicalEncoder.appendLine(seq: seq, recordedAt: time, event: event, prev: prev, to: &bytes)
-                guard bytes.count - lineStart <= Ledger.storedLineBytesMax else {
-                    throw LedgerError.input(InputError(source: source, line: record.line, field: "",
-                                                       message: "the stored line would exceed \(Ledger.storedLineBytesMax) bytes"))
+            do throws(LedgerError) {
+                try produce { (record) throws(LedgerError) in
+                    let (event, time) = try validator.validate(record)
+                    seq += 1
+                    let lineStart = writer.pending.count
+                    prev = CanonicalEncoder.appendLine(seq: seq, recordedAt: time, event: event, prev: prev, to: &writer.pending)
+                    guard writer.pending.count - lineStart <= Ledger.storedLineBytesMax else {
+                        throw LedgerError.input(InputError(source: source, line: record.line, field: "",
+                                                           message: "the stored line would exceed \(Ledger.storedLineBytesMax) bytes"))
+                    }
+                    try writer.writeIfFull()
                 }
+            } catch {
+                writer.abandon()
+                throw error
             }
             guard seq > head.seq else {
                 return AppendResult(firstSeq: nil, lastSeq: head.seq, head: head, recoveredBytes: recovered)
             }
-            let newHead = try writeBatch(bytes, after: head, lastSeq: seq, lastHash: prev)
+            let newHead = try writer.finish(lastSeq: seq, lastHash: prev)
             // The batch is acknowledged. The validator's state is the state at the new head; it
             // becomes the checkpoint when enough lines were folded since the last one.
             if Checkpoint.shouldRewrite(folded: seq - checkpointSeq, headSeq: seq) {
@@ -112,63 +128,9 @@ extension Ledger {
     /// unacknowledged tail that the next append removes.
     func writeBatch(_ bytes: [UInt8], after head: HeadRecord, lastSeq: Int64, lastHash: SHA256Digest) throws(LedgerError) -> HeadRecord {
         precondition(!bytes.isEmpty && bytes.last == 0x0A, "a batch is whole lines")
-        assert(bytes.count > 0)
-        var segment = head.segment
-        var offset = head.offset
-        var createdSegment = false
-        let newHead: HeadRecord
-        do {
-            if offset >= Ledger.segmentBytesMax {
-                segment += 1
-                offset = 0
-                guard segment <= Ledger.segmentCountMax else { throw LedgerError.invalidRequest("the ledger has reached \(Ledger.segmentCountMax) segments") }
-                let fd = try SystemCalls.open(segmentPath(segment), flags: O_WRONLY | O_CREAT | O_EXCL, mode: 0o644)
-                createdSegment = true
-                try SystemCalls.close(fd, path: segmentPath(segment))
-                try SystemCalls.fsyncDirectory(eventsPath)
-            }
-            let file = segmentPath(segment)
-            let fd = try SystemCalls.open(file, flags: O_RDWR)
-            defer { try? SystemCalls.close(fd, path: file) }
-            let count = bytes.count
-            try SystemCalls.pwriteAll(fd, bytes: bytes, offset: offset, path: file)
-            try SystemCalls.fsync(fd, path: file)
-            // Read back what was written and compare, so that a write the disk did not keep is caught
-            // before the head moves over it.
-            let same = try SystemCalls.contentEquals(fd, bytes: bytes, offset: offset, path: file)
-            guard same else {
-                throw LedgerError.corrupt(file: Ledger.segmentName(segment), line: 0, reason: "the bytes read back differ from the bytes written; the batch is not acknowledged")
-            }
-            newHead = HeadRecord(seq: lastSeq, hash: lastHash, segment: segment, offset: offset + Int64(count))
-            try writeHead(newHead, replacing: head)
-        } catch {
-            // Undo what can be undone, without fsync: the head in force was never replaced on disk
-            // (writeHead writes the other slot), so this only tidies up.
-            undoBatch(segment: segment, offset: offset, createdSegment: createdSegment)
-            throw LedgerError.wrapping(error)
-        }
-        // The head is on disk (written and fsynced): from here on the batch is acknowledged and
-        // nothing is undone. The read-back is a check of the disk; a read that fails for another
-        // reason does not make an acknowledged batch look failed (a retry would store it twice).
-        if let readBack = try? readHead() {
-            guard readBack == newHead else {
-                throw LedgerError.corrupt(file: "head", line: 1, reason: "the head read back differs from the head written")
-            }
-        }
-        return newHead
-    }
-
-    /// Cuts a failed batch's bytes off again (best effort; the next append does it otherwise).
-    func undoBatch(segment: Int, offset: Int64, createdSegment: Bool) {
-        let file = segmentPath(segment)
-        if createdSegment {
-            try? SystemCalls.unlink(file)
-            return
-        }
-        if let fd = try? SystemCalls.open(file, flags: O_RDWR) {
-            try? SystemCalls.ftruncate(fd, length: offset, path: file)
-            try? SystemCalls.close(fd, path: file)
-        }
+        var writer = BatchWriter(ledger: self, after: head)
+        writer.pending = bytes
+        return try writer.finish(lastSeq: lastSeq, lastHash: lastHash)
     }
 
     /// Writes the new head into the slot that does not hold `previous`, fsyncs, and reads it back.

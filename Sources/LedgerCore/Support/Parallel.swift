@@ -38,9 +38,14 @@ public final class Pending<T>: @unchecked Sendable {
     private let group = DispatchGroup()
 
     /// Starts `work` on a global queue.
-    public init(_ work: @escaping @Sendable () -> T) {
+    public convenience init(_ work: @escaping @Sendable () -> T) {
+        self.init(on: .global(), work)
+    }
+
+    /// Starts `work` on `queue`.
+    init(on queue: DispatchQueue, _ work: @escaping @Sendable () -> T) {
         group.enter()
-        DispatchQueue.global().async { [self] in
+        queue.async { [self] in
             result = work()
             group.leave()
         }

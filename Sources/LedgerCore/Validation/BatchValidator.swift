@@ -54,10 +54,12 @@ public struct BatchValidator {
         if record.type == .correction {
             (facts, effective, municipality, citizen) = try checkCorrection(record)
         } else {
-            do {
-                facts = try FactTyping.type(record.facts, fields: spec.fields, typeName: record.type.rawValue)
-            } catch {
-                throw reject(record, "facts." + error.field, error.message)
+            let typed = record.typedFacts ?? Result { () throws(FactTyping.Rejection) in
+                try FactTyping.type(record.facts, fields: spec.fields, typeName: record.type.rawValue)
+            }
+            switch typed {
+            case .success(let given): facts = given
+            case .failure(let error): throw reject(record, "facts." + error.field, error.message)
             }
         }
         guard let effective else { throw reject(record, "effective", "required field is missing") }

@@ -14,6 +14,10 @@ public struct InputRecord: Sendable {
     public var facts: [(name: String, value: JSONValue)]
     /// A per-line recorded-at time (historical ledgers only).
     public var recordedAt: Timestamp?
+    /// The facts typed by the catalog, or why they cannot be, when the decoder did it (every type
+    /// but a correction, whose facts are typed against the event it corrects); nil otherwise. The
+    /// validator uses it when it reaches the record, so a bad fact is still reported in input order.
+    var typedFacts: Result<[Fact], FactTyping.Rejection>? = nil
 }
 
 /// Turns input lines (JSON objects or CSV rows) into ``InputRecord``s, checking the envelope.
@@ -55,21 +59,27 @@ public struct InputDecoder: Sendable {
             throw self.error(line, "", "not valid JSON: \(error)")
         }
         guard case .object(let members) = value else { throw error(line, "", "expected a JSON object, found \(value.kindName)") }
-        var envelope: [String: JSONValue] = [:]
+        var envelope = Envelope()
+        var factsValue: JSONValue?
         for (key, value) in members {
             switch key {
-            case "type", "effective", "municipality", "citizen", "cpr", "facts": envelope[key] = value
+            case "type": envelope.type = value
+            case "effective": envelope.effective = value
+            case "municipality": envelope.municipality = value
+            case "citizen": envelope.citizen = value
+            case "cpr": envelope.cpr = value
+            case "facts": factsValue = value
             case "recorded_at":
                 guard allowsRecordedAt else {
                     throw error(line, key, "recorded_at is assigned by the ledger; per-line times need append --historical")
                 }
-                envelope[key] = value
+                envelope.recordedAt = value
             default:
                 throw error(line, key, "unknown field; allowed: type, effective, municipality, citizen or cpr, facts")
             }
         }
         var facts: [(name: String, value: JSONValue)] = []
-        if let factsValue = envelope["facts"] {
+        if let factsValue {
             guard case .object(let factMembers) = factsValue else { throw error(line, "facts", "expected an object, found \(factsValue.kindName)") }
             facts = factMembers.map { (name: $0.key, value: $0.value) }
         }
@@ -82,25 +92,39 @@ public struct InputDecoder: Sendable {
         guard cells.count == header.count else {
             throw error(line, "", "row has \(cells.count) cells but the header names \(header.count) columns")
         }
-        var envelope: [String: JSONValue] = [:]
+        var envelope = Envelope()
         var facts: [(name: String, value: JSONValue)] = []
         for (name, cell) in zip(header, cells) {
             if cell.isEmpty { continue }
             switch name {
-            case "type", "effective", "municipality", "citizen", "cpr": envelope[name] = .string(cell)
+            case "type": envelope.type = .string(cell)
+            case "effective": envelope.effective = .string(cell)
+            case "municipality": envelope.municipality = .string(cell)
+            case "citizen": envelope.citizen = .string(cell)
+            case "cpr": envelope.cpr = .string(cell)
             case "recorded_at":
                 guard allowsRecordedAt else { throw error(line, name, "recorded_at is assigned by the ledger; per-line times need --historical") }
-                envelope[name] = .string(cell)
+                envelope.recordedAt = .string(cell)
             default:
                 facts.append((name: name, value: .string(cell)))
             }
         }
-        if envelope["type"] == nil, let defaultType { envelope["type"] = .string(defaultType.rawValue) }
+        if envelope.type == nil, let defaultType { envelope.type = .string(defaultType.rawValue) }
         return try decodeEnvelope(envelope, facts: facts, line: line)
     }
 
-    private func decodeEnvelope(_ envelope: [String: JSONValue], facts: [(name: String, value: JSONValue)], line: Int) throws(LedgerError) -> InputRecord {
-        guard let typeValue = envelope["type"] else { throw error(line, "type", "required field is missing") }
+    /// The envelope members of an input line, as given (nil: absent).
+    private struct Envelope {
+        var type: JSONValue?
+        var effective: JSONValue?
+        var municipality: JSONValue?
+        var citizen: JSONValue?
+        var cpr: JSONValue?
+        var recordedAt: JSONValue?
+    }
+
+    private func decodeEnvelope(_ envelope: Envelope, facts: [(name: String, value: JSONValue)], line: Int) throws(LedgerError) -> InputRecord {
+        guard let typeValue = envelope.type else { throw error(line, "type", "required field is missing") }
         guard case .string(let typeName) = typeValue else { throw error(line, "type", "expected a string, found \(typeValue.kindName)") }
         guard let type = EventType(rawValue: typeName) else {
             throw error(line, "type", "unknown event type \"\(String(typeName.prefix(40)))\"; known: " + EventType.allCases.map(\.rawValue).joined(separator: ", "))
@@ -109,7 +133,7 @@ public struct InputDecoder: Sendable {
             throw error(line, "type", "\(type.rawValue) is written by the ledger itself (init, publish), not by append")
         }
         var effective: Day?
-        if let value = envelope["effective"] {
+        if let value = envelope.effective {
             guard case .string(let text) = value, let day = Day(iso: text) else {
                 throw error(line, "effective", "expected a real calendar date YYYY-MM-DD")
             }
@@ -118,7 +142,7 @@ public struct InputDecoder: Sendable {
             throw error(line, "effective", "required field is missing")
         }
         var municipality: Int?
-        if let value = envelope["municipality"], value != .null {
+        if let value = envelope.municipality, value != .null {
             let text: String
             switch value {
             case .string(let s): text = s
@@ -131,14 +155,14 @@ public struct InputDecoder: Sendable {
             municipality = code
         }
         var citizen: Pseudonym?
-        if let value = envelope["citizen"], value != .null {
-            guard envelope["cpr"] == nil else { throw error(line, "cpr", "give either citizen or cpr, not both") }
+        if let value = envelope.citizen, value != .null {
+            guard envelope.cpr == nil else { throw error(line, "cpr", "give either citizen or cpr, not both") }
             guard case .string(let text) = value, let pseudonym = Pseudonym(text) else {
                 throw error(line, "citizen", "expected a pseudonym c-<16 lowercase hex digits>; give a CPR number in the cpr field instead")
             }
             citizen = pseudonym
         }
-        if let value = envelope["cpr"], value != .null {
+        if let value = envelope.cpr, value != .null {
             // The value is never echoed: it may be a real CPR number.
             guard case .string(let text) = value, let digits = CPR.digits(text) else {
                 throw error(line, "cpr", "not a valid CPR number (expected DDMMYY-SSSS with a real date); the value is not shown")
@@ -146,13 +170,21 @@ public struct InputDecoder: Sendable {
             citizen = try pseudonymize(digits)
         }
         var recordedAt: Timestamp?
-        if let value = envelope["recorded_at"] {
+        if let value = envelope.recordedAt {
             guard case .string(let text) = value, let instant = Timestamp(iso: text) else {
                 throw error(line, "recorded_at", "expected YYYY-MM-DDTHH:MM:SS.mmmZ, YYYY-MM-DDTHH:MM:SSZ or YYYY-MM-DD (UTC)")
             }
             recordedAt = instant
         }
+        // Typing the facts depends on the record alone, so it is done here, where a large batch is
+        // decoded on several threads, rather than in the validator, which goes line by line.
+        var typedFacts: Result<[Fact], FactTyping.Rejection>?
+        if type != .correction {
+            typedFacts = Result { () throws(FactTyping.Rejection) in
+                try FactTyping.type(facts, fields: Catalog.spec(type).fields, typeName: type.rawValue)
+            }
+        }
         return InputRecord(line: line, type: type, effective: effective, municipality: municipality, citizen: citizen,
-                           facts: facts, recordedAt: recordedAt)
+                           facts: facts, recordedAt: recordedAt, typedFacts: typedFacts)
     }
 }
