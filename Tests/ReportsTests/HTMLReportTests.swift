@@ -301,7 +301,7 @@ import Testing
         let page = ledger.directory + "/report.html"
         let dom = ledger.directory + "/dom.html"
         try Data(html.utf8).write(to: URL(fileURLWithPath: page))
-        FileManager.default.createFile(atPath: dom, contents: nil)
+        #expect(FileManager.default.createFile(atPath: dom, contents: nil))
         let output = try FileHandle(forWritingTo: URL(fileURLWithPath: dom))
         defer { try? output.close() }
         let process = Process()
