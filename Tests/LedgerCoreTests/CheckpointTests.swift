@@ -110,4 +110,35 @@ import Foundation
         try Self.appendCitizens(test, from: 200, count: 1)
         #expect(try test.ledger.replayState(head: try test.ledger.readHead(), useCheckpoint: true).municipalities == testMunicipalities)
     }
+
+    @Test("a retraction after the state came from the checkpoint undoes the period it opened or closed")
+    func retractionAfterCheckpoint() throws {
+        let directory = TemporaryDirectory("checkpoint-retract")
+        let test = try TestLedger(in: directory)
+        try Self.appendCitizens(test, from: 0, count: 3)
+        let c0 = "c-" + String(format: "%016x", 0x1000)
+        let c1 = "c-" + String(format: "%016x", 0x1001)
+        try test.append([inputLine("benefit_ended", effective: "2014-02-28", citizen: c1, facts: #"{"benefit":"kontanthjaelp","reason":"job"}"#)])
+        let head = try test.ledger.readHead()
+        let state = try test.ledger.replayState(head: head, useCheckpoint: false)
+        Checkpoint.write(test.ledger, kind: LedgerState.checkpointKind, position: Checkpoint.position(head: head, recordedAt: state.headRecordedAt),
+                         payload: state.checkpointPayload())
+        // Lines 2-7: three citizens, each registered and starting a benefit; line 8 ends c1's.
+        // Retract c0's start (3) and c1's end (8): c0 may start the benefit again, c1's spell is open again.
+        try test.append([inputLine("correction", municipality: nil, facts: #"{"corrects":3,"action":"retract","correction_reason":"fejloprettet"}"#),
+                         inputLine("correction", municipality: nil, facts: #"{"corrects":8,"action":"retract","correction_reason":"fejloprettet"}"#)])
+        let after = try test.ledger.readHead()
+        let fromCheckpoint = try test.ledger.replayState(head: after, useCheckpoint: true)
+        let replayed = try test.ledger.replayState(head: after, useCheckpoint: false)
+        #expect(fromCheckpoint == replayed)
+        let key0 = LedgerState.PeriodKey(citizen: Pseudonym(c0)!, kind: "benefit", key: "kontanthjaelp")
+        let key1 = LedgerState.PeriodKey(citizen: Pseudonym(c1)!, kind: "benefit", key: "kontanthjaelp")
+        #expect(fromCheckpoint.periods[key0] == nil)
+        #expect(fromCheckpoint.periods[key1]?.end == nil && fromCheckpoint.periods[key1]?.startSeq == 5)
+        // And the validator (from the checkpoint) sees it so: c0 starts again, c1's second start is refused.
+        try test.append([inputLine("benefit_started", effective: "2014-03-03", citizen: c0, facts: #"{"benefit":"kontanthjaelp"}"#)])
+        #expect(throws: LedgerError.self) {
+            try test.append([inputLine("benefit_started", effective: "2014-03-03", citizen: c1, facts: #"{"benefit":"kontanthjaelp"}"#)])
+        }
+    }
 }

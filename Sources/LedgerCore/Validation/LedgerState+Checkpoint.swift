@@ -19,10 +19,6 @@ extension LedgerState: CheckpointedState, CheckpointFold {
         w.array(Array(publications)) { $0.string($1) }
         w.array(Array(retracted)) { $0.int64($1) }
         w.array(Array(corrections)) { $0.int64($1) }
-        w.array(Array(periodBySeq)) { w, entry in
-            w.int64(entry.key)
-            Self.write(entry.value, to: &w)
-        }
         w.array(Array(orderBySeq)) { w, entry in w.int64(entry.key); w.string(entry.value) }
         w.array(Array(goalBySeq)) { w, entry in w.int64(entry.key); w.string(entry.value) }
         return w.bytes
@@ -48,8 +44,6 @@ extension LedgerState: CheckpointedState, CheckpointFold {
         publications = Set(try r.array { (r) throws(BinaryReadError) in try r.string() })
         retracted = Set(try r.array { (r) throws(BinaryReadError) in try r.int64() })
         corrections = Set(try r.array { (r) throws(BinaryReadError) in try r.int64() })
-        periodBySeq = Dictionary(try r.array { (r) throws(BinaryReadError) -> (Int64, PeriodKey) in (try r.int64(), try Self.readKey(&r)) },
-                                 uniquingKeysWith: { a, _ in a })
         orderBySeq = Dictionary(try r.array { (r) throws(BinaryReadError) -> (Int64, String) in (try r.int64(), try r.string()) },
                                 uniquingKeysWith: { a, _ in a })
         goalBySeq = Dictionary(try r.array { (r) throws(BinaryReadError) -> (Int64, String) in (try r.int64(), try r.string()) },

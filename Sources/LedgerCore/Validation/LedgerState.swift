@@ -53,8 +53,11 @@ public struct LedgerState: Sendable, Equatable {
     /// Sequence numbers of correction events (corrections are not themselves corrected).
     public var corrections: Set<Int64> = []
     /// The period key of every opening or closing event that ``periods`` still refers to, so that a
-    /// retraction can be undone without reading the original line again.
-    var periodBySeq: [Int64: PeriodKey] = [:]
+    /// retraction can be undone without reading the original line again. It follows from
+    /// ``periods`` (each period's start and end sequence numbers), so it is built from them on the
+    /// first retraction and kept up to date from then on; nil until then. Not in the checkpoint,
+    /// which it made a third larger and slower to load, and not compared by `==`.
+    var periodBySeq: [Int64: PeriodKey]? = nil
     /// The order id of each job order received, by sequence number.
     var orderBySeq: [Int64: String] = [:]
     /// The goal id of each goal adopted, by sequence number.
@@ -104,15 +107,16 @@ public struct LedgerState: Sendable, Equatable {
             switch role {
             case .opens:
                 if let old = periods[key] {
-                    periodBySeq[old.startSeq] = nil
-                    if let endSeq = old.endSeq { periodBySeq[endSeq] = nil }
+                    periodBySeq?[old.startSeq] = nil
+                    if let endSeq = old.endSeq { periodBySeq?[endSeq] = nil }
                 }
                 periods[key] = PeriodState(start: event.effective, startSeq: recorded.seq, end: nil, endSeq: nil)
-                periodBySeq[recorded.seq] = key
+                periodBySeq?[recorded.seq] = key
             case .closes:
+                guard periods[key] != nil else { break }
                 periods[key]?.end = event.effective
                 periods[key]?.endSeq = recorded.seq
-                periodBySeq[recorded.seq] = key
+                periodBySeq?[recorded.seq] = key
             case .within:
                 break
             }
@@ -126,15 +130,36 @@ public struct LedgerState: Sendable, Equatable {
     mutating func unapply(seq: Int64) {
         if let id = orderBySeq.removeValue(forKey: seq) { jobOrders.remove(id) }
         if let id = goalBySeq.removeValue(forKey: seq) { goals.remove(id) }
-        if let key = periodBySeq[seq], let current = periods[key] {
+        if periodBySeq == nil { periodBySeq = LedgerState.periodIndex(periods) }
+        if let key = periodBySeq?[seq], let current = periods[key] {
             if current.startSeq == seq && current.end == nil {
                 periods[key] = nil
-                periodBySeq[seq] = nil
+                periodBySeq?[seq] = nil
             } else if current.endSeq == seq {
                 periods[key]?.end = nil
                 periods[key]?.endSeq = nil
-                periodBySeq[seq] = nil
+                periodBySeq?[seq] = nil
             }
         }
+    }
+
+    /// The period key of each period's opening and closing event.
+    static func periodIndex(_ periods: [PeriodKey: PeriodState]) -> [Int64: PeriodKey] {
+        var index: [Int64: PeriodKey] = [:]
+        index.reserveCapacity(periods.count * 2)
+        for (key, period) in periods {
+            index[period.startSeq] = key
+            if let endSeq = period.endSeq { index[endSeq] = key }
+        }
+        return index
+    }
+
+    /// Equal when everything but the derived ``periodBySeq`` is equal.
+    public static func == (a: LedgerState, b: LedgerState) -> Bool {
+        a.ledgerID == b.ledgerID && a.jobcenter == b.jobcenter && a.municipalities == b.municipalities
+            && a.headSeq == b.headSeq && a.headHash == b.headHash && a.headRecordedAt == b.headRecordedAt
+            && a.citizens == b.citizens && a.periods == b.periods && a.jobOrders == b.jobOrders && a.goals == b.goals
+            && a.publications == b.publications && a.retracted == b.retracted && a.corrections == b.corrections
+            && a.orderBySeq == b.orderBySeq && a.goalBySeq == b.goalBySeq
     }
 }
