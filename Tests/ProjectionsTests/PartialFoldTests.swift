@@ -38,7 +38,7 @@ import Foundation
     }
 
     /// Writes the checkpoint at line `cut` with the measure parts of ``measures(_:at:)`` on that fold.
-    static func checkpoint(_ ledger: Ledger, through cut: Int64) throws {
+    static func checkpoint(_ ledger: Ledger, through cut: Int64, days: [Day] = days) throws {
         let state = try Replayer.replay(ledger, throughSeq: cut)
         let recorder = MeasureRecorder()
         for day in days { _ = try measures(MeasureEngine(state: state, recorder: recorder), at: day) }
@@ -110,5 +110,42 @@ import Foundation
         for day in Self.days { #expect(try Self.measures(engine, at: day) == Self.measures(MeasureEngine(state: known), at: day)) }
         // Not for a knowledge time before the checkpoint's last line.
         #expect(try ProjectionCheckpoint.replayPartially(ledger, knownAt: events[events.count - 500].recordedAt) == nil)
+    }
+
+    @Test("a new checkpoint carries the parts of the requests the old one held, computed again, so reports of two days run in turn both stay partial")
+    func carriedRequests() throws {
+        let generated = try GeneratedLedger(seed: 46, citizens: 120)
+        let ledger = generated.ledger
+        let head = try ledger.readHead()
+        let whole = try Replayer.replay(ledger)
+        let expected = try Self.days.map { try Self.measures(MeasureEngine(state: whole), at: $0) }
+        let cut = whole.headSeq - 40
+        // The report of the first day wrote the checkpoint; the report of the second day folds and
+        // computes its own parts, and carries the first day's.
+        try Self.checkpoint(ledger, through: cut, days: [Self.days[0]])
+        let state = try Replayer.replay(ledger, throughSeq: cut)
+        let second = MeasureRecorder()
+        let requests = try Self.measures(MeasureEngine(state: state, recorder: second), at: Self.days[1]).count
+        let carried = ProjectionCheckpoint.carried(ledger, head: head, state: state, skipping: second.cache)
+        #expect(carried.entries.count == requests)
+        #expect(Set(carried.entries.keys).isDisjoint(with: Set(second.cache.entries.keys)))
+        let position = try CheckpointReplayTests.position(after: cut, in: ledger, state: state)
+        SectionedCheckpoint.write(ledger, kind: ProjectionState.checkpointKind, position: position,
+                                  sections: state.checkpointSections() + [carried.merging(second.cache).sectionBytes()])
+        // After the 40 lines that follow, both days' reports are partial and exact.
+        let partial = try #require(try ProjectionCheckpoint.replayPartially(ledger, knownAt: nil))
+        #expect(partial.state.loadedPartitions != nil)
+        let recorder = MeasureRecorder()
+        let engine = MeasureEngine(state: partial.state, cache: partial.cache, recorder: recorder)
+        for (k, day) in Self.days.enumerated() { #expect(try Self.measures(engine, at: day) == expected[k], "\(day)") }
+        #expect(!recorder.missed)
+        // And saved at the head, the whole fold's checkpoint carries both days' parts as well.
+        ProjectionCheckpoint.saveCarryingEarlier(whole, to: ledger, head: head, current: MeasureCache())
+        let atHead = try #require(try ProjectionCheckpoint.replayPartially(ledger, knownAt: nil))
+        #expect(atHead.cache.entries.count == 2 * requests)
+        let again = MeasureRecorder()
+        let headEngine = MeasureEngine(state: atHead.state, cache: atHead.cache, recorder: again)
+        for (k, day) in Self.days.enumerated() { #expect(try Self.measures(headEngine, at: day) == expected[k], "\(day) at the head") }
+        #expect(!again.missed)
     }
 }

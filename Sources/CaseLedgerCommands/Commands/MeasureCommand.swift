@@ -109,7 +109,7 @@ enum ReportCommand: LedgerCommand {
         let evaluations = evaluator.evaluateAll(at: day)
         let trends = htmlPath == nil ? [:] : GoalTrend.computeAll(evaluations, evaluator: evaluator, reportDate: day)
         if useCheckpoint && state.headSeq == head.seq {
-            ProjectionCheckpoint.save(state, to: ledger, head: head, cache: recorder.cache)
+            ProjectionCheckpoint.saveCarryingEarlier(state, to: ledger, head: head, current: recorder.cache)
         }
         try output(evaluations, trends: trends, state: state, day: day, knownAt: knownAt, htmlPath: htmlPath, arguments, console)
         return ExitStatus.success

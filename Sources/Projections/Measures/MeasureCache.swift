@@ -14,6 +14,9 @@ public struct MeasureCache: Sendable {
         var breakdowns: [(name: String, label: String, tallies: [MeasureEngine.Tally])]
         /// M21: per partition, the CVR numbers its citizens were placed with (empty for other measures).
         var marks: [[String]]
+        /// The request, resolved (its day or period explicit), so that the parts can be computed
+        /// again on a later fold (see ``ProjectionCheckpoint/saveCarryingEarlier(_:to:head:current:)``).
+        var request: MeasureRequest
     }
 
     /// Entries by request key.
@@ -53,6 +56,7 @@ public struct MeasureCache: Sendable {
         w.array(order) { w, key in
             let e = entries[key]!
             w.string(key)
+            Self.write(e.request, to: &w)
             w.int(e.municipalityCount)
             tallies(e.tallies, into: &w)
             w.array(e.breakdowns) { w, b in w.string(b.name); w.string(b.label); tallies(b.tallies, into: &w) }
@@ -76,6 +80,7 @@ public struct MeasureCache: Sendable {
         }
         let list = try r.array { (r) throws(E) -> (String, Entry) in
             let key = try r.string()
+            let request = try Self.readRequest(&r)
             let municipalityCount = try r.int()
             guard municipalityCount >= 0, municipalityCount <= 1_000 else { throw E(offset: r.position, message: "municipality count out of range") }
             let count = ProjectionPartition.count * municipalityCount
@@ -83,10 +88,36 @@ public struct MeasureCache: Sendable {
             let breakdowns = try r.array { (r) throws(E) in (name: try r.string(), label: try r.string(), tallies: try tallies(&r, count: count)) }
             let marks = try r.array { (r) throws(E) in try r.array { (r) throws(E) in try r.string() } }
             guard marks.isEmpty || marks.count == ProjectionPartition.count else { throw E(offset: r.position, message: "marks of the wrong number of partitions") }
-            return (key, Entry(municipalityCount: municipalityCount, tallies: main, breakdowns: breakdowns, marks: marks))
+            return (key, Entry(municipalityCount: municipalityCount, tallies: main, breakdowns: breakdowns, marks: marks, request: request))
         }
         guard r.atEnd else { throw E(offset: r.position, message: "bytes after the measure cache") }
         for (key, entry) in list { insert(key, entry) }
+    }
+
+    private static func write(_ request: MeasureRequest, to w: inout BinaryWriter) {
+        w.string(request.measure)
+        w.optional(request.variant) { $0.string($1) }
+        w.optional(request.at) { $0.int32($1.ordinal) }
+        w.optional(request.period) { w, period in w.int32(period.first.ordinal); w.int32(period.last.ordinal); w.string(period.text) }
+        w.optional(request.benefits) { $0.string($1) }
+        w.array(request.filter.sorted { $0.key < $1.key }) { w, entry in w.string(entry.key); w.string(entry.value) }
+    }
+
+    private static func readRequest(_ r: inout BinaryReader) throws(BinaryReadError) -> MeasureRequest {
+        typealias E = BinaryReadError
+        let measure = try r.string()
+        let variant = try r.optional { (r) throws(E) in try r.string() }
+        let at = try r.optional { (r) throws(E) in Day(ordinal: try r.int32()) }
+        let period = try r.optional { (r) throws(E) -> Period in
+            let first = Day(ordinal: try r.int32()), last = Day(ordinal: try r.int32())
+            let text = try r.string()
+            guard first <= last else { throw E(offset: r.position, message: "a period that ends before it starts") }
+            return Period(first: first, last: last, text: text)
+        }
+        let benefits = try r.optional { (r) throws(E) in try r.string() }
+        let filter = try r.array { (r) throws(E) in (try r.string(), try r.string()) }
+        return MeasureRequest(measure: measure, variant: variant, at: at, period: period, benefits: benefits,
+                              filter: Dictionary(filter, uniquingKeysWith: { a, _ in a }))
     }
 }
 

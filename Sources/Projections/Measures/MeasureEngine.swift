@@ -212,7 +212,10 @@ public struct MeasureEngine: Sendable {
         if context.reuse != nil {
             context.completeFromCache()
         } else if let recorder {
-            recorder.record(key, context.cacheEntry())
+            // The request as resolved: computed again with it, the key is the same.
+            let resolved = MeasureRequest(measure: definition.id, variant: variant, at: evaluation.day,
+                                          period: evaluation.day == nil ? evaluation.period : nil, benefits: request.benefits, filter: request.filter)
+            recorder.record(key, context.cacheEntry(request: resolved))
         }
         let isRatio = definition.kind == .share
         let scale = definition.kind == .fullTimePersons ? 1.0 / Double(max(1, DerivedStates.weekdays(from: evaluation.period.first, through: evaluation.period.last))) : 1.0
@@ -347,7 +350,7 @@ public struct MeasureEngine: Sendable {
 
         /// The parts of a whole fold's computation, for the cache: the partition slots' tallies,
         /// breakdowns and marks (the whole-jobcenter slot is always computed again).
-        func cacheEntry() -> MeasureCache.Entry {
+        func cacheEntry(request: MeasureRequest) -> MeasureCache.Entry {
             let n = municipalities.count
             return MeasureCache.Entry(
                 municipalityCount: n,
@@ -355,7 +358,8 @@ public struct MeasureEngine: Sendable {
                 breakdowns: breakdowns.flatMap { group in
                     group.entries.map { (name: group.name, label: $0.label, tallies: Array($0.tallies[0..<(ProjectionPartition.count * n)])) }
                 },
-                marks: marks.map { $0.map { $0.sorted() } } ?? [])
+                marks: marks.map { $0.map { $0.sorted() } } ?? [],
+                request: request)
         }
     }
 

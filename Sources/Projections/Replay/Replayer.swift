@@ -102,7 +102,7 @@ public enum Replayer {
         // the progress line early would be harmless).
         if lookAheadReads == Int.min { progress?.finish() }
         if checkpoints && saveCheckpoint && Checkpoint.shouldRewrite(folded: state.headSeq - startSeq, headSeq: state.headSeq) {
-            ProjectionCheckpoint.save(state, to: ledger, head: head, cache: MeasureCache())
+            ProjectionCheckpoint.saveCarryingEarlier(state, to: ledger, head: head, current: MeasureCache())
         }
         return state
     }
