@@ -68,6 +68,42 @@ extension LedgerFileTests {
             #expect(next.firstSeq == headBefore.seq + 1)
         }
 
+        @Test("verify run while large batches are written and refused beyond the head never reports a defect")
+        func verifyBesideRefusedBatches() async throws {
+            let test = try TestLedger(in: directory)
+            try Self.append(test, Self.lines(5), chunkBytes: 4096)
+            let refused = try test.records(Self.lines(400, badAt: 400))
+            let finished = Locked(false)
+            let writer = Task.detached {
+                var refusals = 0
+                for _ in 0..<25 {
+                    do {
+                        try test.ledger.append(source: "test input", recordedAt: nil, chunkBytes: 4096) { (emit) throws(LedgerError) in
+                            for record in refused { try emit(record) }
+                        }
+                    } catch { refusals += 1 }
+                }
+                finished.withLock { $0 = true }
+                return refusals
+            }
+            var verified = 0
+            var failures: [String] = []
+            while verified < 25 || !finished.withLock({ $0 }) {
+                do {
+                    let report = try LedgerVerifier.verify(test.ledger)
+                    #expect(report.events == 6)
+                } catch {
+                    failures.append("\(error)")
+                }
+                verified += 1
+                if verified > 2_000 { break }
+            }
+            #expect(await writer.value == 25)
+            #expect(failures.isEmpty, "\(failures.prefix(3))")
+            let unchanged = try LedgerVerifier.verify(test.ledger)
+            #expect(unchanged.events == 6 && unchanged.tail == nil)
+        }
+
         @Test("the read-back checksum changes with any changed byte, swapped words or a length change")
         func checksum() {
             var generator = SplitMix(seed: 17)

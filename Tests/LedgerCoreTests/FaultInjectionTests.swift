@@ -179,6 +179,31 @@ extension LedgerFileTests {
             #expect(result.recoveredBytes == 0)
         }
 
+        @Test("a producer that ignores a failed chunk write cannot get the rest of the batch written after the gap")
+        func failureIsSticky() throws {
+            let test = try TestLedger(in: directory)
+            try test.append(Self.committed)
+            let headBefore = try test.ledger.readHead()
+            let segmentBefore = readBytes(test.segment1)
+            let records = try test.records(LedgerFileTests.BatchWriterTests.lines(300))
+            FaultInjection.install("write#3=EIO")
+            let thrown = #expect(throws: LedgerError.self) {
+                try test.ledger.append(source: "test input", recordedAt: nil, chunkBytes: 4096) { (emit) throws(LedgerError) in
+                    for record in records { try? emit(record) }
+                }
+            }
+            FaultInjection.install("")
+            guard case .system(let error)? = thrown else {
+                Issue.record("expected LedgerError.system, got \(String(describing: thrown))")
+                return
+            }
+            #expect(error.call == "write" && error.errno == EIO)
+            #expect(try test.ledger.readHead() == headBefore)
+            let unchanged = readBytes(test.segment1) == segmentBefore
+            #expect(unchanged)
+            #expect(try LedgerVerifier.verify(test.ledger).events == headBefore.seq)
+        }
+
         @Test("a failed truncation of a tail fails the append; the tail stays recoverable")
         func failedRecovery() throws {
             let test = try TestLedger(in: directory)

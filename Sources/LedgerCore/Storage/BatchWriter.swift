@@ -47,6 +47,9 @@ struct BatchWriter {
     private var inFlight: Pending<Result<(bytes: [UInt8], checksum: UInt64), LedgerError>>?
     /// An empty buffer with capacity, from the last chunk written.
     private var spare: [UInt8] = []
+    /// The first error: once set, the batch is abandoned and every later call throws it again, so
+    /// that a caller that went on could never write after a gap.
+    private var failure: LedgerError?
 
     /// The thread chunks are written on (a serial queue of its own, so that a write never waits
     /// for a thread of the shared pool busy decoding).
@@ -73,7 +76,15 @@ struct BatchWriter {
 
     /// Writes the pending lines once they reach ``chunkBytes``. On failure the batch is abandoned.
     mutating func writeIfFull() throws(LedgerError) {
+        if let failure { throw failure }
         if pending.count >= chunkBytes { try writePending() }
+    }
+
+    /// Abandons the batch for `error` and returns it, to be thrown.
+    private mutating func fail(_ error: LedgerError) -> LedgerError {
+        abandon()
+        failure = failure ?? error
+        return failure!
     }
 
     /// Starts writing the pending lines beyond the head (opening or creating the segment first),
@@ -101,8 +112,7 @@ struct BatchWriter {
                 fd = descriptor
             }
         } catch {
-            abandon()
-            throw LedgerError.wrapping(error)
+            throw fail(LedgerError.wrapping(error))
         }
         let chunk = pending
         let offset = startOffset + written
@@ -125,14 +135,14 @@ struct BatchWriter {
     private mutating func collectWrite() throws(LedgerError) {
         guard let write = inFlight else { return }
         inFlight = nil
-        switch write.wait() {
+        // Taken out of the Pending, so that the buffer is referenced once and is reused in place.
+        switch write.take() {
         case .success(var done):
             chunks.append((done.bytes.count, done.checksum))
             done.bytes.removeAll(keepingCapacity: true)
             spare = done.bytes
         case .failure(let error):
-            abandon()
-            throw error
+            throw fail(error)
         }
     }
 
@@ -141,6 +151,7 @@ struct BatchWriter {
     /// step before the head is on disk fails, the batch is abandoned and the error thrown.
     mutating func finish(lastSeq: Int64, lastHash: SHA256Digest) throws(LedgerError) -> HeadRecord {
         precondition(byteCount > 0, "a batch has at least one line")
+        if let failure { throw failure }
         try writePending()
         try collectWrite()
         guard let fd else { preconditionFailure("a written batch has an open segment") }
@@ -151,10 +162,9 @@ struct BatchWriter {
             try readBack(fd, file: file)
             try ledger.writeHead(newHead, replacing: head)
         } catch {
-            // Undo what can be undone, without fsync: the head in force was never replaced on disk
-            // (writeHead writes the other slot), so this only tidies up.
-            abandon()
-            throw LedgerError.wrapping(error)
+            // The head in force was never replaced on disk (writeHead writes the other slot), so
+            // cutting the lines off again only tidies up.
+            throw fail(LedgerError.wrapping(error))
         }
         try? SystemCalls.close(fd, path: file)
         self.fd = nil
@@ -190,24 +200,29 @@ struct BatchWriter {
         assert(offset == startOffset + written, "the read-back covers the whole batch")
     }
 
-    /// Cuts the batch's written bytes off again (best effort, without fsync; the next append
-    /// removes whatever is left) and closes the segment. Safe to call more than once.
+    /// Cuts the batch's written bytes off again (truncated to where the batch began, or the segment
+    /// it created removed) and makes the cut durable (fsync of the segment or of `events/`), so that
+    /// a crash afterwards cannot bring back part of a refused batch; closes the segment. Best
+    /// effort: what a failed call leaves is an unacknowledged tail the next append removes. Safe to
+    /// call more than once.
     mutating func abandon() {
         if let write = inFlight {
-            _ = write.wait()
+            _ = write.take()
             inFlight = nil
         }
         let file = ledger.segmentPath(segment)
         if let fd {
-            if !createdSegment { try? SystemCalls.ftruncate(fd, length: startOffset, path: file) }
+            if !createdSegment {
+                try? SystemCalls.ftruncate(fd, length: startOffset, path: file)
+                try? SystemCalls.fsync(fd, path: file)
+            }
             try? SystemCalls.close(fd, path: file)
             self.fd = nil
         }
         if createdSegment {
             try? SystemCalls.unlink(file)
+            try? SystemCalls.fsyncDirectory(ledger.eventsPath)
             createdSegment = false
-        } else if written == 0 {
-            return
         }
         written = 0
         chunks = []

@@ -54,9 +54,10 @@ extension Ledger {
     }
 
     /// Appends a batch durably: under the writer lock, recovers an unacknowledged tail, replays the
-    /// ledger, validates every record (one bad record rejects the batch and nothing is written),
-    /// writes the lines, fsyncs, reads them back, then moves the head and fsyncs it. Returns only
-    /// after the batch is on disk.
+    /// ledger, validates every record while writing the lines beyond the head (one bad record
+    /// rejects the batch, and what was written of it is cut off again, so nothing of it stays),
+    /// fsyncs, reads them back, then moves the head and fsyncs it. Returns only after the batch is
+    /// on disk.
     public func append(_ records: [InputRecord], source: String, recordedAt: Timestamp?,
                        clock: (() -> Timestamp)? = nil) throws(LedgerError) -> AppendResult {
         try append(source: source, recordedAt: recordedAt, clock: clock) { (emit) throws(LedgerError) in

@@ -148,8 +148,25 @@ public enum LedgerVerifier {
             throw LedgerError.corrupt(file: Ledger.segmentName(head.segment), line: lineBase,
                                       reason: "the last acknowledged line (seq \(expectedSeq - 1)) does not match the head file (seq \(head.seq)); lines were altered or removed")
         }
-        let tail = try checkTail(ledger, head: head, segments: indexes.count, headLineCount: lineBase, municipalities: municipalities,
-                                 after: (head.seq, head.hash, previousRecordedAt), now: now)
+        let checkBeyondHead = { (now: Timestamp) throws(LedgerError) -> VerificationReport.Tail? in
+            try checkTail(ledger, head: head, segments: try ledger.segmentIndexes().last ?? indexes.count, headLineCount: lineBase,
+                          municipalities: municipalities, after: (head.seq, head.hash, previousRecordedAt), now: now)
+        }
+        let tail: VerificationReport.Tail?
+        do {
+            tail = try checkBeyondHead(now)
+        } catch {
+            // Bytes beyond the head may change while they are read: an append writes its batch
+            // there before moving the head (its lines recorded after this verify began), and cuts
+            // it off again when a line is refused. So a defect found there is looked at again
+            // holding the writer lock, when no writer is at work, with the clock read again; it
+            // stands only if it is still there (or the lock cannot be taken, as on a read-only copy).
+            let again = Result { () throws(LedgerError) in
+                try ledger.withWriterLock { () throws(LedgerError) in try checkBeyondHead(max(now, Clock.now())) }
+            }
+            guard case .success(let recheckedTail) = again else { throw error }
+            tail = recheckedTail
+        }
         var report = VerificationReport(events: head.seq, segments: head.segment, head: head, headRecordedAt: previousRecordedAt, tail: tail, bytes: bytes)
         let access = try AccessLog(ledger: ledger).read()
         report.accessRecords = access.records.count

@@ -31,7 +31,8 @@ public enum Parallel {
 
 /// A result computed on another thread while the caller goes on; ``wait()`` returns it.
 ///
-/// Used to decode the next part of a ledger while the current part is applied.
+/// Used to decode the next part of a ledger while the current part is applied, and to write an
+/// append's chunk while the next is encoded.
 public final class Pending<T>: @unchecked Sendable {
     // `result` is written once by the worker before `group` leaves, and read only after `wait`.
     private var result: T?
@@ -54,6 +55,14 @@ public final class Pending<T>: @unchecked Sendable {
     /// Waits for the work and returns its result.
     public func wait() -> T {
         group.wait()
+        return result!
+    }
+
+    /// Waits for the work and returns its result, keeping no reference to it (so that a buffer in
+    /// it is uniquely referenced by the caller). Call once.
+    func take() -> T {
+        group.wait()
+        defer { result = nil }
         return result!
     }
 }

@@ -83,24 +83,6 @@ package enum SystemCalls {
         try result.get()
     }
 
-    /// Whether the file holds exactly `bytes` at `offset`: read back in 1 MiB pieces and compared.
-    package static func contentEquals(_ fd: Int32, bytes: [UInt8], offset: Int64, path: String) throws(SystemError) -> Bool {
-        let pieceBytes = 1 << 20
-        var piece = [UInt8](repeating: 0, count: min(pieceBytes, max(1, bytes.count)))
-        var done = 0
-        while done < bytes.count {
-            let want = min(pieceBytes, bytes.count - done)
-            let got = try withBuffer(&piece) { (base) throws(SystemError) -> Int in
-                try preadFully(fd, into: base, count: want, offset: offset + Int64(done), path: path)
-            }
-            guard got == want else { return false }
-            let equal = piece.withUnsafeBytes { a in bytes.withUnsafeBytes { b in memcmp(a.baseAddress!, b.baseAddress! + done, want) == 0 } }
-            guard equal else { return false }
-            done += want
-        }
-        return true
-    }
-
     /// Flushes a file's data and metadata to the disk.
     package static func fsync(_ fd: Int32, path: String) throws(SystemError) {
         try FaultInjection.check(.fsync, path: path)

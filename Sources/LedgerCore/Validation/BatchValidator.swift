@@ -1,8 +1,8 @@
-/// Checks a batch of input records against the ledger, line by line, before anything is written.
+/// Checks a batch of input records against the ledger, line by line, before the head moves.
 ///
 /// Each accepted record is applied to a working copy of the state, so later lines of the batch see
 /// earlier ones (a citizen registered on line 1 may start a benefit on line 2). One rejected line
-/// rejects the batch: the caller writes nothing.
+/// rejects the batch: the caller keeps nothing of it (what it wrote beyond the head is cut off).
 public struct BatchValidator {
     /// The state as of the last validated line.
     public private(set) var state: LedgerState
