@@ -106,7 +106,7 @@ extension LedgerFileTests {
 
         @Test("the read-back checksum changes with any changed byte, swapped words or a length change")
         func checksum() {
-            var generator = SplitMix(seed: 17)
+            var generator = SplitMix64(seed: 17)
             let bytes = (0..<1_003).map { _ in UInt8(truncatingIfNeeded: generator.next()) }
             let sum = bytes.withUnsafeBytes { ChunkChecksum.of($0) }
             #expect(bytes.withUnsafeBytes { ChunkChecksum.of($0) } == sum)
@@ -130,17 +130,4 @@ extension LedgerFileTests {
 private func fileSize(_ path: String) throws -> Int64 {
     let attributes = try FileManager.default.attributesOfItem(atPath: path)
     return (attributes[.size] as? NSNumber)?.int64Value ?? -1
-}
-
-/// SplitMix64, for repeatable test bytes.
-private struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
 }

@@ -66,10 +66,9 @@ public enum Checkpoint {
     /// The path of a kind's checkpoint.
     public static func path(_ ledger: Ledger, kind: String) -> String { PathNames.join(directory(ledger), kind + ".bin") }
 
-    /// Encodes a checkpoint file.
-    public static func encode(kind: String, program: String, position: CheckpointPosition, payload: [UInt8]) -> [UInt8] {
-        var w = BinaryWriter()
-        w.raw(magic)
+    /// Writes what identifies a checkpoint after its magic bytes: its kind, the program that wrote
+    /// it and its position (the same in both file layouts, this one and ``SectionedCheckpoint``'s).
+    static func writeIdentity(kind: String, program: String, position: CheckpointPosition, to w: inout BinaryWriter) {
         w.string(kind)
         w.string(program)
         w.int64(position.seq)
@@ -77,6 +76,26 @@ public enum Checkpoint {
         w.int64(position.recordedAt.milliseconds)
         w.int(position.segment)
         w.int64(position.offset)
+    }
+
+    /// Reads what ``writeIdentity(kind:program:position:to:)`` wrote: the position, or nil when the
+    /// kind or program is another or the position cannot be one.
+    static func readIdentity(kind: String, program: String, from r: inout BinaryReader) throws(BinaryReadError) -> CheckpointPosition? {
+        guard try r.string() == kind, try r.string() == program else { return nil }
+        let seq = try r.int64()
+        let hash = SHA256Digest(bytes: try r.raw(32))
+        let recordedAt = Timestamp(milliseconds: try r.int64())
+        let segment = try r.int()
+        let offset = try r.int64()
+        guard seq >= 1, segment >= 1, offset > 0 else { return nil }
+        return CheckpointPosition(seq: seq, hash: hash, recordedAt: recordedAt, segment: segment, offset: offset)
+    }
+
+    /// Encodes a checkpoint file.
+    public static func encode(kind: String, program: String, position: CheckpointPosition, payload: [UInt8]) -> [UInt8] {
+        var w = BinaryWriter()
+        w.raw(magic)
+        writeIdentity(kind: kind, program: program, position: position, to: &w)
         w.int64(Int64(payload.count))
         w.raw(payload)
         let digest = SHA256.hash(w.bytes)
@@ -93,17 +112,10 @@ public enum Checkpoint {
         guard digest.bytes == Array(bytes[body...]) else { return nil }
         var r = BinaryReader(bytes, position: magic.count)
         do {
-            guard try r.string() == kind, try r.string() == program else { return nil }
-            let seq = try r.int64()
-            let hash = SHA256Digest(bytes: try r.raw(32))
-            let recordedAt = Timestamp(milliseconds: try r.int64())
-            let segment = try r.int()
-            let offset = try r.int64()
+            guard let position = try readIdentity(kind: kind, program: program, from: &r) else { return nil }
             let count = Int(try r.int64())
             guard count >= 0, r.position + count == body else { return nil }
-            guard seq >= 1, segment >= 1, offset > 0 else { return nil }
-            return (CheckpointPosition(seq: seq, hash: hash, recordedAt: recordedAt, segment: segment, offset: offset),
-                    BinaryReader(bytes, position: r.position, end: body))
+            return (position, BinaryReader(bytes, position: r.position, end: body))
         } catch {
             return nil
         }

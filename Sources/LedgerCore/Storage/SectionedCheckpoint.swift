@@ -28,13 +28,7 @@ public enum SectionedCheckpoint {
         precondition(sections.count <= sectionsMax, "too many checkpoint sections")
         var w = BinaryWriter()
         w.raw(magic)
-        w.string(kind)
-        w.string(program)
-        w.int64(position.seq)
-        w.raw(position.hash.bytes)
-        w.int64(position.recordedAt.milliseconds)
-        w.int(position.segment)
-        w.int64(position.offset)
+        Checkpoint.writeIdentity(kind: kind, program: program, position: position, to: &w)
         w.int(sections.count)
         for section in sections {
             w.int(section.count)
@@ -101,14 +95,9 @@ public enum SectionedCheckpoint {
         guard bytes.count > magic.count + 32, Array(bytes.prefix(magic.count)) == magic else { return nil }
         var r = BinaryReader(bytes, position: magic.count)
         do {
-            guard try r.string() == kind, try r.string() == program else { return nil }
-            let seq = try r.int64()
-            let hash = SHA256Digest(bytes: try r.raw(32))
-            let recordedAt = Timestamp(milliseconds: try r.int64())
-            let segment = try r.int()
-            let offset = try r.int64()
+            guard let position = try Checkpoint.readIdentity(kind: kind, program: program, from: &r) else { return nil }
             let count = try r.int()
-            guard count >= 0, count <= sectionsMax, seq >= 1, segment >= 1, offset > 0 else { return nil }
+            guard count >= 0, count <= sectionsMax else { return nil }
             let headerEnd = r.position + count * 40 + 32
             guard headerEnd <= bytes.count else {
                 needed = headerEnd
@@ -130,7 +119,7 @@ public enum SectionedCheckpoint {
                 at += Int64(length)
             }
             guard at == fileSize else { return nil }
-            return Opened(position: CheckpointPosition(seq: seq, hash: hash, recordedAt: recordedAt, segment: segment, offset: offset),
+            return Opened(position: position,
                           path: path, sections: sections)
         } catch {
             return nil
