@@ -153,26 +153,7 @@ extension LedgerFileTests {
 
         @Test("a write failing after earlier chunks of a batch were written cuts the batch off", arguments: [2, 5, 9])
         func failedLaterChunk(_ failingWrite: Int) throws {
-            let test = try TestLedger(in: directory)
-            try test.append(Self.committed)
-            let headBefore = try test.ledger.readHead()
-            let segmentBefore = readBytes(test.segment1)
-            let records = try test.records(LedgerFileTests.BatchWriterTests.lines(300))
-            FaultInjection.install("write#\(failingWrite)=EIO")
-            let thrown = #expect(throws: LedgerError.self) {
-                try test.ledger.append(source: "test input", recordedAt: nil, chunkBytes: 4096) { (emit) throws(LedgerError) in
-                    for record in records { try emit(record) }
-                }
-            }
-            FaultInjection.install("")
-            guard case .system(let error)? = thrown else {
-                Issue.record("expected LedgerError.system, got \(String(describing: thrown))")
-                return
-            }
-            #expect(error.call == "write" && error.errno == EIO)
-            #expect(try test.ledger.readHead() == headBefore)
-            let unchanged = readBytes(test.segment1) == segmentBefore
-            #expect(unchanged)
+            let (test, headBefore) = try Self.chunkedAppendFails(directory, rule: "write#\(failingWrite)=EIO", producerIgnoresErrors: false)
             #expect(try LedgerVerifier.verify(test.ledger).tail == nil)
             let result = try test.append(Self.next)
             #expect(result.firstSeq == headBefore.seq + 1)
@@ -181,27 +162,39 @@ extension LedgerFileTests {
 
         @Test("a producer that ignores a failed chunk write cannot get the rest of the batch written after the gap")
         func failureIsSticky() throws {
+            let (test, headBefore) = try Self.chunkedAppendFails(directory, rule: "write#3=EIO", producerIgnoresErrors: true)
+            #expect(try LedgerVerifier.verify(test.ledger).events == headBefore.seq)
+        }
+
+        /// Appends a batch of 300 lines in 4 KiB chunks under the fault `rule` (a write that fails
+        /// with EIO) and checks that the append failed with that error and left the head and the
+        /// segment as they were. The producer may go on after an error (`try?`) or stop. Returns
+        /// the ledger and its head before.
+        static func chunkedAppendFails(_ directory: TemporaryDirectory, rule: String,
+                                       producerIgnoresErrors: Bool) throws -> (TestLedger, HeadRecord) {
             let test = try TestLedger(in: directory)
             try test.append(Self.committed)
             let headBefore = try test.ledger.readHead()
             let segmentBefore = readBytes(test.segment1)
             let records = try test.records(LedgerFileTests.BatchWriterTests.lines(300))
-            FaultInjection.install("write#3=EIO")
+            FaultInjection.install(rule)
             let thrown = #expect(throws: LedgerError.self) {
                 try test.ledger.append(source: "test input", recordedAt: nil, chunkBytes: 4096) { (emit) throws(LedgerError) in
-                    for record in records { try? emit(record) }
+                    for record in records {
+                        if producerIgnoresErrors { try? emit(record) } else { try emit(record) }
+                    }
                 }
             }
             FaultInjection.install("")
             guard case .system(let error)? = thrown else {
                 Issue.record("expected LedgerError.system, got \(String(describing: thrown))")
-                return
+                return (test, headBefore)
             }
             #expect(error.call == "write" && error.errno == EIO)
             #expect(try test.ledger.readHead() == headBefore)
             let unchanged = readBytes(test.segment1) == segmentBefore
             #expect(unchanged)
-            #expect(try LedgerVerifier.verify(test.ledger).events == headBefore.seq)
+            return (test, headBefore)
         }
 
         @Test("a failed truncation of a tail fails the append; the tail stays recoverable")
