@@ -11,7 +11,9 @@ enum VerifyCommand: LedgerCommand {
     removed, inserted, duplicated or reordered line, a removed or reordered segment, a line out of the
     catalog. An unacknowledged tail left by an interrupted append (complete lines of an unfinished
     batch and perhaps a torn line, all beyond the head) is reported as recoverable, not as a defect:
-    the next append removes it.
+    the next append removes it. Verify takes no lock, except when it finds something else beyond the
+    head: an append may be writing its batch there, or cutting off a refused one, so it looks again
+    holding the writer lock (waiting for that append) before it reports a defect.
     """
     static let options: [OptionSpec] = [
         .flag("json", "Print the summary as JSON."),
