@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Dispatch
 
 extension Ledger {
     /// Removes an unacknowledged tail left by a writer that died mid-batch: bytes beyond the head in
@@ -119,6 +120,10 @@ extension Ledger {
                 assert(final.headSeq == newHead.seq)
                 Checkpoint.save(final, to: self, head: newHead, recordedAt: final.headRecordedAt)
             }
+            // A large batch's events and state are freed on another thread: the batch is on disk,
+            // and the caller need not wait for the memory to be given back.
+            let held = validator.relinquish()
+            DispatchQueue.global().async { withExtendedLifetime(held) {} }
             return AppendResult(firstSeq: head.seq + 1, lastSeq: seq, head: newHead, recoveredBytes: recovered)
         }
     }

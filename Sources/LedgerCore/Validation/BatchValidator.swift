@@ -102,6 +102,13 @@ public struct BatchValidator {
         return (event, recordedAt)
     }
 
+    /// Hands over what the validator holds (the batch's events, kept for corrections within it,
+    /// and the state), leaving it empty, so that the caller can free them where it costs no wait.
+    public mutating func relinquish() -> (events: [Event], state: LedgerState) {
+        defer { pending = []; state = LedgerState() }
+        return (pending, state)
+    }
+
     private mutating func checkRecordedAt(_ record: InputRecord) throws(LedgerError) -> Timestamp {
         let t = record.recordedAt ?? batchRecordedAt ?? max(now, lastRecordedAt)
         let field = record.recordedAt != nil ? "recorded_at" : "--recorded-at"

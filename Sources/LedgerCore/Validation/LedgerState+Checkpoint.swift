@@ -7,12 +7,13 @@ extension LedgerState: CheckpointedState, CheckpointFold {
         var w = BinaryWriter()
         foldHeader.write(to: &w)
         w.array(Array(citizens)) { $0.uint64($1.value) }
-        w.array(Array(periods)) { w, entry in
+        // Sorted by key, as the table loads them without hashing.
+        w.array(periods.sortedEntries) { w, entry in
             Self.write(entry.key, to: &w)
-            w.int32(entry.value.start.ordinal)
-            w.int64(entry.value.startSeq)
-            w.optional(entry.value.end) { $0.int32($1.ordinal) }
-            w.optional(entry.value.endSeq) { $0.int64($1) }
+            w.int32(entry.period.start.ordinal)
+            w.int64(entry.period.startSeq)
+            w.optional(entry.period.end) { $0.int32($1.ordinal) }
+            w.optional(entry.period.endSeq) { $0.int64($1) }
         }
         w.array(Array(jobOrders)) { $0.string($1) }
         w.array(Array(goals)) { $0.string($1) }
@@ -30,15 +31,18 @@ extension LedgerState: CheckpointedState, CheckpointFold {
         self.init()
         foldHeader = try CheckpointFoldHeader(reading: &r)
         citizens = Set(try r.array { (r) throws(BinaryReadError) in Pseudonym(value: try r.uint64()) })
-        let periodEntries = try r.array { (r) throws(BinaryReadError) -> (PeriodKey, PeriodState) in
+        let periodEntries = try r.array { (r) throws(BinaryReadError) -> (key: PeriodKey, period: PeriodState) in
             let key = try Self.readKey(&r)
             let start = Day(ordinal: try r.int32())
             let startSeq = try r.int64()
             let end = try r.optional { (r) throws(BinaryReadError) in Day(ordinal: try r.int32()) }
             let endSeq = try r.optional { (r) throws(BinaryReadError) in try r.int64() }
-            return (key, PeriodState(start: start, startSeq: startSeq, end: end, endSeq: endSeq))
+            return (key: key, period: PeriodState(start: start, startSeq: startSeq, end: end, endSeq: endSeq))
         }
-        periods = Dictionary(periodEntries, uniquingKeysWith: { a, _ in a })
+        guard let table = PeriodTable(sorted: periodEntries) else {
+            throw BinaryReadError(offset: r.position, message: "periods not in key order")
+        }
+        periods = table
         jobOrders = Set(try r.array { (r) throws(BinaryReadError) in try r.string() })
         goals = Set(try r.array { (r) throws(BinaryReadError) in try r.string() })
         publications = Set(try r.array { (r) throws(BinaryReadError) in try r.string() })

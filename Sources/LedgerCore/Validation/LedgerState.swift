@@ -41,7 +41,7 @@ public struct LedgerState: Sendable, Equatable {
     /// Citizens registered.
     public var citizens: Set<Pseudonym> = []
     /// The latest period of every key.
-    public var periods: [PeriodKey: PeriodState] = [:]
+    public var periods = PeriodTable()
     /// Job order ids received.
     public var jobOrders: Set<String> = []
     /// Goal ids adopted.
@@ -145,10 +145,11 @@ public struct LedgerState: Sendable, Equatable {
     }
 
     /// The period key of each period's opening and closing event.
-    static func periodIndex(_ periods: [PeriodKey: PeriodState]) -> [Int64: PeriodKey] {
+    static func periodIndex(_ periods: PeriodTable) -> [Int64: PeriodKey] {
+        let entries = periods.sortedEntries
         var index: [Int64: PeriodKey] = [:]
-        index.reserveCapacity(periods.count * 2)
-        for (key, period) in periods {
+        index.reserveCapacity(entries.count * 2)
+        for (key, period) in entries {
             index[period.startSeq] = key
             if let endSeq = period.endSeq { index[endSeq] = key }
         }
