@@ -60,9 +60,6 @@ public struct PeriodTable: Sendable, Equatable {
         return merged
     }
 
-    /// Periods held.
-    public var count: Int { changes.isEmpty ? base.count : sortedEntries.count }
-
     /// Equal when they hold the same periods, however they got them.
     public static func == (a: PeriodTable, b: PeriodTable) -> Bool {
         let x = a.sortedEntries, y = b.sortedEntries
