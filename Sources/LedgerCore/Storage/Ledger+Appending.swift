@@ -3,7 +3,6 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Dispatch
 
 extension Ledger {
     /// Removes an unacknowledged tail left by a writer that died mid-batch: bytes beyond the head in
@@ -122,8 +121,7 @@ extension Ledger {
             }
             // A large batch's events and state are freed on another thread: the batch is on disk,
             // and the caller need not wait for the memory to be given back.
-            let held = validator.relinquish()
-            DispatchQueue.global().async { withExtendedLifetime(held) {} }
+            Retirement.free(validator.relinquish())
             return AppendResult(firstSeq: head.seq + 1, lastSeq: seq, head: newHead, recoveredBytes: recovered)
         }
     }

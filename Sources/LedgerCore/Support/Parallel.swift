@@ -67,6 +67,25 @@ public final class Pending<T>: @unchecked Sendable {
     }
 }
 
+/// Frees large values (a decoded wave, a batch's events) on another thread, so that the thread on
+/// the serial path does not spend its time giving memory back.
+public enum Retirement {
+    /// Holds the value until the other thread empties it. Emptied there, the value is freed there,
+    /// whichever thread lets go of the holder last (capturing the value itself in the block would
+    /// free it on the caller's thread whenever the block ran before the caller let go of it).
+    private final class Holder<T>: @unchecked Sendable {
+        // Written by the caller before the block is queued, and then only by the block.
+        var value: T?
+        init(_ value: T) { self.value = value }
+    }
+
+    /// Frees `value` on a global queue.
+    public static func free<T>(_ value: consuming T) {
+        let holder = Holder(value)
+        DispatchQueue.global().async { holder.value = nil }
+    }
+}
+
 /// A value guarded by a lock, for state that several decoding threads share (a key loaded on first use).
 public final class Locked<T>: @unchecked Sendable {
     // `value` is read and written only between `wait` and `signal`.

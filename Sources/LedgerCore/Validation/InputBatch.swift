@@ -1,5 +1,3 @@
-import Dispatch
-
 /// Splits a whole input (JSON Lines or CSV) into decoded records: the first step of `append` and `import`.
 public enum InputBatch {
     /// Most bytes read as one batch.
@@ -133,7 +131,7 @@ public enum InputBatch {
                 linesBefore += chunk.lines
             }
             // The wave's records are freed on another thread, off the validator's serial path.
-            DispatchQueue.global().async { withExtendedLifetime(decoded) {} }
+            Retirement.free(decoded)
         }
     }
 

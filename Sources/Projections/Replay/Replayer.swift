@@ -96,7 +96,7 @@ public enum Replayer {
                 if done { break }
             }
             // The wave's events are freed on another thread, off the fold's serial path.
-            DispatchQueue.global().async { withExtendedLifetime(decoded) {} }
+            Retirement.free(decoded)
         }
         // Keeps the look-ahead reads from being optimized away (were the sum ever Int.min, finishing
         // the progress line early would be harmless).
