@@ -16,10 +16,14 @@ public enum Replayer {
     /// replay that reaches the head having folded enough lines (``Checkpoint/shouldRewrite(folded:headSeq:)``)
     /// saves a new one (unless `saveCheckpoint` is false: `report` saves it itself, with the measure
     /// parts it computed). Without, every line is replayed (what `audit` and `publish` do).
+    ///
+    /// `foldLanes` splits the fold over that many threads by citizen (``FoldLanes``); 0 chooses:
+    /// one lane per processor (at most ``laneCountMax``) for a fold of ``laneFoldMinimumBytes`` or
+    /// more, else one. The state is the same either way.
     public static func replay(_ ledger: Ledger, knownAt: Timestamp? = nil, throughSeq: Int64? = nil,
                               from initial: ProjectionState = ProjectionState(), threads: Int = 0,
                               progress: ProgressReporter? = nil, checkpoints: Bool = false,
-                              saveCheckpoint: Bool = true) throws(LedgerError) -> ProjectionState {
+                              saveCheckpoint: Bool = true, foldLanes: Int = 0) throws(LedgerError) -> ProjectionState {
         var state = initial
         let head = try ledger.readHead()
         let stopSeq = min(throughSeq ?? head.seq, head.seq)
@@ -62,10 +66,17 @@ public enum Replayer {
                 }
             }
         }
+        // A large fold runs in lanes by citizen on several threads (see ``FoldLanes``).
+        let laneCount = foldLanes > 0 ? foldLanes
+            : (workers > 1 && totalBytes >= Self.laneFoldMinimumBytes ? min(workers, Self.laneCountMax) : 1)
+        let lanes = laneCount > 1 && state.loadedPartitions == nil ? FoldLanes(count: laneCount, taking: state) : nil
         var pending = decodeAhead(0)
         var lookAheadReads = 0
         var w = 0
         var done = false
+        // The chain as checked so far (the state's head is behind it while a wave is applied in lanes).
+        var checkedSeq = state.headSeq
+        var checkedHash = state.headHash
         // A wave still decoding when the replay stops early is waited for, so no thread outlives it.
         defer { _ = pending?.wait() }
         while let current = pending, !done {
@@ -75,29 +86,53 @@ public enum Replayer {
             pending = decodeAhead(w)
             doneBytes += wave.reduce(Int64(0)) { $0 + $1.end - $1.start }
             progress?.update(done: doneBytes, total: totalBytes)
-            for (i, result) in decoded.enumerated() {
+            // The chain is checked and the lines to apply counted first: up to the knowledge time
+            // and the last sequence number wanted.
+            var batches: [[RecordedEvent]] = []
+            var counts: [Int] = []
+            for (i, result) in decoded.enumerated() where !done {
                 let events = try result.get()
-                for (j, recorded) in events.enumerated() {
-                    // What the event `lookAhead` lines on touches first is read now, so that its
-                    // memory waits overlap with applying the events before it.
-                    if j + Self.lookAhead < events.count { lookAheadReads &+= state.touch(events[j + Self.lookAhead].event) }
-                    if let knownAt, recorded.recordedAt > knownAt { done = true; break }
-                    guard recorded.seq == state.headSeq + 1 else {
+                var n = 0
+                for j in events.indices {
+                    // Fields are read in place (no copy of the event).
+                    let seq = events[j].seq
+                    if let knownAt, events[j].recordedAt > knownAt { done = true; break }
+                    guard seq == checkedSeq + 1 else {
                         throw LedgerError.corrupt(file: Ledger.segmentName(wave[i].segment), line: 0,
-                                                  reason: "sequence number \(recorded.seq) where \(state.headSeq + 1) was expected; run caseledger verify")
+                                                  reason: "sequence number \(seq) where \(checkedSeq + 1) was expected; run caseledger verify")
                     }
-                    guard recorded.prev == state.headHash || state.headSeq == 0 else {
+                    guard events[j].prev == checkedHash || checkedSeq == 0 else {
                         throw LedgerError.corrupt(file: Ledger.segmentName(wave[i].segment), line: 0,
-                                                  reason: "prev of seq \(recorded.seq) does not match the line before it; run caseledger verify")
+                                                  reason: "prev of seq \(seq) does not match the line before it; run caseledger verify")
                     }
-                    state.apply(recorded)
-                    if recorded.seq >= stopSeq { done = true; break }
+                    checkedSeq = seq
+                    checkedHash = events[j].hash
+                    n += 1
+                    if seq >= stopSeq { done = true; break }
                 }
-                if done { break }
+                batches.append(events)
+                counts.append(n)
+            }
+            if let lanes {
+                lanes.apply(batches, counts: counts)
+            } else {
+                for (events, n) in zip(batches, counts) {
+                    for j in 0..<n {
+                        // What the event `lookAhead` lines on touches first is read now, so that its
+                        // memory waits overlap with applying the events before it.
+                        if j + Self.lookAhead < n { lookAheadReads &+= state.touch(events[j + Self.lookAhead].event) }
+                        state.apply(events[j])
+                    }
+                }
             }
             // The wave's events are freed on another thread, off the fold's serial path.
-            Retirement.free(decoded)
+            Retirement.free((decoded, batches))
         }
+        if let lanes {
+            assert(lanes.headSeq == checkedSeq)
+            state = lanes.merge()
+        }
+        assert(state.headSeq == checkedSeq && state.headHash == checkedHash, "the fold ends where the checked chain ends")
         // Keeps the look-ahead reads from being optimized away (were the sum ever Int.min, finishing
         // the progress line early would be harmless).
         if lookAheadReads == Int.min { progress?.finish() }
@@ -106,6 +141,12 @@ public enum Replayer {
         }
         return state
     }
+
+    /// Folds of fewer bytes than this run on one thread (unless `foldLanes` says otherwise).
+    static let laneFoldMinimumBytes: Int64 = 32 << 20
+
+    /// The most lanes an automatic choice folds in.
+    static let laneCountMax = 8
 
     /// How many events ahead the replay reads what an event will touch.
     static let lookAhead = 8

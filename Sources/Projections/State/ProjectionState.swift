@@ -82,20 +82,24 @@ public struct ProjectionState: Sendable {
         }
     }
 
-    /// Applies one recorded event (in sequence order).
+    /// Applies one recorded event (in sequence order): its part in a citizen's history, then the
+    /// rest (see ``applyToHistories(_:)`` and ``applyToJobcenter(_:)``, which a fold split over
+    /// threads by citizen calls apart).
     public mutating func apply(_ recorded: RecordedEvent) {
         precondition(recorded.seq == headSeq + 1, "events are applied in sequence")
+        applyToHistories(recorded)
+        applyToJobcenter(recorded)
+    }
+
+    /// The part of applying `recorded` that reads and writes citizens' histories (`citizens` and
+    /// `citizenIndex`) and nothing else: an event about a person, and a correction's change to the
+    /// history that holds the line it corrects. Nothing here reads another citizen's history or
+    /// the jobcenter's facts, so citizens can be folded apart and in parallel.
+    mutating func applyToHistories(_ recorded: RecordedEvent) {
         let e = recorded.event
         let seq = recorded.seq
         let m = e.municipality ?? 0
-        if e.type != .correction && e.type != .publication && e.type != .ledgerOpened && e.effective > latestEffective {
-            latestEffective = e.effective
-        }
         switch e.type {
-        case .ledgerOpened:
-            ledgerID = e.text("ledger_id") ?? ""
-            jobcenter = e.text("jobcenter") ?? ""
-            municipalities = (e.text("municipalities") ?? "").split(separator: ",").compactMap { Int($0) }
         case .citizenRegistered:
             let i = citizen(e.citizen!)
             Self.register(&citizens[i], e.facts, municipality: m, seq: seq)
@@ -164,18 +168,65 @@ public struct ProjectionState: Sendable {
         case .paidHoursRegistered:
             let month = Day(iso: (e.text("month") ?? "") + "-01") ?? e.effective.firstOfMonth
             citizens[citizen(e.citizen!)].paidHours.append(DatedRecord(day: month, municipality: m, amount: Int(e.integer("hours") ?? 0), seq: seq))
+        case .jobOrderReferral:
+            // The referred citizen gets a history (empty if new), as every event about a person does.
+            _ = citizen(e.citizen!)
+        case .jobOrderFilled:
+            if let pseudonym = e.citizen { _ = citizen(pseudonym) }
+        case .correction:
+            guard let pseudonym = e.citizen else { break }
+            let target = e.integer("corrects") ?? 0
+            if e.text("action") == "retract" {
+                retractInHistory(target, citizen: pseudonym)
+            } else {
+                supersedeInHistory(target, citizen: pseudonym, facts: Array(e.facts.dropFirst(3)))
+            }
+        case .ledgerOpened, .jobOrderReceived, .companyRegistered, .companyVisited, .eventHeld, .surveyResponse,
+             .referenceFigure, .goalAdopted, .goalAmended, .publication:
+            break
+        }
+    }
+
+    /// The part of applying `recorded` that is not in a citizen's history: the ledger's identity,
+    /// job orders, companies, events held, surveys, reference figures, goals, publications, the
+    /// corrections' bookkeeping and their changes outside histories, and the head.
+    mutating func applyToJobcenter(_ recorded: RecordedEvent) {
+        precondition(recorded.seq == headSeq + 1, "events are applied in sequence")
+        // Most events are about a person only: read their type and day in place, without copying
+        // the event (a copy retains its facts, which a fold in lanes shares between threads).
+        switch recorded.event.type {
+        case .citizenRegistered, .benefitStarted, .benefitEnded, .matchAssessed, .activationStarted, .activationEnded,
+             .jobPlacement, .employmentEnded, .flexJobApproved, .flexJobStarted, .flexJobEnded, .sickLeaveOpened,
+             .sickLeavePartialReturn, .sickLeaveClosed, .disabilityPensionAwarded, .educationStarted, .educationEnded,
+             .paidHoursRegistered:
+            if recorded.event.effective > latestEffective { latestEffective = recorded.event.effective }
+            headSeq = recorded.seq
+            headHash = recorded.hash
+            headRecordedAt = recorded.recordedAt
+            return
+        default:
+            break
+        }
+        let e = recorded.event
+        let seq = recorded.seq
+        let m = e.municipality ?? 0
+        if e.type != .correction && e.type != .publication && e.type != .ledgerOpened && e.effective > latestEffective {
+            latestEffective = e.effective
+        }
+        switch e.type {
+        case .ledgerOpened:
+            ledgerID = e.text("ledger_id") ?? ""
+            jobcenter = e.text("jobcenter") ?? ""
+            municipalities = (e.text("municipalities") ?? "").split(separator: ",").compactMap { Int($0) }
         case .jobOrderReceived:
             let id = e.text("order_id") ?? ""
             jobOrders[id] = JobOrder(id: id, created: e.effective, municipality: m, positions: Int(e.integer("positions") ?? 1), seq: seq)
             orderBySeq[seq] = id
         case .jobOrderReferral:
-            // The referred citizen gets a history (empty if new), as every event about a person does.
-            _ = citizen(e.citizen!)
             let id = e.text("order_id") ?? ""
             jobOrders[id]?.referrals.append((e.citizen!, e.effective, seq))
             orderBySeq[seq] = id
         case .jobOrderFilled:
-            if let pseudonym = e.citizen { _ = citizen(pseudonym) }
             let id = e.text("order_id") ?? ""
             jobOrders[id]?.fills.append((e.citizen, e.effective, seq))
             orderBySeq[seq] = id
@@ -201,13 +252,15 @@ public struct ProjectionState: Sendable {
             let target = e.integer("corrects") ?? 0
             if e.text("action") == "retract" {
                 retracted[target] = seq
-                retract(target, citizen: e.citizen)
+                retractElsewhere(target)
             } else {
                 superseded[target] = seq
-                supersede(target, citizen: e.citizen, facts: Array(e.facts.dropFirst(3)))
+                supersedeElsewhere(target, facts: Array(e.facts.dropFirst(3)))
             }
         case .publication:
             publications.append((seq, recorded.recordedAt, e.facts))
+        default:
+            break
         }
         headSeq = seq
         headHash = recorded.hash
@@ -273,27 +326,37 @@ public struct ProjectionState: Sendable {
         return low < array.count && array[low][keyPath: key] == seq ? low : nil
     }
 
-    /// Undoes an event, as if it had never been recorded.
-    mutating func retract(_ seq: Int64, citizen pseudonym: Pseudonym?) {
-        if let pseudonym, let i = citizenIndex[pseudonym] {
-            // The history is moved out (not copied), so its arrays stay uniquely referenced and the
-            // edits below do not copy them.
-            var h = citizens[i]
-            citizens[i] = CitizenHistory(pseudonym: pseudonym)
-            defer { citizens[i] = h }
-            if let k = h.spells.firstIndex(where: { $0.startSeq == seq }) { h.spells.remove(at: k); return }
-            if let k = h.spells.firstIndex(where: { $0.endSeq == seq }) {
-                h.spells[k].end = nil; h.spells[k].endSeq = nil; h.spells[k].endReason = nil; return
-            }
-            if let k = h.assessments.firstIndex(where: { $0.seq == seq }) { h.assessments.remove(at: k); return }
-            if let k = h.activations.firstIndex(where: { $0.startSeq == seq }) { h.activations.remove(at: k); return }
-            if let k = h.activations.firstIndex(where: { $0.endSeq == seq }) { h.activations[k].end = nil; h.activations[k].endSeq = nil; return }
-            if Self.reopenOrRemove(&h.placements, seq: seq) || Self.reopenOrRemove(&h.flexJobs, seq: seq)
-                || Self.reopenOrRemove(&h.sickLeaves, seq: seq) || Self.reopenOrRemove(&h.educations, seq: seq) { return }
-            if let k = h.flexApprovals.firstIndex(where: { $0.seq == seq }) { h.flexApprovals.remove(at: k); return }
-            if let k = h.awards.firstIndex(where: { $0.seq == seq }) { h.awards.remove(at: k); return }
-            if let k = h.paidHours.firstIndex(where: { $0.seq == seq }) { h.paidHours.remove(at: k); return }
+    /// Undoes an event in a citizen's history, as if it had never been recorded (nothing when the
+    /// history holds no line `seq`).
+    ///
+    /// A line's effect lies in exactly one place: a citizen's history, or a job order, a company, a
+    /// visit, an event held, a survey response, a reference figure or a goal (a referral or fill
+    /// only creates its citizen's history, with no line in it). So ``retractInHistory(_:citizen:)``
+    /// and ``retractElsewhere(_:)`` together undo a line whichever of them runs first, and the fold
+    /// may run them apart.
+    mutating func retractInHistory(_ seq: Int64, citizen pseudonym: Pseudonym) {
+        guard let i = citizenIndex[pseudonym] else { return }
+        // The history is moved out (not copied), so its arrays stay uniquely referenced and the
+        // edits below do not copy them.
+        var h = citizens[i]
+        citizens[i] = CitizenHistory(pseudonym: pseudonym)
+        defer { citizens[i] = h }
+        if let k = h.spells.firstIndex(where: { $0.startSeq == seq }) { h.spells.remove(at: k); return }
+        if let k = h.spells.firstIndex(where: { $0.endSeq == seq }) {
+            h.spells[k].end = nil; h.spells[k].endSeq = nil; h.spells[k].endReason = nil; return
         }
+        if let k = h.assessments.firstIndex(where: { $0.seq == seq }) { h.assessments.remove(at: k); return }
+        if let k = h.activations.firstIndex(where: { $0.startSeq == seq }) { h.activations.remove(at: k); return }
+        if let k = h.activations.firstIndex(where: { $0.endSeq == seq }) { h.activations[k].end = nil; h.activations[k].endSeq = nil; return }
+        if Self.reopenOrRemove(&h.placements, seq: seq) || Self.reopenOrRemove(&h.flexJobs, seq: seq)
+            || Self.reopenOrRemove(&h.sickLeaves, seq: seq) || Self.reopenOrRemove(&h.educations, seq: seq) { return }
+        if let k = h.flexApprovals.firstIndex(where: { $0.seq == seq }) { h.flexApprovals.remove(at: k); return }
+        if let k = h.awards.firstIndex(where: { $0.seq == seq }) { h.awards.remove(at: k); return }
+        if let k = h.paidHours.firstIndex(where: { $0.seq == seq }) { h.paidHours.remove(at: k); return }
+    }
+
+    /// Undoes an event outside citizens' histories (see ``retractInHistory(_:citizen:)``).
+    mutating func retractElsewhere(_ seq: Int64) {
         if let id = orderBySeq.removeValue(forKey: seq), let order = jobOrders[id] {
             if order.seq == seq { jobOrders[id] = nil; return }
             if let k = order.referrals.firstIndex(where: { $0.seq == seq }) { jobOrders[id]!.referrals.remove(at: k); return }
@@ -310,11 +373,12 @@ public struct ProjectionState: Sendable {
         }
     }
 
-    /// Replaces an event's facts (the period, order or goal it belongs to does not change).
-    mutating func supersede(_ seq: Int64, citizen pseudonym: Pseudonym?, facts: [Fact]) {
+    /// Replaces the facts of a line in a citizen's history (the period it belongs to does not
+    /// change); nothing when the history holds no line `seq` (see ``retractInHistory(_:citizen:)``).
+    mutating func supersedeInHistory(_ seq: Int64, citizen pseudonym: Pseudonym, facts: [Fact]) {
         func text(_ name: String) -> String? { facts.first { $0.name == name }?.value.display }
         func int(_ name: String) -> Int? { text(name).flatMap { Int($0) } }
-        if let pseudonym, let i = citizenIndex[pseudonym] {
+        if let i = citizenIndex[pseudonym] {
             // The history is moved out (not copied), so its arrays stay uniquely referenced and the
             // edits below do not copy them.
             var h = citizens[i]
@@ -340,6 +404,13 @@ public struct ProjectionState: Sendable {
                 return
             }
         }
+    }
+
+    /// Replaces the facts of a line outside citizens' histories (the order or goal it belongs to
+    /// does not change).
+    mutating func supersedeElsewhere(_ seq: Int64, facts: [Fact]) {
+        func text(_ name: String) -> String? { facts.first { $0.name == name }?.value.display }
+        func int(_ name: String) -> Int? { text(name).flatMap { Int($0) } }
         if let id = orderBySeq[seq], let order = jobOrders[id], order.seq == seq {
             jobOrders[id]!.positions = int("positions") ?? order.positions
             return

@@ -1,0 +1,80 @@
+import Testing
+import LedgerCore
+@testable import Projections
+import Simulation
+import Foundation
+
+/// The fold split over threads by citizen (``FoldLanes``) must give the state the serial fold
+/// gives, byte for byte: the same histories in the same order, the same jobcenter facts and head.
+@Suite struct FoldLanesTests {
+    typealias GeneratedLedger = ReplayPropertyTests.GeneratedLedger
+
+    /// The state's checkpoint sections and its citizens' order: everything a report reads.
+    static func fingerprint(_ state: ProjectionState) -> [[UInt8]] {
+        var order: [UInt8] = []
+        for history in state.citizens { history.pseudonym.appendText(to: &order) }
+        return state.checkpointSections() + [order]
+    }
+
+    /// Nil when two states have the same fingerprint, else where they first differ (the sections
+    /// themselves are too long to print).
+    static func difference(_ a: ProjectionState, _ b: ProjectionState) -> String? {
+        let (x, y) = (fingerprint(a), fingerprint(b))
+        guard x != y else { return nil }
+        guard x.count == y.count else { return "\(x.count) sections against \(y.count)" }
+        let k = x.indices.first { x[$0] != y[$0] }!
+        return k == x.count - 1 ? "the citizens' order differs" : "section \(k) differs (\(x[k].count) bytes against \(y[k].count))"
+    }
+
+    @Test("a fold in 2, 3 or 5 lanes equals the serial fold", arguments: [UInt64(31), 32, 33])
+    func lanesEqualSerial(seed: UInt64) throws {
+        let generated = try GeneratedLedger(seed: seed, citizens: 120)
+        let serial = try Replayer.replay(generated.ledger, foldLanes: 1)
+        #expect(serial.citizens.count > 100)
+        #expect(serial.retracted.count + serial.superseded.count > 0, "the generated ledger holds corrections")
+        for lanes in [2, 3, 5] {
+            let split = try Replayer.replay(generated.ledger, foldLanes: lanes)
+            #expect(Self.difference(split, serial) == nil, "seed \(seed), \(lanes) lanes")
+            for day in PartialFoldTests.days {
+                #expect(try PartialFoldTests.measures(MeasureEngine(state: split), at: day)
+                        == PartialFoldTests.measures(MeasureEngine(state: serial), at: day), "seed \(seed), \(lanes) lanes")
+            }
+        }
+    }
+
+    @Test("lanes stop where the serial fold stops, and carry a state over as it does")
+    func cutsAndCarriedState() throws {
+        let generated = try GeneratedLedger(seed: 34, citizens: 100)
+        let events = try generated.ledger.allEvents()
+        var random = SplitMix64(seed: 34)
+        for _ in 0..<4 {
+            let cut = Int64(random.next() % UInt64(events.count - 1)) + 1
+            // Through a sequence number.
+            let serialPart = try Replayer.replay(generated.ledger, throughSeq: cut, foldLanes: 1)
+            let lanePart = try Replayer.replay(generated.ledger, throughSeq: cut, foldLanes: 2)
+            #expect(lanePart.headSeq == cut)
+            #expect(Self.difference(lanePart, serialPart) == nil, "through seq \(cut)")
+            // As known at a moment.
+            let knownAt = events[Int(cut) - 1].recordedAt
+            #expect(Self.difference(try Replayer.replay(generated.ledger, knownAt: knownAt, foldLanes: 3),
+                                    try Replayer.replay(generated.ledger, knownAt: knownAt, foldLanes: 1)) == nil, "known at \(knownAt)")
+            // The rest folded in lanes onto the first part (its citizens go to their lanes first).
+            let whole = try Replayer.replay(generated.ledger, foldLanes: 1)
+            let carried = try Replayer.replay(generated.ledger, from: serialPart, foldLanes: 4)
+            #expect(Self.difference(carried, whole) == nil, "carried over from seq \(cut)")
+        }
+    }
+
+    @Test("a broken chain is refused in lanes as in the serial fold")
+    func brokenChainRefused() throws {
+        let generated = try GeneratedLedger(seed: 35, citizens: 20)
+        let segment = generated.ledger.segmentPath(1)
+        var lines = try String(contentsOfFile: segment, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        // Line 10 and 11 swap places: their seq no longer follows the line before.
+        lines.swapAt(9, 10)
+        try lines.joined(separator: "\n").write(toFile: segment, atomically: false, encoding: .utf8)
+        for lanes in [1, 2] {
+            #expect(throws: LedgerError.self, "\(lanes) lanes") { try Replayer.replay(generated.ledger, foldLanes: lanes) }
+        }
+    }
+}
