@@ -74,7 +74,14 @@ final class FoldLanes: @unchecked Sendable {
                 // contend for the same reference counts.
                 events.withUnsafeBufferPointer { events in
                     if task == count {
-                        for j in 0..<n { jobcenter.applyToJobcenter(events[j]) }
+                        for j in 0..<n {
+                            if ProjectionState.isInHistoryOnly(events[j].event.type) {
+                                jobcenter.advance(to: events[j].seq, hash: events[j].hash, recordedAt: events[j].recordedAt,
+                                                  effective: events[j].event.effective)
+                            } else {
+                                jobcenter.applyToJobcenter(events[j])
+                            }
+                        }
                     } else {
                         foldLane(task, events, n)
                     }

@@ -187,25 +187,42 @@ public struct ProjectionState: Sendable {
         }
     }
 
+    /// Whether an event of this type changes nothing outside its citizen's history (its jobcenter
+    /// part is ``advance(to:hash:recordedAt:effective:)``).
+    @inline(__always)
+    static func isInHistoryOnly(_ type: EventType) -> Bool {
+        switch type {
+        case .citizenRegistered, .benefitStarted, .benefitEnded, .matchAssessed, .activationStarted, .activationEnded,
+             .jobPlacement, .employmentEnded, .flexJobApproved, .flexJobStarted, .flexJobEnded, .sickLeaveOpened,
+             .sickLeavePartialReturn, .sickLeaveClosed, .disabilityPensionAwarded, .educationStarted, .educationEnded,
+             .paidHoursRegistered:
+            return true
+        case .ledgerOpened, .jobOrderReceived, .jobOrderReferral, .jobOrderFilled, .companyRegistered, .companyVisited,
+             .eventHeld, .surveyResponse, .referenceFigure, .goalAdopted, .goalAmended, .correction, .publication:
+            return false
+        }
+    }
+
+    /// The jobcenter's part of an event that is in a citizen's history only: the latest effective
+    /// date and the head. Takes the fields, not the event, so that a fold in lanes reads them in
+    /// place (a copy of the event would retain its facts, which a lane's thread is reading).
+    @inline(__always)
+    mutating func advance(to seq: Int64, hash: SHA256Digest, recordedAt: Timestamp, effective: Day) {
+        precondition(seq == headSeq + 1, "events are applied in sequence")
+        if effective > latestEffective { latestEffective = effective }
+        headSeq = seq
+        headHash = hash
+        headRecordedAt = recordedAt
+    }
+
     /// The part of applying `recorded` that is not in a citizen's history: the ledger's identity,
     /// job orders, companies, events held, surveys, reference figures, goals, publications, the
     /// corrections' bookkeeping and their changes outside histories, and the head.
     mutating func applyToJobcenter(_ recorded: RecordedEvent) {
         precondition(recorded.seq == headSeq + 1, "events are applied in sequence")
-        // Most events are about a person only: read their type and day in place, without copying
-        // the event (a copy retains its facts, which a fold in lanes shares between threads).
-        switch recorded.event.type {
-        case .citizenRegistered, .benefitStarted, .benefitEnded, .matchAssessed, .activationStarted, .activationEnded,
-             .jobPlacement, .employmentEnded, .flexJobApproved, .flexJobStarted, .flexJobEnded, .sickLeaveOpened,
-             .sickLeavePartialReturn, .sickLeaveClosed, .disabilityPensionAwarded, .educationStarted, .educationEnded,
-             .paidHoursRegistered:
-            if recorded.event.effective > latestEffective { latestEffective = recorded.event.effective }
-            headSeq = recorded.seq
-            headHash = recorded.hash
-            headRecordedAt = recorded.recordedAt
+        if Self.isInHistoryOnly(recorded.event.type) {
+            advance(to: recorded.seq, hash: recorded.hash, recordedAt: recorded.recordedAt, effective: recorded.event.effective)
             return
-        default:
-            break
         }
         let e = recorded.event
         let seq = recorded.seq
