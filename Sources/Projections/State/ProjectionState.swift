@@ -96,78 +96,15 @@ public struct ProjectionState: Sendable {
     /// history that holds the line it corrects. Nothing here reads another citizen's history or
     /// the jobcenter's facts, so citizens can be folded apart and in parallel.
     mutating func applyToHistories(_ recorded: RecordedEvent) {
+        if let person = PersonEvent(recorded) {
+            applyPerson(person)
+            return
+        }
         let e = recorded.event
-        let seq = recorded.seq
-        let m = e.municipality ?? 0
         switch e.type {
         case .citizenRegistered:
             let i = citizen(e.citizen!)
-            Self.register(&citizens[i], e.facts, municipality: m, seq: seq)
-        case .benefitStarted:
-            let i = citizen(e.citizen!)
-            citizens[i].spells.append(BenefitSpell(benefit: Self.index(e.text("benefit"), Catalog.benefits), start: e.effective, end: nil,
-                                                   municipality: m, weeklyHours: Int(e.integer("weekly_hours") ?? 37), endReason: nil,
-                                                   startSeq: seq, endSeq: nil))
-        case .benefitEnded:
-            let i = citizen(e.citizen!)
-            let benefit = Self.index(e.text("benefit"), Catalog.benefits)
-            if let k = citizens[i].spells.lastIndex(where: { $0.benefit == benefit && $0.end == nil }) {
-                citizens[i].spells[k].end = e.effective
-                citizens[i].spells[k].endSeq = seq
-                citizens[i].spells[k].endReason = Self.index(e.text("reason"), Catalog.benefitEndReasons)
-            }
-        case .matchAssessed:
-            let i = citizen(e.citizen!)
-            citizens[i].assessments.append(Assessment(day: e.effective, category: Self.index(e.text("category"), Catalog.matchCategories), seq: seq))
-        case .activationStarted:
-            let i = citizen(e.citizen!)
-            citizens[i].activations.append(ActivationRecord(
-                activityID: e.text("activity_id") ?? "", kind: Self.index(e.text("kind"), Catalog.activationKinds),
-                provider: Self.provider(e.facts), employerCVR: e.text("employer_cvr"), start: e.effective, end: nil,
-                municipality: m, startSeq: seq, endSeq: nil))
-        case .activationEnded:
-            let i = citizen(e.citizen!)
-            let id = e.text("activity_id") ?? ""
-            if let k = citizens[i].activations.lastIndex(where: { $0.activityID == id && $0.end == nil }) {
-                citizens[i].activations[k].end = e.effective
-                citizens[i].activations[k].endSeq = seq
-            }
-        case .jobPlacement:
-            let i = citizen(e.citizen!)
-            citizens[i].placements.append(PeriodRecord(start: e.effective, end: nil, municipality: m,
-                                                       detail: e.text("channel") == "employer-request" ? 0 : 1, closeDetail: 0, startSeq: seq, endSeq: nil))
-        case .employmentEnded:
-            Self.close(&citizens[citizen(e.citizen!)].placements, on: e.effective, seq: seq)
-        case .flexJobApproved:
-            citizens[citizen(e.citizen!)].flexApprovals.append(DatedRecord(day: e.effective, municipality: m, amount: 0, seq: seq))
-        case .flexJobStarted:
-            citizens[citizen(e.citizen!)].flexJobs.append(PeriodRecord(start: e.effective, end: nil, municipality: m, detail: 0, closeDetail: 0, startSeq: seq, endSeq: nil))
-        case .flexJobEnded:
-            Self.close(&citizens[citizen(e.citizen!)].flexJobs, on: e.effective, seq: seq)
-        case .sickLeaveOpened:
-            citizens[citizen(e.citizen!)].sickLeaves.append(PeriodRecord(start: e.effective, end: nil, municipality: m,
-                                                                          detail: e.text("status") == "employed" ? 0 : 1, closeDetail: 0, startSeq: seq, endSeq: nil))
-        case .sickLeavePartialReturn:
-            break
-        case .sickLeaveClosed:
-            let i = citizen(e.citizen!)
-            Self.close(&citizens[i].sickLeaves, on: e.effective, seq: seq)
-            if let k = citizens[i].sickLeaves.lastIndex(where: { $0.endSeq == seq }) {
-                citizens[i].sickLeaves[k].closeDetail = Self.index(e.text("reason"), Catalog.sickLeaveCloseReasons)
-            }
-        case .disabilityPensionAwarded:
-            citizens[citizen(e.citizen!)].awards.append(DatedRecord(day: e.effective, municipality: m, amount: 0, seq: seq))
-        case .educationStarted:
-            citizens[citizen(e.citizen!)].educations.append(PeriodRecord(start: e.effective, end: nil, municipality: m, detail: 0, closeDetail: 0, startSeq: seq, endSeq: nil))
-        case .educationEnded:
-            let i = citizen(e.citizen!)
-            Self.close(&citizens[i].educations, on: e.effective, seq: seq)
-            if let k = citizens[i].educations.lastIndex(where: { $0.endSeq == seq }) {
-                citizens[i].educations[k].detail = e.text("reason") == "dropped-out" ? 1 : 0
-            }
-        case .paidHoursRegistered:
-            let month = Day(iso: (e.text("month") ?? "") + "-01") ?? e.effective.firstOfMonth
-            citizens[citizen(e.citizen!)].paidHours.append(DatedRecord(day: month, municipality: m, amount: Int(e.integer("hours") ?? 0), seq: seq))
+            Self.register(&citizens[i], e.facts, municipality: e.municipality ?? 0, seq: recorded.seq)
         case .jobOrderReferral:
             // The referred citizen gets a history (empty if new), as every event about a person does.
             _ = citizen(e.citizen!)
@@ -181,9 +118,70 @@ public struct ProjectionState: Sendable {
             } else {
                 supersedeInHistory(target, citizen: pseudonym, facts: Array(e.facts.dropFirst(3)))
             }
-        case .ledgerOpened, .jobOrderReceived, .companyRegistered, .companyVisited, .eventHeld, .surveyResponse,
-             .referenceFigure, .goalAdopted, .goalAmended, .publication:
+        default:
+            // A person event without a citizen (the validator lets none through), or an event not
+            // about a person.
             break
+        }
+    }
+
+    /// Applies a person event to its citizen's history (a history is made for a new citizen).
+    mutating func applyPerson(_ p: PersonEvent) {
+        let i = citizen(p.citizen)
+        let seq = p.seq
+        let m = p.municipality
+        let f = p.facts
+        switch p.type {
+        case .benefitStarted:
+            citizens[i].spells.append(BenefitSpell(benefit: f.code, start: p.effective, end: nil, municipality: m, weeklyHours: f.amount,
+                                                   endReason: nil, startSeq: seq, endSeq: nil))
+        case .benefitEnded:
+            if let k = citizens[i].spells.lastIndex(where: { $0.benefit == f.code && $0.end == nil }) {
+                citizens[i].spells[k].end = p.effective
+                citizens[i].spells[k].endSeq = seq
+                citizens[i].spells[k].endReason = f.reason
+            }
+        case .matchAssessed:
+            citizens[i].assessments.append(Assessment(day: p.effective, category: f.code, seq: seq))
+        case .activationStarted:
+            citizens[i].activations.append(ActivationRecord(
+                activityID: f.activityID, kind: f.code, provider: f.provider, employerCVR: f.employerCVR, start: p.effective, end: nil,
+                municipality: m, startSeq: seq, endSeq: nil))
+        case .activationEnded:
+            if let k = citizens[i].activations.lastIndex(where: { $0.activityID == f.activityID && $0.end == nil }) {
+                citizens[i].activations[k].end = p.effective
+                citizens[i].activations[k].endSeq = seq
+            }
+        case .jobPlacement:
+            citizens[i].placements.append(PeriodRecord(start: p.effective, end: nil, municipality: m, detail: f.code, closeDetail: 0,
+                                                       startSeq: seq, endSeq: nil))
+        case .employmentEnded:
+            Self.close(&citizens[i].placements, on: p.effective, seq: seq)
+        case .flexJobApproved:
+            citizens[i].flexApprovals.append(DatedRecord(day: p.effective, municipality: m, amount: 0, seq: seq))
+        case .flexJobStarted:
+            citizens[i].flexJobs.append(PeriodRecord(start: p.effective, end: nil, municipality: m, detail: 0, closeDetail: 0, startSeq: seq, endSeq: nil))
+        case .flexJobEnded:
+            Self.close(&citizens[i].flexJobs, on: p.effective, seq: seq)
+        case .sickLeaveOpened:
+            citizens[i].sickLeaves.append(PeriodRecord(start: p.effective, end: nil, municipality: m, detail: f.code, closeDetail: 0,
+                                                       startSeq: seq, endSeq: nil))
+        case .sickLeavePartialReturn:
+            break
+        case .sickLeaveClosed:
+            Self.close(&citizens[i].sickLeaves, on: p.effective, seq: seq)
+            if let k = citizens[i].sickLeaves.lastIndex(where: { $0.endSeq == seq }) { citizens[i].sickLeaves[k].closeDetail = f.code }
+        case .disabilityPensionAwarded:
+            citizens[i].awards.append(DatedRecord(day: p.effective, municipality: m, amount: 0, seq: seq))
+        case .educationStarted:
+            citizens[i].educations.append(PeriodRecord(start: p.effective, end: nil, municipality: m, detail: 0, closeDetail: 0, startSeq: seq, endSeq: nil))
+        case .educationEnded:
+            Self.close(&citizens[i].educations, on: p.effective, seq: seq)
+            if let k = citizens[i].educations.lastIndex(where: { $0.endSeq == seq }) { citizens[i].educations[k].detail = f.code }
+        case .paidHoursRegistered:
+            citizens[i].paidHours.append(DatedRecord(day: f.month, municipality: m, amount: f.amount, seq: seq))
+        default:
+            preconditionFailure("\(p.type.rawValue) is not a person event type")
         }
     }
 
