@@ -65,7 +65,7 @@ final class FoldLanes: @unchecked Sendable {
     /// Applies the first `counts[i]` events of each `waves[i]`, in order: every lane its citizens'
     /// parts and one more task the jobcenter's part, on up to `count + 1` threads. The events must
     /// continue the head (the caller checks the chain).
-    func apply(_ waves: [[RecordedEvent]], counts: [Int]) {
+    func apply(_ waves: [[FoldLine]], counts: [Int]) {
         precondition(waves.count == counts.count)
         DispatchQueue.concurrentPerform(iterations: count + 1) { task in
             for (events, n) in zip(waves, counts) {
@@ -75,11 +75,13 @@ final class FoldLanes: @unchecked Sendable {
                 events.withUnsafeBufferPointer { events in
                     if task == count {
                         for j in 0..<n {
-                            if ProjectionState.isInHistoryOnly(events[j].event.type) {
-                                jobcenter.advance(to: events[j].seq, hash: events[j].hash, recordedAt: events[j].recordedAt,
-                                                  effective: events[j].event.effective)
-                            } else {
-                                jobcenter.applyToJobcenter(events[j])
+                            switch events[j] {
+                            case .person(let p):
+                                jobcenter.advance(to: p.seq, hash: p.hash, recordedAt: p.recordedAt, effective: p.effective)
+                            case .other(let r) where ProjectionState.isInHistoryOnly(r.event.type):
+                                jobcenter.advance(to: r.seq, hash: r.hash, recordedAt: r.recordedAt, effective: r.event.effective)
+                            case .other(let r):
+                                jobcenter.applyToJobcenter(r)
                             }
                         }
                     } else {
@@ -90,17 +92,20 @@ final class FoldLanes: @unchecked Sendable {
         }
     }
 
-    private func foldLane(_ k: Int, _ events: UnsafeBufferPointer<RecordedEvent>, _ n: Int) {
+    private func foldLane(_ k: Int, _ events: UnsafeBufferPointer<FoldLine>, _ n: Int) {
         let lanes = self.lanes
         var lookAheadReads = 0
         for j in 0..<n {
             // What this lane's event `lookAhead` lines on touches first is read now (see ``Replayer``).
-            if j + Replayer.lookAhead < n, let ahead = events[j + Replayer.lookAhead].event.citizen, lane(of: ahead) == k {
-                lookAheadReads &+= lanes[k].state.touch(events[j + Replayer.lookAhead].event)
+            if j + Replayer.lookAhead < n, let ahead = events[j + Replayer.lookAhead].citizen, lane(of: ahead) == k {
+                lookAheadReads &+= lanes[k].state.touch(citizen: ahead, type: events[j + Replayer.lookAhead].type)
             }
-            guard let citizen = events[j].event.citizen, lane(of: citizen) == k else { continue }
+            guard let citizen = events[j].citizen, lane(of: citizen) == k else { continue }
             let before = lanes[k].state.citizens.count
-            lanes[k].state.applyToHistories(events[j])
+            switch events[j] {
+            case .person(let p): lanes[k].state.applyPerson(p)
+            case .other(let r): lanes[k].state.applyToHistories(r)
+            }
             if lanes[k].state.citizens.count > before {
                 assert(lanes[k].state.citizens.count == before + 1, "an event adds at most one citizen")
                 lanes[k].orderKeys.append(events[j].seq)

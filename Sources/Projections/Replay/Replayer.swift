@@ -48,18 +48,18 @@ public enum Replayer {
         let skipThrough = state.headSeq
         let waveSize = workers * 2
         let waves = stride(from: 0, to: chunks.count, by: waveSize).map { Array(chunks[$0..<min(chunks.count, $0 + waveSize)]) }
-        func decodeAhead(_ w: Int) -> Pending<[Result<[RecordedEvent], LedgerError>]>? {
+        func decodeAhead(_ w: Int) -> Pending<[Result<[FoldLine], LedgerError>]>? {
             guard w < waves.count else { return nil }
             let wave = waves[w]
             return Pending {
-                Parallel.map(count: wave.count, workers: workers) { i -> Result<[RecordedEvent], LedgerError> in
-                    Result { () throws(LedgerError) -> [RecordedEvent] in
-                        var events: [RecordedEvent] = []
+                Parallel.map(count: wave.count, workers: workers) { i -> Result<[FoldLine], LedgerError> in
+                    Result { () throws(LedgerError) -> [FoldLine] in
+                        var events: [FoldLine] = []
                         try ledger.forEachLine(segment: wave[i].segment, from: wave[i].start, to: wave[i].end, firstLineNumber: wave[i].firstLine) { (location, line) throws(LedgerError) in
                             // Lines already in a carried-over state are skipped undecoded (a checkpoint's
                             // lines are not in the chunks at all).
                             if skipThrough > 0, let seq = Replayer.sequenceNumber(line), seq <= skipThrough { return }
-                            events.append(try Ledger.decode(line, at: location))
+                            events.append(try FoldLine.decode(line, at: location))
                         }
                         return events
                     }
@@ -88,7 +88,7 @@ public enum Replayer {
             progress?.update(done: doneBytes, total: totalBytes)
             // The chain is checked and the lines to apply counted first: up to the knowledge time
             // and the last sequence number wanted.
-            var batches: [[RecordedEvent]] = []
+            var batches: [[FoldLine]] = []
             var counts: [Int] = []
             for (i, result) in decoded.enumerated() where !done {
                 let events = try result.get()
@@ -120,7 +120,9 @@ public enum Replayer {
                     for j in 0..<n {
                         // What the event `lookAhead` lines on touches first is read now, so that its
                         // memory waits overlap with applying the events before it.
-                        if j + Self.lookAhead < n { lookAheadReads &+= state.touch(events[j + Self.lookAhead].event) }
+                        if j + Self.lookAhead < n {
+                            lookAheadReads &+= state.touch(citizen: events[j + Self.lookAhead].citizen, type: events[j + Self.lookAhead].type)
+                        }
                         state.apply(events[j])
                     }
                 }

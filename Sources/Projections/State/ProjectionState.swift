@@ -69,10 +69,10 @@ public struct ProjectionState: Sendable {
     /// history array its type appends to. The replay calls it some events ahead, so that these
     /// reads (cache misses, in a large ledger) overlap with applying the events before it. Changes
     /// nothing; the result only keeps the reads from being optimized away.
-    func touch(_ event: Event) -> Int {
-        guard let pseudonym = event.citizen, let i = citizenIndex[pseudonym] else { return 0 }
+    func touch(citizen pseudonym: Pseudonym?, type: EventType) -> Int {
+        guard let pseudonym, let i = citizenIndex[pseudonym] else { return 0 }
         return citizens.withUnsafeBufferPointer { histories in
-            switch event.type {
+            switch type {
             case .paidHoursRegistered: return histories[i].paidHours.count
             case .benefitStarted, .benefitEnded: return histories[i].spells.count
             case .matchAssessed: return histories[i].assessments.count

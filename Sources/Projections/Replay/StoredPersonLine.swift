@@ -1,0 +1,236 @@
+import LedgerCore
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Reads a stored line straight into a ``PersonEvent``, without building the event's facts.
+///
+/// Most of a ledger's lines are person events written in one of a few exact shapes; the replay
+/// reads them here and leaves every other line to ``LineDecoder`` (through ``Ledger/decode(_:at:)``).
+/// The contract, which the tests hold it to: when this returns a value, the full decoder accepts
+/// the line and ``PersonEvent/init(_:)`` of its result is equal to that value. So it accepts only
+/// a subset of the canonical encoding: text values of printable ASCII without escapes, whole
+/// numbers without sign or leading zeros of at most nine digits, and only the fields the history
+/// uses (a line with any other field, such as a provider's name, goes to the full decoder).
+public enum StoredPersonLine {
+    /// The person event of a canonical line (without its newline), or nil: not a person event,
+    /// not in a shape this reader takes, or not valid (the full decoder then decides and words it).
+    public static func decode(_ line: UnsafeRawBufferPointer) -> PersonEvent? {
+        var r = Reader(line)
+        guard r.literal(#"{"seq":"#), let seq = r.number(), seq >= 1,
+              r.literal(#","recorded_at":""#), let recordedBytes = r.take(24),
+              let recordedAt = Timestamp(isoBytes: recordedBytes, canonicalOnly: true),
+              r.literal(#"","type":""#), let typeName = r.plainText(),
+              let type = EventType(nameBytes: typeName), PersonEvent.isPersonType(type),
+              r.literal(#","effective":""#), let effectiveBytes = r.take(10), let effective = Day(isoBytes: effectiveBytes),
+              r.literal(#"","municipality":"#)
+        else { return nil }
+        var municipality = 0
+        if r.literal("null") {
+        } else {
+            guard r.literal("\""), let code = r.digits(3), r.literal("\"") else { return nil }
+            municipality = code
+        }
+        guard r.literal(#","citizen":""#), let citizenBytes = r.take(18), let citizen = Pseudonym(bytes: citizenBytes),
+              r.literal(#"","facts":{"#), let facts = readFacts(type, effective: effective, &r),
+              r.literal(#","prev":""#), let prevBytes = r.take(64), let prev = SHA256Digest(hexBytes: prevBytes),
+              r.literal(#"","hash":""#), let hashBytes = r.take(64), let hash = SHA256Digest(hexBytes: hashBytes),
+              r.literal(#""}"#), r.atEnd
+        else { return nil }
+        return PersonEvent(seq: seq, recordedAt: recordedAt, prev: prev, hash: hash, type: type, effective: effective,
+                           municipality: municipality, citizen: citizen, facts: facts)
+    }
+
+    /// The facts object after its opening brace, through its closing brace, in the catalog's
+    /// field order; nil for any shape this reader does not take.
+    private static func readFacts(_ type: EventType, effective: Day, _ r: inout Reader) -> HistoryFacts? {
+        var f = HistoryFacts()
+        switch type {
+        case .paidHoursRegistered:
+            guard r.literal(#""month":""#), let year = r.digits(4), r.literal("-"), let month = r.digits(2),
+                  r.literal(#"","hours":"#), let hours = r.number() else { return nil }
+            // As "YYYY-MM" + "-01" read as a day, or the effective date's month when that is no day.
+            f.month = Day(year: year, month: month, day: 1) ?? effective.firstOfMonth
+            f.amount = Int(hours)
+        case .benefitStarted:
+            guard r.literal(#""benefit":"#), let benefit = r.choice(Choices.benefits) else { return nil }
+            f.code = benefit
+            f.amount = 37
+            if r.literal(#","weekly_hours":"#) {
+                guard let hours = r.number() else { return nil }
+                f.amount = Int(hours)
+            }
+        case .benefitEnded:
+            guard r.literal(#""benefit":"#), let benefit = r.choice(Choices.benefits),
+                  r.literal(#","reason":"#), let reason = r.choice(Choices.benefitEndReasons) else { return nil }
+            f.code = benefit
+            f.reason = reason
+        case .matchAssessed:
+            guard r.literal(#""category":"#), let category = r.choice(Choices.matchCategories) else { return nil }
+            f.code = category
+        case .activationStarted:
+            guard r.literal(#""activity_id":""#), let id = r.plainText(),
+                  r.literal(#","kind":"#), let kind = r.choice(Choices.activationKinds),
+                  r.literal(#","provider":""#), let provider = r.plainText() else { return nil }
+            f.activityID = String(decoding: id, as: UTF8.self)
+            f.code = kind
+            // "anden-aktoer" without a name (a named one goes to the full decoder: its name is any text).
+            f.provider = Reader.equal(provider, "anden-aktoer") ? "anden aktør" : "jobcenter"
+            if r.literal(#","employer_cvr":""#) {
+                guard let cvr = r.plainText() else { return nil }
+                f.employerCVR = String(decoding: cvr, as: UTF8.self)
+            }
+            if r.literal(#","weekly_minutes":"#) {
+                guard r.number() != nil else { return nil }
+            }
+        case .activationEnded:
+            guard r.literal(#""activity_id":""#), let id = r.plainText() else { return nil }
+            f.activityID = String(decoding: id, as: UTF8.self)
+        case .jobPlacement:
+            guard r.literal(#""channel":""#), let channel = r.plainText() else { return nil }
+            f.code = Reader.equal(channel, "employer-request") ? 0 : 1
+            if r.literal(#","employer_cvr":""#) {
+                guard r.plainText() != nil else { return nil }
+            }
+            if r.literal(#","order_id":""#) {
+                guard r.plainText() != nil else { return nil }
+            }
+        case .sickLeaveOpened:
+            guard r.literal(#""status":""#), let status = r.plainText() else { return nil }
+            f.code = Reader.equal(status, "employed") ? 0 : 1
+        case .sickLeaveClosed:
+            guard r.literal(#""reason":"#), let reason = r.choice(Choices.sickLeaveCloseReasons) else { return nil }
+            f.code = reason
+        case .educationEnded:
+            guard r.literal(#""reason":""#), let reason = r.plainText() else { return nil }
+            f.code = Reader.equal(reason, "dropped-out") ? 1 : 0
+        default:
+            // Types whose facts the history does not use are taken only without facts.
+            break
+        }
+        return r.literal("}") ? f : nil
+    }
+
+    /// The closed lists the reader matches, as bytes in memory that is never freed (no reference
+    /// counting while several threads decode).
+    enum Choices {
+        static let benefits = ChoiceList(Catalog.benefits)
+        static let benefitEndReasons = ChoiceList(Catalog.benefitEndReasons)
+        static let matchCategories = ChoiceList(Catalog.matchCategories)
+        static let activationKinds = ChoiceList(Catalog.activationKinds)
+        static let sickLeaveCloseReasons = ChoiceList(Catalog.sickLeaveCloseReasons)
+    }
+
+    /// A closed list's values, concatenated, with their offsets.
+    struct ChoiceList: @unchecked Sendable {
+        // Written once in init and only read afterwards; kept for the life of the process.
+        let bytes: UnsafeMutablePointer<UInt8>
+        let offsets: UnsafeMutablePointer<Int>
+        let count: Int
+
+        init(_ values: [String]) {
+            count = values.count
+            let total = values.reduce(0) { $0 + $1.utf8.count }
+            bytes = .allocate(capacity: max(1, total))
+            offsets = .allocate(capacity: values.count + 1)
+            var at = 0
+            for (i, value) in values.enumerated() {
+                offsets[i] = at
+                for byte in value.utf8 { bytes[at] = byte; at += 1 }
+            }
+            offsets[values.count] = at
+        }
+
+        /// The first position whose value is `text`, or nil.
+        func index(of text: UnsafeRawBufferPointer) -> Int? {
+            for i in 0..<count where offsets[i + 1] - offsets[i] == text.count {
+                if text.count == 0 || memcmp(bytes + offsets[i], text.baseAddress!, text.count) == 0 { return i }
+            }
+            return nil
+        }
+    }
+
+    /// A cursor over a line's bytes.
+    struct Reader {
+        let b: UnsafeRawBufferPointer
+        var p = 0
+
+        init(_ bytes: UnsafeRawBufferPointer) { b = bytes }
+
+        var atEnd: Bool { p == b.count }
+
+        /// Steps over `literal` when the bytes at the cursor are exactly it.
+        @inline(__always)
+        mutating func literal(_ literal: StaticString) -> Bool {
+            let n = literal.utf8CodeUnitCount
+            guard p + n <= b.count, memcmp(b.baseAddress! + p, literal.utf8Start, n) == 0 else { return false }
+            p += n
+            return true
+        }
+
+        /// The next `n` bytes.
+        @inline(__always)
+        mutating func take(_ n: Int) -> UnsafeRawBufferPointer? {
+            guard p + n <= b.count else { return nil }
+            defer { p += n }
+            return UnsafeRawBufferPointer(rebasing: b[p..<(p + n)])
+        }
+
+        /// `n` decimal digits as a number.
+        mutating func digits(_ n: Int) -> Int? {
+            guard p + n <= b.count else { return nil }
+            var value = 0
+            for i in p..<(p + n) {
+                let c = b[i]
+                guard c >= 48, c <= 57 else { return nil }
+                value = value * 10 + Int(c - 48)
+            }
+            p += n
+            return value
+        }
+
+        /// A whole number: `0`, or 1 to 9 digits not starting with 0, followed by `,` or `}`.
+        mutating func number() -> Int64? {
+            let start = p
+            var value: Int64 = 0
+            while p < b.count, b[p] >= 48, b[p] <= 57, p - start < 10 {
+                value = value * 10 + Int64(b[p] - 48)
+                p += 1
+            }
+            let n = p - start
+            guard n >= 1, n <= 9, !(n > 1 && b[start] == 48), p < b.count, b[p] == UInt8(ascii: ",") || b[p] == UInt8(ascii: "}")
+            else { return nil }
+            return value
+        }
+
+        /// The text up to the next quote, which it steps over: 1 to 64 printable ASCII bytes other
+        /// than `"` and `\` (so the full decoder reads the same text).
+        mutating func plainText() -> UnsafeRawBufferPointer? {
+            let start = p
+            while p < b.count, p - start <= 64 {
+                let c = b[p]
+                if c == UInt8(ascii: "\"") {
+                    guard p > start else { return nil }
+                    defer { p += 1 }
+                    return UnsafeRawBufferPointer(rebasing: b[start..<p])
+                }
+                guard c >= 0x20, c < 0x7f, c != UInt8(ascii: "\\") else { return nil }
+                p += 1
+            }
+            return nil
+        }
+
+        /// A quoted value of `list`: its position.
+        mutating func choice(_ list: ChoiceList) -> UInt8? {
+            guard literal("\""), let text = plainText(), let i = list.index(of: text) else { return nil }
+            return UInt8(i)
+        }
+
+        /// Whether `text` is exactly `literal`.
+        static func equal(_ text: UnsafeRawBufferPointer, _ literal: StaticString) -> Bool {
+            text.count == literal.utf8CodeUnitCount && memcmp(text.baseAddress!, literal.utf8Start, text.count) == 0
+        }
+    }
+}
