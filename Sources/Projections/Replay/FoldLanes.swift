@@ -62,55 +62,65 @@ final class FoldLanes: @unchecked Sendable {
     /// The sequence number of the last line applied.
     var headSeq: Int64 { jobcenter.headSeq }
 
-    /// Applies the first `counts[i]` events of each `waves[i]`, in order: every lane its citizens'
-    /// parts and one more task the jobcenter's part, on up to `count + 1` threads. The events must
+    /// Applies the lines of each chunk through `lastSeqs[i]`, in order: every lane its citizens'
+    /// parts and one more task the jobcenter's part, on up to `count + 1` threads. The lines must
     /// continue the head (the caller checks the chain).
-    func apply(_ waves: [[FoldLine]], counts: [Int]) {
-        precondition(waves.count == counts.count)
+    func apply(_ chunks: [DecodedChunk], through lastSeqs: [Int64]) {
+        precondition(chunks.count == lastSeqs.count)
         DispatchQueue.concurrentPerform(iterations: count + 1) { task in
-            for (events, n) in zip(waves, counts) {
-                precondition(n <= events.count)
-                // Events are read in place: a copy would retain their facts, and the threads would
-                // contend for the same reference counts.
-                events.withUnsafeBufferPointer { events in
-                    if task == count {
-                        for j in 0..<n {
-                            switch events[j] {
-                            case .person(let p):
-                                jobcenter.advance(to: p.seq, hash: p.hash, recordedAt: p.recordedAt, effective: p.effective)
-                            case .other(let r) where ProjectionState.isInHistoryOnly(r.event.type):
-                                jobcenter.advance(to: r.seq, hash: r.hash, recordedAt: r.recordedAt, effective: r.event.effective)
-                            case .other(let r):
-                                jobcenter.applyToJobcenter(r)
-                            }
-                        }
-                    } else {
-                        foldLane(task, events, n)
-                    }
+            for (chunk, lastSeq) in zip(chunks, lastSeqs) {
+                if task == count {
+                    applyToJobcenter(chunk, through: lastSeq)
+                } else {
+                    foldLane(task, chunk, through: lastSeq)
                 }
             }
         }
     }
 
-    private func foldLane(_ k: Int, _ events: UnsafeBufferPointer<FoldLine>, _ n: Int) {
+    /// The jobcenter's part of a chunk's lines. A person event's is only the head: its fields are
+    /// read in place, as a copy would retain what a lane's thread is reading.
+    private func applyToJobcenter(_ chunk: DecodedChunk, through lastSeq: Int64) {
+        chunk.forEachLine(through: lastSeq, person: { p in
+            jobcenter.advance(to: chunk.persons[p].seq, hash: chunk.persons[p].hash, recordedAt: chunk.persons[p].recordedAt,
+                              effective: chunk.persons[p].effective)
+        }, other: { o in
+            if ProjectionState.isInHistoryOnly(chunk.others[o].event.type) {
+                jobcenter.advance(to: chunk.others[o].seq, hash: chunk.others[o].hash, recordedAt: chunk.others[o].recordedAt,
+                                  effective: chunk.others[o].event.effective)
+            } else {
+                jobcenter.applyToJobcenter(chunk.others[o])
+            }
+        })
+    }
+
+    /// Lane `k`'s part of a chunk's lines: its citizens' person events and their other events' parts.
+    private func foldLane(_ k: Int, _ chunk: DecodedChunk, through lastSeq: Int64) {
         let lanes = self.lanes
+        let persons = chunk.persons.count
         var lookAheadReads = 0
-        for j in 0..<n {
-            // What this lane's event `lookAhead` lines on touches first is read now (see ``Replayer``).
-            if j + Replayer.lookAhead < n, let ahead = events[j + Replayer.lookAhead].citizen, lane(of: ahead) == k {
-                lookAheadReads &+= lanes[k].state.touch(citizen: ahead, type: events[j + Replayer.lookAhead].type)
-            }
-            guard let citizen = events[j].citizen, lane(of: citizen) == k else { continue }
-            let before = lanes[k].state.citizens.count
-            switch events[j] {
-            case .person(let p): lanes[k].state.applyPerson(p)
-            case .other(let r): lanes[k].state.applyToHistories(r)
-            }
+        func applied(_ seq: Int64, _ before: Int) {
             if lanes[k].state.citizens.count > before {
                 assert(lanes[k].state.citizens.count == before + 1, "an event adds at most one citizen")
-                lanes[k].orderKeys.append(events[j].seq)
+                lanes[k].orderKeys.append(seq)
             }
         }
+        chunk.forEachLine(through: lastSeq, person: { p in
+            // What this lane's person event `lookAhead` on touches first is read now (see ``Replayer``).
+            if p + Replayer.lookAhead < persons, lane(of: chunk.persons[p + Replayer.lookAhead].citizen) == k {
+                lookAheadReads &+= lanes[k].state.touch(citizen: chunk.persons[p + Replayer.lookAhead].citizen,
+                                                        type: chunk.persons[p + Replayer.lookAhead].type)
+            }
+            guard lane(of: chunk.persons[p].citizen) == k else { return }
+            let before = lanes[k].state.citizens.count
+            lanes[k].state.applyPerson(chunk.persons[p])
+            applied(chunk.persons[p].seq, before)
+        }, other: { o in
+            guard let citizen = chunk.others[o].event.citizen, lane(of: citizen) == k else { return }
+            let before = lanes[k].state.citizens.count
+            lanes[k].state.applyToHistories(chunk.others[o])
+            applied(chunk.others[o].seq, before)
+        })
         // Keeps the look-ahead reads from being optimized away.
         if lookAheadReads == Int.min { lanes[k].orderKeys.reserveCapacity(0) }
     }

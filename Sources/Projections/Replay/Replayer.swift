@@ -48,18 +48,18 @@ public enum Replayer {
         let skipThrough = state.headSeq
         let waveSize = workers * 2
         let waves = stride(from: 0, to: chunks.count, by: waveSize).map { Array(chunks[$0..<min(chunks.count, $0 + waveSize)]) }
-        func decodeAhead(_ w: Int) -> Pending<[Result<[FoldLine], LedgerError>]>? {
+        func decodeAhead(_ w: Int) -> Pending<[Result<DecodedChunk, LedgerError>]>? {
             guard w < waves.count else { return nil }
             let wave = waves[w]
             return Pending {
-                Parallel.map(count: wave.count, workers: workers) { i -> Result<[FoldLine], LedgerError> in
-                    Result { () throws(LedgerError) -> [FoldLine] in
-                        var events: [FoldLine] = []
+                Parallel.map(count: wave.count, workers: workers) { i -> Result<DecodedChunk, LedgerError> in
+                    Result { () throws(LedgerError) -> DecodedChunk in
+                        var events = DecodedChunk()
                         try ledger.forEachLine(segment: wave[i].segment, from: wave[i].start, to: wave[i].end, firstLineNumber: wave[i].firstLine) { (location, line) throws(LedgerError) in
                             // Lines already in a carried-over state are skipped undecoded (a checkpoint's
                             // lines are not in the chunks at all).
                             if skipThrough > 0, let seq = Replayer.sequenceNumber(line), seq <= skipThrough { return }
-                            events.append(try FoldLine.decode(line, at: location))
+                            try events.append(line, at: location)
                         }
                         return events
                     }
@@ -88,43 +88,55 @@ public enum Replayer {
             progress?.update(done: doneBytes, total: totalBytes)
             // The chain is checked and the lines to apply counted first: up to the knowledge time
             // and the last sequence number wanted.
-            var batches: [[FoldLine]] = []
-            var counts: [Int] = []
+            var batches: [DecodedChunk] = []
+            var lastSeqs: [Int64] = []
             for (i, result) in decoded.enumerated() where !done {
-                let events = try result.get()
-                var n = 0
-                for j in events.indices {
-                    // Fields are read in place (no copy of the event).
-                    let seq = events[j].seq
-                    if let knownAt, events[j].recordedAt > knownAt { done = true; break }
+                let chunk = try result.get()
+                let segment = wave[i].segment
+                func check(seq: Int64, recordedAt: Timestamp, prev: SHA256Digest, hash: SHA256Digest) throws(LedgerError) {
+                    if done { return }
+                    if let knownAt, recordedAt > knownAt { done = true; return }
                     guard seq == checkedSeq + 1 else {
-                        throw LedgerError.corrupt(file: Ledger.segmentName(wave[i].segment), line: 0,
+                        throw LedgerError.corrupt(file: Ledger.segmentName(segment), line: 0,
                                                   reason: "sequence number \(seq) where \(checkedSeq + 1) was expected; run caseledger verify")
                     }
-                    guard events[j].prev == checkedHash || checkedSeq == 0 else {
-                        throw LedgerError.corrupt(file: Ledger.segmentName(wave[i].segment), line: 0,
+                    guard prev == checkedHash || checkedSeq == 0 else {
+                        throw LedgerError.corrupt(file: Ledger.segmentName(segment), line: 0,
                                                   reason: "prev of seq \(seq) does not match the line before it; run caseledger verify")
                     }
                     checkedSeq = seq
-                    checkedHash = events[j].hash
-                    n += 1
-                    if seq >= stopSeq { done = true; break }
+                    checkedHash = hash
+                    if seq >= stopSeq { done = true }
                 }
-                batches.append(events)
-                counts.append(n)
+                // Fields are read in place (no copy of a line).
+                try chunk.forEachLine(through: Int64.max, person: { (p) throws(LedgerError) in
+                    try check(seq: chunk.persons[p].seq, recordedAt: chunk.persons[p].recordedAt, prev: chunk.persons[p].prev, hash: chunk.persons[p].hash)
+                }, other: { (o) throws(LedgerError) in
+                    try check(seq: chunk.others[o].seq, recordedAt: chunk.others[o].recordedAt, prev: chunk.others[o].prev, hash: chunk.others[o].hash)
+                })
+                // Lines out of order in the file, which the walk in sequence order does not see.
+                if let disorder = chunk.firstDisorder, checkedSeq >= disorder.expected {
+                    throw LedgerError.corrupt(file: Ledger.segmentName(segment), line: 0,
+                                              reason: "sequence number \(disorder.found) where \(disorder.expected) was expected; run caseledger verify")
+                }
+                batches.append(chunk)
+                lastSeqs.append(checkedSeq)
             }
             if let lanes {
-                lanes.apply(batches, counts: counts)
+                lanes.apply(batches, through: lastSeqs)
             } else {
-                for (events, n) in zip(batches, counts) {
-                    for j in 0..<n {
-                        // What the event `lookAhead` lines on touches first is read now, so that its
+                for (chunk, lastSeq) in zip(batches, lastSeqs) {
+                    let persons = chunk.persons.count
+                    chunk.forEachLine(through: lastSeq, person: { p in
+                        // What the person event `lookAhead` on touches first is read now, so that its
                         // memory waits overlap with applying the events before it.
-                        if j + Self.lookAhead < n {
-                            lookAheadReads &+= state.touch(citizen: events[j + Self.lookAhead].citizen, type: events[j + Self.lookAhead].type)
+                        if p + Self.lookAhead < persons {
+                            lookAheadReads &+= state.touch(citizen: chunk.persons[p + Self.lookAhead].citizen, type: chunk.persons[p + Self.lookAhead].type)
                         }
-                        state.apply(events[j])
-                    }
+                        state.apply(chunk.persons[p])
+                    }, other: { o in
+                        state.apply(chunk.others[o])
+                    })
                 }
             }
             // The wave's events are freed on another thread, off the fold's serial path.
