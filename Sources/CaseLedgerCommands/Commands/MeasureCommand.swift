@@ -112,6 +112,9 @@ enum ReportCommand: LedgerCommand {
             ProjectionCheckpoint.saveCarryingEarlier(state, to: ledger, head: head, current: recorder.cache)
         }
         try output(evaluations, trends: trends, state: state, day: day, knownAt: knownAt, htmlPath: htmlPath, arguments, console)
+        // A large fold's histories are freed on another thread (or not at all, when the process
+        // exits first), not on the way out.
+        Retirement.free((state, evaluator))
         return ExitStatus.success
     }
 

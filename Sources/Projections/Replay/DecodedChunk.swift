@@ -18,6 +18,12 @@ struct DecodedChunk: Sendable {
     /// The sequence number of the line appended last.
     private var lastSeq: Int64 = 0
 
+    /// An empty chunk with room for the person events of `bytes` of lines (a person line takes
+    /// well over 256 bytes), so that the array is not copied as it grows.
+    init(bytes: Int64) {
+        persons.reserveCapacity(Int(min(bytes, 1 << 30) / 256))
+    }
+
     /// Decodes a stored line into the chunk: through ``StoredPersonLine`` when it takes the line,
     /// else through the full decoder (which words any defect).
     mutating func append(_ line: UnsafeRawBufferPointer, at location: LineLocation) throws(LedgerError) {

@@ -146,8 +146,12 @@ final class FoldLanes: @unchecked Sendable {
             for k in 0..<count where next[k] < taken[k].orderKeys.count {
                 if best < 0 || taken[k].orderKeys[next[k]] < taken[best].orderKeys[next[best]] { best = k }
             }
-            let history = taken[best].state.citizens[next[best]]
-            index[history.pseudonym] = citizens.count
+            // Moved out, an empty history left in its place: no reference counting, and the lane's
+            // array frees nothing but placeholders.
+            let pseudonym = taken[best].state.citizens[next[best]].pseudonym
+            var history = CitizenHistory(pseudonym: pseudonym)
+            swap(&history, &taken[best].state.citizens[next[best]])
+            index[pseudonym] = citizens.count
             citizens.append(history)
             next[best] += 1
         }

@@ -54,7 +54,7 @@ public enum Replayer {
             return Pending {
                 Parallel.map(count: wave.count, workers: workers) { i -> Result<DecodedChunk, LedgerError> in
                     Result { () throws(LedgerError) -> DecodedChunk in
-                        var events = DecodedChunk()
+                        var events = DecodedChunk(bytes: wave[i].end - wave[i].start)
                         try ledger.forEachLine(segment: wave[i].segment, from: wave[i].start, to: wave[i].end, firstLineNumber: wave[i].firstLine) { (location, line) throws(LedgerError) in
                             // Lines already in a carried-over state are skipped undecoded (a checkpoint's
                             // lines are not in the chunks at all).
