@@ -17,6 +17,8 @@ struct DecodedChunk: Sendable {
     private(set) var firstDisorder: (expected: Int64, found: Int64)?
     /// The sequence number of the line appended last.
     private var lastSeq: Int64 = 0
+    /// The fast reader's memo of repeating fields.
+    private var memo = StoredPersonLine.Memo()
 
     /// An empty chunk with room for the person events of `bytes` of lines (a person line takes
     /// well over 256 bytes), so that the array is not copied as it grows.
@@ -28,7 +30,7 @@ struct DecodedChunk: Sendable {
     /// else through the full decoder (which words any defect).
     mutating func append(_ line: UnsafeRawBufferPointer, at location: LineLocation) throws(LedgerError) {
         let seq: Int64
-        if let person = StoredPersonLine.decode(line) {
+        if let person = StoredPersonLine.decode(line, memo: &memo) {
             seq = person.seq
             persons.append(person)
         } else {

@@ -18,13 +18,34 @@ public enum StoredPersonLine {
     /// The person event of a canonical line (without its newline), or nil: not a person event,
     /// not in a shape this reader takes, or not valid (the full decoder then decides and words it).
     public static func decode(_ line: UnsafeRawBufferPointer) -> PersonEvent? {
+        var memo = Memo()
+        return decode(line, memo: &memo)
+    }
+
+    /// The last texts read of the fields that repeat from line to line, with their values: a
+    /// recorded-at (a batch shares one), an effective date, and a hash (the next line's `prev`).
+    /// The same text always reads as the same value, so a line whose text equals the memo's takes
+    /// the value without parsing it again. Keep one per thread, across a chunk's lines.
+    public struct Memo: Sendable {
+        var recordedAtText: (UInt64, UInt64, UInt64) = (0, 0, 0)
+        var recordedAt: Timestamp?
+        var effectiveText: (UInt64, UInt16) = (0, 0)
+        var effective: Day?
+        var hashText = HexText()
+        var hash: SHA256Digest?
+
+        /// An empty memo.
+        public init() {}
+    }
+
+    /// As ``decode(_:)``, reusing and updating `memo`.
+    public static func decode(_ line: UnsafeRawBufferPointer, memo: inout Memo) -> PersonEvent? {
         var r = Reader(line)
         guard r.literal(#"{"seq":"#), let seq = r.number(), seq >= 1,
-              r.literal(#","recorded_at":""#), let recordedBytes = r.take(24),
-              let recordedAt = Timestamp(isoBytes: recordedBytes, canonicalOnly: true),
+              r.literal(#","recorded_at":""#), let recordedBytes = r.take(24), let recordedAt = recordedAt(recordedBytes, &memo),
               r.literal(#"","type":""#), let typeName = r.plainText(),
               let type = EventType(nameBytes: typeName), PersonEvent.isPersonType(type),
-              r.literal(#","effective":""#), let effectiveBytes = r.take(10), let effective = Day(isoBytes: effectiveBytes),
+              r.literal(#","effective":""#), let effectiveBytes = r.take(10), let effective = effective(effectiveBytes, &memo),
               r.literal(#"","municipality":"#)
         else { return nil }
         var municipality = 0
@@ -35,12 +56,63 @@ public enum StoredPersonLine {
         }
         guard r.literal(#","citizen":""#), let citizenBytes = r.take(18), let citizen = Pseudonym(bytes: citizenBytes),
               r.literal(#"","facts":{"#), let facts = readFacts(type, effective: effective, &r),
-              r.literal(#","prev":""#), let prevBytes = r.take(64), let prev = SHA256Digest(hexBytes: prevBytes),
-              r.literal(#"","hash":""#), let hashBytes = r.take(64), let hash = SHA256Digest(hexBytes: hashBytes),
+              r.literal(#","prev":""#), let prevBytes = r.take(64), let prev = digest(prevBytes, &memo),
+              r.literal(#"","hash":""#), let hashBytes = r.take(64), let hash = digest(hashBytes, &memo),
               r.literal(#""}"#), r.atEnd
         else { return nil }
         return PersonEvent(seq: seq, recordedAt: recordedAt, prev: prev, hash: hash, type: type, effective: effective,
                            municipality: municipality, citizen: citizen, facts: facts)
+    }
+
+    @inline(__always)
+    private static func recordedAt(_ bytes: UnsafeRawBufferPointer, _ memo: inout Memo) -> Timestamp? {
+        let text = (bytes.loadUnaligned(fromByteOffset: 0, as: UInt64.self), bytes.loadUnaligned(fromByteOffset: 8, as: UInt64.self),
+                    bytes.loadUnaligned(fromByteOffset: 16, as: UInt64.self))
+        if let known = memo.recordedAt, text == memo.recordedAtText { return known }
+        let value = Timestamp(isoBytes: bytes, canonicalOnly: true)
+        if let value { memo.recordedAtText = text; memo.recordedAt = value }
+        return value
+    }
+
+    @inline(__always)
+    private static func effective(_ bytes: UnsafeRawBufferPointer, _ memo: inout Memo) -> Day? {
+        let text = (bytes.loadUnaligned(fromByteOffset: 0, as: UInt64.self), bytes.loadUnaligned(fromByteOffset: 8, as: UInt16.self))
+        if let known = memo.effective, text == memo.effectiveText { return known }
+        let value = Day(isoBytes: bytes)
+        if let value { memo.effectiveText = text; memo.effective = value }
+        return value
+    }
+
+    /// A digest's 64 hex digits: a line's `prev` is the text of the hash the line before it read.
+    @inline(__always)
+    private static func digest(_ bytes: UnsafeRawBufferPointer, _ memo: inout Memo) -> SHA256Digest? {
+        let text = HexText(bytes)
+        if let known = memo.hash, text == memo.hashText { return known }
+        let value = SHA256Digest(hexBytes: bytes)
+        if let value { memo.hashText = text; memo.hash = value }
+        return value
+    }
+
+    /// 64 bytes of text, held as eight words (compared word by word).
+    struct HexText: Equatable, Sendable {
+        var a: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+        var b: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+
+        init() {}
+
+        @inline(__always)
+        init(_ bytes: UnsafeRawBufferPointer) {
+            precondition(bytes.count >= 64)
+            func word(_ i: Int) -> UInt64 { bytes.loadUnaligned(fromByteOffset: 8 * i, as: UInt64.self) }
+            a = (word(0), word(1), word(2), word(3))
+            b = (word(4), word(5), word(6), word(7))
+        }
+
+        @inline(__always)
+        static func == (x: HexText, y: HexText) -> Bool {
+            ((x.a.0 ^ y.a.0) | (x.a.1 ^ y.a.1) | (x.a.2 ^ y.a.2) | (x.a.3 ^ y.a.3)
+                | (x.b.0 ^ y.b.0) | (x.b.1 ^ y.b.1) | (x.b.2 ^ y.b.2) | (x.b.3 ^ y.b.3)) == 0
+        }
     }
 
     /// The facts object after its opening brace, through its closing brace, in the catalog's
