@@ -183,4 +183,23 @@ struct GoalEvaluatorTests {
         #expect(evaluations.map(\.goal.id) == state.goalOrder)
         #expect(evaluations.count == 13)
     }
+
+    @Test("evaluateAll on several threads: the same evaluations, and the same recorder cache in the same order")
+    func allOnThreads() {
+        let state = goals.state
+        func run(workers: Int) -> (evaluations: [String], cache: [UInt8]) {
+            let recorder = MeasureRecorder()
+            let evaluations = GoalEvaluator(engine: MeasureEngine(state: state, recorder: recorder)).evaluateAll(at: date("2015-01-15"), workers: workers)
+            let rendered = evaluations.map { "\($0.goal.id) \($0.status.rawValue) \($0.value ?? -1) \($0.target ?? -1) \($0.result.scopes.map(\.numerator))" }
+            return (rendered, recorder.cache.sectionBytes())
+        }
+        let serial = run(workers: 1)
+        #expect(serial.evaluations.count == 13)
+        #expect(serial.cache.count > 100, "the recorder noted the measures' parts")
+        for workers in [2, 4] {
+            let threaded = run(workers: workers)
+            #expect(threaded.evaluations == serial.evaluations, "\(workers) threads")
+            #expect(threaded.cache == serial.cache, "\(workers) threads")
+        }
+    }
 }

@@ -58,9 +58,30 @@ public struct GoalEvaluator: Sendable {
     public init(engine: MeasureEngine) { self.engine = engine }
 
     /// Evaluates all goals (in adoption order) as of `day`.
-    public func evaluateAll(at day: Day) -> [GoalEvaluation] {
-        engine.state.goalOrder.compactMap { id in engine.state.goals[id].flatMap { try? evaluate($0, at: day) } }
+    ///
+    /// Goals are evaluated on several threads when the fold is large (`workers` 0) or when
+    /// `workers` says so; each notes its measures' parts in a recorder of its own, and those are
+    /// added to the engine's recorder in adoption order, so the result and the recorder's cache are
+    /// the same as one thread's.
+    public func evaluateAll(at day: Day, workers: Int = 0) -> [GoalEvaluation] {
+        let engine = self.engine
+        let goals = engine.state.goalOrder.compactMap { engine.state.goals[$0] }
+        let threads = workers > 0 ? workers
+            : (engine.state.citizens.count >= Self.parallelMinimumCitizens ? Parallel.processorCount : 1)
+        guard threads > 1, goals.count > 1 else { return goals.compactMap { try? evaluate($0, at: day) } }
+        let results = Parallel.map(count: goals.count, workers: threads) { i -> (evaluation: GoalEvaluation?, recorder: MeasureRecorder?) in
+            let own = engine.recorder.map { _ in MeasureRecorder() }
+            let evaluator = GoalEvaluator(engine: MeasureEngine(state: engine.state, cache: engine.cache, recorder: own))
+            return (try? evaluator.evaluate(goals[i], at: day), own)
+        }
+        if let recorder = engine.recorder {
+            for result in results { recorder.absorb(result.recorder!) }
+        }
+        return results.compactMap(\.evaluation)
     }
+
+    /// Folds with fewer citizens evaluate their goals on one thread (it takes milliseconds).
+    static let parallelMinimumCitizens = 5_000
 
     /// Evaluates one goal as of `day`: when the deadline has passed, at the goal's own evaluation
     /// date or period; before it, up to `day` (where things stand), with status "not yet due".

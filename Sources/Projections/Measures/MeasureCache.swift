@@ -135,6 +135,15 @@ public final class MeasureRecorder: Sendable {
     /// Notes that a partial fold lacked a request's parts.
     func noteMiss() { state.withLock { $0.missed = true } }
 
+    /// Notes what `other` noted, in its order, after what this one noted.
+    func absorb(_ other: MeasureRecorder) {
+        let (cache, missed) = other.state.withLock { ($0.cache, $0.missed) }
+        state.withLock {
+            for key in cache.order { $0.cache.insert(key, cache.entries[key]!) }
+            if missed { $0.missed = true }
+        }
+    }
+
     /// The parts noted.
     public var cache: MeasureCache { state.withLock { $0.cache } }
 

@@ -8,7 +8,7 @@ import Dispatch
 /// (``ProjectionState/applyToHistories(_:)``); the jobcenter's part of every event
 /// (``ProjectionState/applyToJobcenter(_:)``) is applied on one more thread meanwhile. Neither part
 /// reads what the other writes, so the lanes' states put together are the state a serial fold
-/// gives. ``merge(into:)`` puts the citizens back in order of first appearance, the serial order.
+/// gives. ``merge()`` puts the citizens back in order of first appearance, the serial order.
 ///
 /// The fold of a large ledger is bound by memory: an event touches a random citizen's history. In
 /// lanes each thread's histories are a fraction of the whole, and the threads' cache misses overlap.
@@ -41,14 +41,18 @@ final class FoldLanes: @unchecked Sendable {
         self.count = count
         lanes = UnsafeMutablePointer<Lane>.allocate(capacity: count)
         lanes.initialize(repeating: Lane(), count: count)
-        let citizens = state.citizens
+        var citizens = state.citizens
         state.citizens = []
         state.citizenIndex = CitizenIndex()
         jobcenter = state
         let base = Int64(citizens.count)
-        for (i, history) in citizens.enumerated() {
-            let k = ProjectionPartition.of(history.pseudonym) % count
-            lanes[k].state.citizenIndex[history.pseudonym] = lanes[k].state.citizens.count
+        for i in citizens.indices {
+            // Moved, not copied (see ``merge()``).
+            let pseudonym = citizens[i].pseudonym
+            var history = CitizenHistory(pseudonym: pseudonym)
+            swap(&history, &citizens[i])
+            let k = ProjectionPartition.of(pseudonym) % count
+            lanes[k].state.citizenIndex[pseudonym] = lanes[k].state.citizens.count
             lanes[k].state.citizens.append(history)
             lanes[k].orderKeys.append(Int64(i) - base)
         }

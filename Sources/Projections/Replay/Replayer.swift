@@ -44,7 +44,7 @@ public enum Replayer {
         let totalBytes = chunks.reduce(Int64(0)) { $0 + $1.end - $1.start }
         var doneBytes: Int64 = 0
         defer { progress?.finish() }
-        // Waves are decoded one ahead: while the caller applies wave k, wave k+1 is being decoded.
+        // Waves are decoded ahead: while the caller applies wave k, waves k+1 and k+2 are being decoded.
         let skipThrough = state.headSeq
         let waveSize = workers * 2
         let waves = stride(from: 0, to: chunks.count, by: waveSize).map { Array(chunks[$0..<min(chunks.count, $0 + waveSize)]) }
@@ -70,7 +70,9 @@ public enum Replayer {
         let laneCount = foldLanes > 0 ? foldLanes
             : (workers > 1 && totalBytes >= Self.laneFoldMinimumBytes ? min(workers, Self.laneCountMax) : 1)
         let lanes = laneCount > 1 && state.loadedPartitions == nil ? FoldLanes(count: laneCount, taking: state) : nil
-        var pending = decodeAhead(0)
+        // Waves are decoded `decodeDepth` ahead of the one being applied.
+        var pending = (0..<Self.decodeDepth).compactMap { decodeAhead($0) }
+        var nextWave = pending.count
         var lookAheadReads = 0
         var w = 0
         var done = false
@@ -78,12 +80,16 @@ public enum Replayer {
         var checkedSeq = state.headSeq
         var checkedHash = state.headHash
         // A wave still decoding when the replay stops early is waited for, so no thread outlives it.
-        defer { _ = pending?.wait() }
-        while let current = pending, !done {
+        defer { for wave in pending { _ = wave.wait() } }
+        while !pending.isEmpty, !done {
+            let current = pending.removeFirst()
             let decoded = current.wait()
             let wave = waves[w]
             w += 1
-            pending = decodeAhead(w)
+            if let next = decodeAhead(nextWave) {
+                pending.append(next)
+                nextWave += 1
+            }
             doneBytes += wave.reduce(Int64(0)) { $0 + $1.end - $1.start }
             progress?.update(done: doneBytes, total: totalBytes)
             // The chain is checked and the lines to apply counted first: up to the knowledge time
@@ -161,6 +167,9 @@ public enum Replayer {
 
     /// The most lanes an automatic choice folds in.
     static let laneCountMax = 8
+
+    /// How many waves are decoded ahead of the one being applied.
+    static let decodeDepth = 2
 
     /// How many events ahead the replay reads what an event will touch.
     static let lookAhead = 8
