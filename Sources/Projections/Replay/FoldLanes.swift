@@ -139,24 +139,27 @@ final class FoldLanes: @unchecked Sendable {
         citizens.reserveCapacity(total)
         var index = CitizenIndex(capacity: total)
         var next = [Int](repeating: 0, count: count)
-        var taken = [Lane]()
+        // The lanes' arrays are taken over (uniquely referenced here), so that moving a history out
+        // of one does not copy the array.
+        var laneCitizens: [[CitizenHistory]] = []
+        var laneKeys: [[Int64]] = []
         for k in 0..<count {
-            taken.append(lanes[k])
+            laneCitizens.append(lanes[k].state.citizens)
+            laneKeys.append(lanes[k].orderKeys)
             lanes[k] = Lane()
         }
         // A k-way merge by order key; each lane's keys increase.
         while citizens.count < total {
             var best = -1
-            for k in 0..<count where next[k] < taken[k].orderKeys.count {
-                if best < 0 || taken[k].orderKeys[next[k]] < taken[best].orderKeys[next[best]] { best = k }
+            for k in 0..<count where next[k] < laneKeys[k].count {
+                if best < 0 || laneKeys[k][next[k]] < laneKeys[best][next[best]] { best = k }
             }
             // Moved out, an empty history left in its place: no reference counting, and the lane's
             // array frees nothing but placeholders.
-            let pseudonym = taken[best].state.citizens[next[best]].pseudonym
-            var history = CitizenHistory(pseudonym: pseudonym)
-            swap(&history, &taken[best].state.citizens[next[best]])
-            index[pseudonym] = citizens.count
-            citizens.append(history)
+            var history = CitizenHistory(pseudonym: Pseudonym(value: 0))
+            swap(&history, &laneCitizens[best][next[best]])
+            index[history.pseudonym] = citizens.count
+            citizens.append(consume history)
             next[best] += 1
         }
         state.citizens = citizens
