@@ -24,11 +24,13 @@ let package = Package(
         // Libraries, from the bottom up.
         // SHA-256 compression with the x86 SHA extensions, selected at run time.
         .target(name: "CSHA256", path: "Sources/CSHA256"),
+        // A cache prefetch hint for the replay's fold (Swift has no prefetch of its own).
+        .target(name: "CPrefetch", path: "Sources/CPrefetch"),
         // The event model, canonical encoding, hashing and log storage.
         .target(name: "LedgerCore", dependencies: ["CSHA256"], swiftSettings: strictSettings),
         // Projections: the replay of events into measures, goals and their evaluation. Pure folds, no I/O
         // except the replay driver that reads a ledger.
-        .target(name: "Projections", dependencies: ["LedgerCore"], swiftSettings: strictSettings),
+        .target(name: "Projections", dependencies: ["LedgerCore", "CPrefetch"], swiftSettings: strictSettings),
         // Reports: text and JSON renderings of measures and goals.
         .target(name: "Reports", dependencies: ["Projections", "LedgerCore"], swiftSettings: strictSettings),
         // Simulation: a deterministic synthetic history of events, for tests, benchmarks and the demo.

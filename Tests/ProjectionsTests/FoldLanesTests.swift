@@ -65,6 +65,33 @@ import Foundation
         }
     }
 
+    @Test("prefetching changes nothing, and the array offsets it reads are where the arrays are")
+    func prefetchIsOnlyAHint() throws {
+        let generated = try GeneratedLedger(seed: 36, citizens: 40)
+        var state = try Replayer.replay(generated.ledger, foldLanes: 1)
+        let before = Self.fingerprint(state)
+        let stages: [ProjectionState.PrefetchStage] = [.indexSlot, .history, .historyArray]
+        let types: [EventType] = [.paidHoursRegistered, .benefitStarted, .matchAssessed, .activationEnded, .sickLeaveClosed, .flexJobStarted]
+        // Known citizens and unknown pseudonyms, every stage and kind of array.
+        let pseudonyms = state.citizens.map(\.pseudonym) + [Pseudonym(value: 1), Pseudonym(value: UInt64.max)]
+        for pseudonym in pseudonyms {
+            for stage in stages {
+                for type in types { state.prefetch(stage, citizen: pseudonym, type: type) }
+            }
+        }
+        #expect(Self.difference(state, try Replayer.replay(generated.ledger, foldLanes: 1)) == nil)
+        #expect(Self.fingerprint(state) == before)
+        // The word at each offset is the array's reference (its storage's address).
+        let history = try #require(state.citizens.first { !$0.paidHours.isEmpty && !$0.spells.isEmpty })
+        withUnsafeBytes(of: history) { raw in
+            func word(_ offset: Int) -> UInt { raw.load(fromByteOffset: offset, as: UInt.self) }
+            #expect(word(ProjectionState.HistoryOffsets.paidHours) == unsafeBitCast(history.paidHours, to: UInt.self))
+            #expect(word(ProjectionState.HistoryOffsets.spells) == unsafeBitCast(history.spells, to: UInt.self))
+            #expect(word(ProjectionState.HistoryOffsets.assessments) == unsafeBitCast(history.assessments, to: UInt.self))
+            #expect(word(ProjectionState.HistoryOffsets.activations) == unsafeBitCast(history.activations, to: UInt.self))
+        }
+    }
+
     @Test("lines swapped in the file are refused in lanes as in the serial fold: two person events, and a person event with another")
     func brokenChainRefused() throws {
         for mixed in [false, true] {

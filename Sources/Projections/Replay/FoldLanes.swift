@@ -29,9 +29,15 @@ final class FoldLanes: @unchecked Sendable {
     // Written only by the jobcenter task in ``apply``, and read by the caller after it.
     private var jobcenter: ProjectionState
 
+    /// `count - 1` when the count is a power of two (a lane is then a mask away), else -1.
+    private let laneMask: Int
+
     /// The lane of a citizen.
     @inline(__always)
-    func lane(of pseudonym: Pseudonym) -> Int { ProjectionPartition.of(pseudonym) % count }
+    func lane(of pseudonym: Pseudonym) -> Int {
+        let partition = ProjectionPartition.of(pseudonym)
+        return laneMask >= 0 ? partition & laneMask : partition % count
+    }
 
     /// Takes `state` apart: its citizens go to their lanes (in their order, so a lane's order keys
     /// increase), the rest is kept for the jobcenter's part. A partial fold cannot be split.
@@ -39,6 +45,7 @@ final class FoldLanes: @unchecked Sendable {
         precondition(count >= 1 && count <= ProjectionPartition.count, "lane count out of range")
         precondition(state.loadedPartitions == nil, "only a whole fold is folded in lanes")
         self.count = count
+        laneMask = count.nonzeroBitCount == 1 ? count - 1 : -1
         lanes = UnsafeMutablePointer<Lane>.allocate(capacity: count)
         lanes.initialize(repeating: Lane(), count: count)
         var citizens = state.citizens
@@ -51,7 +58,7 @@ final class FoldLanes: @unchecked Sendable {
             let pseudonym = citizens[i].pseudonym
             var history = CitizenHistory(pseudonym: pseudonym)
             swap(&history, &citizens[i])
-            let k = ProjectionPartition.of(pseudonym) % count
+            let k = lane(of: pseudonym)
             lanes[k].state.citizenIndex[pseudonym] = lanes[k].state.citizens.count
             lanes[k].state.citizens.append(history)
             lanes[k].orderKeys.append(Int64(i) - base)
@@ -102,19 +109,22 @@ final class FoldLanes: @unchecked Sendable {
     private func foldLane(_ k: Int, _ chunk: DecodedChunk, through lastSeq: Int64) {
         let lanes = self.lanes
         let persons = chunk.persons.count
-        var lookAheadReads = 0
         func applied(_ seq: Int64, _ before: Int) {
             if lanes[k].state.citizens.count > before {
                 assert(lanes[k].state.citizens.count == before + 1, "an event adds at most one citizen")
                 lanes[k].orderKeys.append(seq)
             }
         }
+        /// Asks for what this lane's person event `ahead` lines on will touch (see ``Replayer/prefetchDistance``).
+        @inline(__always)
+        func prefetch(_ stage: ProjectionState.PrefetchStage, _ ahead: Int) {
+            guard ahead < persons, lane(of: chunk.persons[ahead].citizen) == k else { return }
+            lanes[k].state.prefetch(stage, citizen: chunk.persons[ahead].citizen, type: chunk.persons[ahead].type)
+        }
         chunk.forEachLine(through: lastSeq, person: { p in
-            // What this lane's person event `lookAhead` on touches first is read now (see ``Replayer``).
-            if p + Replayer.lookAhead < persons, lane(of: chunk.persons[p + Replayer.lookAhead].citizen) == k {
-                lookAheadReads &+= lanes[k].state.touch(citizen: chunk.persons[p + Replayer.lookAhead].citizen,
-                                                        type: chunk.persons[p + Replayer.lookAhead].type)
-            }
+            prefetch(.indexSlot, p + 3 * Replayer.prefetchDistance)
+            prefetch(.history, p + 2 * Replayer.prefetchDistance)
+            prefetch(.historyArray, p + Replayer.prefetchDistance)
             guard lane(of: chunk.persons[p].citizen) == k else { return }
             let before = lanes[k].state.citizens.count
             lanes[k].state.applyPerson(chunk.persons[p])
@@ -125,8 +135,6 @@ final class FoldLanes: @unchecked Sendable {
             lanes[k].state.applyToHistories(chunk.others[o])
             applied(chunk.others[o].seq, before)
         })
-        // Keeps the look-ahead reads from being optimized away.
-        if lookAheadReads == Int.min { lanes[k].orderKeys.reserveCapacity(0) }
     }
 
     /// The whole fold: the jobcenter's part with every lane's citizens, in order of first appearance.

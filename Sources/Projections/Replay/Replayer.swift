@@ -73,7 +73,6 @@ public enum Replayer {
         // Waves are decoded `decodeDepth` ahead of the one being applied.
         var pending = (0..<Self.decodeDepth).compactMap { decodeAhead($0) }
         var nextWave = pending.count
-        var lookAheadReads = 0
         var w = 0
         var done = false
         // The chain as checked so far (the state's head is behind it while a wave is applied in lanes).
@@ -134,11 +133,15 @@ public enum Replayer {
                 for (chunk, lastSeq) in zip(batches, lastSeqs) {
                     let persons = chunk.persons.count
                     chunk.forEachLine(through: lastSeq, person: { p in
-                        // What the person event `lookAhead` on touches first is read now, so that its
-                        // memory waits overlap with applying the events before it.
-                        if p + Self.lookAhead < persons {
-                            lookAheadReads &+= state.touch(citizen: chunk.persons[p + Self.lookAhead].citizen, type: chunk.persons[p + Self.lookAhead].type)
+                        // What the person events ahead will touch is asked for now, so that their
+                        // memory waits overlap with applying the events before them.
+                        func prefetch(_ stage: ProjectionState.PrefetchStage, _ ahead: Int) {
+                            guard ahead < persons else { return }
+                            state.prefetch(stage, citizen: chunk.persons[ahead].citizen, type: chunk.persons[ahead].type)
                         }
+                        prefetch(.indexSlot, p + 3 * Self.prefetchDistance)
+                        prefetch(.history, p + 2 * Self.prefetchDistance)
+                        prefetch(.historyArray, p + Self.prefetchDistance)
                         state.apply(chunk.persons[p])
                     }, other: { o in
                         state.apply(chunk.others[o])
@@ -153,9 +156,6 @@ public enum Replayer {
             state = lanes.merge()
         }
         assert(state.headSeq == checkedSeq && state.headHash == checkedHash, "the fold ends where the checked chain ends")
-        // Keeps the look-ahead reads from being optimized away (were the sum ever Int.min, finishing
-        // the progress line early would be harmless).
-        if lookAheadReads == Int.min { progress?.finish() }
         if checkpoints && saveCheckpoint && Checkpoint.shouldRewrite(folded: state.headSeq - startSeq, headSeq: state.headSeq) {
             ProjectionCheckpoint.saveCarryingEarlier(state, to: ledger, head: head, current: MeasureCache())
         }
@@ -171,8 +171,10 @@ public enum Replayer {
     /// How many waves are decoded ahead of the one being applied.
     static let decodeDepth = 2
 
-    /// How many events ahead the replay reads what an event will touch.
-    static let lookAhead = 8
+    /// The distance in person events between the prefetch stages (``ProjectionState/prefetch(_:citizen:type:)``):
+    /// the index slot is asked for three distances ahead of applying an event, the history two,
+    /// the history's array one.
+    static let prefetchDistance = 8
 
     /// Bytes decoded per parallel chunk.
     public static let chunkBytes: Int64 = 2 << 20

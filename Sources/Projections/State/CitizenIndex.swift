@@ -1,4 +1,5 @@
 public import LedgerCore
+import CPrefetch
 
 /// Citizen indexes by pseudonym: an open-addressing hash table of 64-bit keys.
 ///
@@ -49,6 +50,15 @@ public struct CitizenIndex: Sendable {
             if (count + 1) * 2 > keys.count { grow() }
             insert(pseudonym.value, Int32(newValue + 1))
         }
+    }
+
+    /// Asks for the slot a lookup of `pseudonym` reads first to be brought into the cache (see
+    /// ``ProjectionState/prefetch(_:for:)``).
+    @inline(__always)
+    func prefetch(_ pseudonym: Pseudonym) {
+        let slot = Self.home(pseudonym.value, slots: keys.count)
+        keys.withUnsafeBufferPointer { cprefetch_read($0.baseAddress! + slot) }
+        values.withUnsafeBufferPointer { cprefetch_read($0.baseAddress! + slot) }
     }
 
     /// Makes room for `capacity` citizens.
