@@ -71,7 +71,7 @@ import Foundation
         var state = try Replayer.replay(generated.ledger, foldLanes: 1)
         let before = Self.fingerprint(state)
         let stages: [ProjectionState.PrefetchStage] = [.indexSlot, .history, .historyArray]
-        let types: [EventType] = [.paidHoursRegistered, .benefitStarted, .matchAssessed, .activationEnded, .sickLeaveClosed, .flexJobStarted]
+        let types = EventType.allCases
         // Known citizens and unknown pseudonyms, every stage and kind of array.
         let pseudonyms = state.citizens.map(\.pseudonym) + [Pseudonym(value: 1), Pseudonym(value: UInt64.max)]
         for pseudonym in pseudonyms {
@@ -89,6 +89,8 @@ import Foundation
             #expect(word(ProjectionState.HistoryOffsets.spells) == unsafeBitCast(history.spells, to: UInt.self))
             #expect(word(ProjectionState.HistoryOffsets.assessments) == unsafeBitCast(history.assessments, to: UInt.self))
             #expect(word(ProjectionState.HistoryOffsets.activations) == unsafeBitCast(history.activations, to: UInt.self))
+            #expect(word(ProjectionState.HistoryOffsets.awards) == unsafeBitCast(history.awards, to: UInt.self))
+            #expect(word(ProjectionState.HistoryOffsets.flexJobs) == unsafeBitCast(history.flexJobs, to: UInt.self))
         }
     }
 

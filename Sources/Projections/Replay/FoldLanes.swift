@@ -81,7 +81,7 @@ final class FoldLanes: @unchecked Sendable {
         DispatchQueue.concurrentPerform(iterations: count + 1) { task in
             for (chunk, lastSeq) in zip(chunks, lastSeqs) {
                 if task == count {
-                    applyToJobcenter(chunk, through: lastSeq)
+                    foldJobcenter(chunk, through: lastSeq)
                 } else {
                     foldLane(task, chunk, through: lastSeq)
                 }
@@ -91,7 +91,7 @@ final class FoldLanes: @unchecked Sendable {
 
     /// The jobcenter's part of a chunk's lines. A person event's is only the head: its fields are
     /// read in place, as a copy would retain what a lane's thread is reading.
-    private func applyToJobcenter(_ chunk: DecodedChunk, through lastSeq: Int64) {
+    private func foldJobcenter(_ chunk: DecodedChunk, through lastSeq: Int64) {
         chunk.forEachLine(through: lastSeq, person: { p in
             jobcenter.advance(to: chunk.persons[p].seq, hash: chunk.persons[p].hash, recordedAt: chunk.persons[p].recordedAt,
                               effective: chunk.persons[p].effective)

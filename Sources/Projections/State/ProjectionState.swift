@@ -117,7 +117,11 @@ public struct ProjectionState: Sendable {
         case .benefitStarted, .benefitEnded: return HistoryOffsets.spells
         case .matchAssessed: return HistoryOffsets.assessments
         case .activationStarted, .activationEnded: return HistoryOffsets.activations
-        case .sickLeaveOpened, .sickLeaveClosed: return HistoryOffsets.sickLeaves
+        case .sickLeaveOpened, .sickLeavePartialReturn, .sickLeaveClosed: return HistoryOffsets.sickLeaves
+        case .flexJobStarted, .flexJobEnded: return HistoryOffsets.flexJobs
+        case .flexJobApproved: return HistoryOffsets.flexApprovals
+        case .educationStarted, .educationEnded: return HistoryOffsets.educations
+        case .disabilityPensionAwarded: return HistoryOffsets.awards
         default: return HistoryOffsets.placements
         }
     }
@@ -130,6 +134,10 @@ public struct ProjectionState: Sendable {
         static let activations = MemoryLayout<CitizenHistory>.offset(of: \CitizenHistory.activations)!
         static let sickLeaves = MemoryLayout<CitizenHistory>.offset(of: \CitizenHistory.sickLeaves)!
         static let placements = MemoryLayout<CitizenHistory>.offset(of: \CitizenHistory.placements)!
+        static let flexJobs = MemoryLayout<CitizenHistory>.offset(of: \CitizenHistory.flexJobs)!
+        static let flexApprovals = MemoryLayout<CitizenHistory>.offset(of: \CitizenHistory.flexApprovals)!
+        static let educations = MemoryLayout<CitizenHistory>.offset(of: \CitizenHistory.educations)!
+        static let awards = MemoryLayout<CitizenHistory>.offset(of: \CitizenHistory.awards)!
     }
 
     /// Applies one recorded event (in sequence order): its part in a citizen's history, then the
