@@ -244,19 +244,10 @@ public struct ProjectionState: Sendable {
     }
 
     /// Whether an event of this type changes nothing outside its citizen's history (its jobcenter
-    /// part is ``advance(to:hash:recordedAt:effective:)``).
+    /// part is ``advance(to:hash:recordedAt:effective:)``): a person event, or a registration.
     @inline(__always)
     static func isInHistoryOnly(_ type: EventType) -> Bool {
-        switch type {
-        case .citizenRegistered, .benefitStarted, .benefitEnded, .matchAssessed, .activationStarted, .activationEnded,
-             .jobPlacement, .employmentEnded, .flexJobApproved, .flexJobStarted, .flexJobEnded, .sickLeaveOpened,
-             .sickLeavePartialReturn, .sickLeaveClosed, .disabilityPensionAwarded, .educationStarted, .educationEnded,
-             .paidHoursRegistered:
-            return true
-        case .ledgerOpened, .jobOrderReceived, .jobOrderReferral, .jobOrderFilled, .companyRegistered, .companyVisited,
-             .eventHeld, .surveyResponse, .referenceFigure, .goalAdopted, .goalAmended, .correction, .publication:
-            return false
-        }
+        type == .citizenRegistered || PersonEvent.isPersonType(type)
     }
 
     /// The jobcenter's part of an event that is in a citizen's history only: the latest effective
