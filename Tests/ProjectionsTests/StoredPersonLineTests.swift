@@ -135,4 +135,38 @@ import Foundation
         try check(Self.line(.paidHoursRegistered, facts: [Fact("month", .text("2014-02")), Fact("hours", .integer(1_000_000_000))]),
                   taken: false, "ten digits")
     }
+
+    @Test("a word is plain exactly when each of its bytes is printable ASCII other than quote and backslash")
+    func plainWords() {
+        func plain(_ byte: UInt8) -> Bool { byte >= 0x20 && byte < 0x7F && byte != UInt8(ascii: "\"") && byte != UInt8(ascii: "\\") }
+        // Every byte value at every position of a word of plain bytes, and next to a neighbour
+        // that could borrow or carry into it.
+        for position in 0..<8 {
+            for byte in 0...255 {
+                for filler in [UInt8(ascii: "a"), 0x20, 0x7E, UInt8(ascii: "#"), UInt8(ascii: "]")] {
+                    var bytes = [UInt8](repeating: filler, count: 8)
+                    bytes[position] = UInt8(byte)
+                    let word = bytes.withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }
+                    #expect(StoredPersonLine.Reader.isPlainWord(word) == plain(UInt8(byte)), "byte \(byte) at \(position)")
+                }
+            }
+        }
+    }
+
+    @Test("a closed list finds each value, and nothing for a prefix, an extension or a changed byte")
+    func choiceLists() {
+        let lists = [Catalog.benefits, Catalog.benefitEndReasons, Catalog.matchCategories, Catalog.activationKinds,
+                     Catalog.sickLeaveCloseReasons, EventType.allCases.map(\.rawValue)]
+        for values in lists {
+            let list = StoredPersonLine.ChoiceList(values)
+            func find(_ text: String) -> Int? { Array(text.utf8).withUnsafeBytes { list.index(of: $0) } }
+            for value in values {
+                #expect(find(value) == values.firstIndex(of: value), "\(value)")
+                for other in [String(value.dropLast()), value + "x", String(value.dropFirst()), "x" + value.dropFirst()] {
+                    #expect(find(other) == values.firstIndex(of: other), "\(other)")
+                }
+            }
+            #expect(find("") == values.firstIndex(of: ""))
+        }
+    }
 }

@@ -68,7 +68,7 @@ extension ProjectionState {
     /// Applies a person event (in sequence order), as ``apply(_:)`` applies its full decoding.
     mutating func apply(_ p: PersonEvent) {
         precondition(p.seq == headSeq + 1, "events are applied in sequence")
-        applyPerson(p)
+        withUnsafePointer(to: p) { applyPerson(at: $0) }
         advance(to: p.seq, hash: p.hash, recordedAt: p.recordedAt, effective: p.effective)
     }
 }

@@ -121,20 +121,23 @@ final class FoldLanes: @unchecked Sendable {
             guard ahead < persons, lane(of: chunk.persons[ahead].citizen) == k else { return }
             lanes[k].state.prefetch(stage, citizen: chunk.persons[ahead].citizen, type: chunk.persons[ahead].type)
         }
-        chunk.forEachLine(through: lastSeq, person: { p in
-            prefetch(.indexSlot, p + 3 * Replayer.prefetchDistance)
-            prefetch(.history, p + 2 * Replayer.prefetchDistance)
-            prefetch(.historyArray, p + Replayer.prefetchDistance)
-            guard lane(of: chunk.persons[p].citizen) == k else { return }
-            let before = lanes[k].state.citizens.count
-            lanes[k].state.applyPerson(chunk.persons[p])
-            applied(chunk.persons[p].seq, before)
-        }, other: { o in
-            guard let citizen = chunk.others[o].event.citizen, lane(of: citizen) == k else { return }
-            let before = lanes[k].state.citizens.count
-            lanes[k].state.applyToHistories(chunk.others[o])
-            applied(chunk.others[o].seq, before)
-        })
+        // Events are applied where they lie in the chunk (see ``ProjectionState/applyPerson(at:)``).
+        chunk.persons.withUnsafeBufferPointer { events in
+            chunk.forEachLine(through: lastSeq, person: { p in
+                prefetch(.indexSlot, p + 3 * Replayer.prefetchDistance)
+                prefetch(.history, p + 2 * Replayer.prefetchDistance)
+                prefetch(.historyArray, p + Replayer.prefetchDistance)
+                guard lane(of: chunk.persons[p].citizen) == k else { return }
+                let before = lanes[k].state.citizens.count
+                lanes[k].state.applyPerson(at: events.baseAddress! + p)
+                applied(events[p].seq, before)
+            }, other: { o in
+                guard let citizen = chunk.others[o].event.citizen, lane(of: citizen) == k else { return }
+                let before = lanes[k].state.citizens.count
+                lanes[k].state.applyToHistories(chunk.others[o])
+                applied(chunk.others[o].seq, before)
+            })
+        }
     }
 
     /// The whole fold: the jobcenter's part with every lane's citizens, in order of first appearance.

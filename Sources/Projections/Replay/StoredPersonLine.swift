@@ -1,9 +1,4 @@
 import LedgerCore
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// Reads a stored line straight into a ``PersonEvent``, without building the event's facts.
 ///
@@ -33,6 +28,8 @@ public enum StoredPersonLine {
         var effective: Day?
         var hashText = HexText()
         var hash: SHA256Digest?
+        var monthText: UInt64 = 0
+        var month: Day?
 
         /// An empty memo.
         public init() {}
@@ -43,8 +40,7 @@ public enum StoredPersonLine {
         var r = Reader(line)
         guard r.literal(#"{"seq":"#), let seq = r.number(), seq >= 1,
               r.literal(#","recorded_at":""#), let recordedBytes = r.take(24), let recordedAt = recordedAt(recordedBytes, &memo),
-              r.literal(#"","type":""#), let typeName = r.plainText(),
-              let type = EventType(nameBytes: typeName), PersonEvent.isPersonType(type),
+              r.literal(#"","type":"#), let typeIndex = r.choice(Choices.personTypes),
               r.literal(#","effective":""#), let effectiveBytes = r.take(10), let effective = effective(effectiveBytes, &memo),
               r.literal(#"","municipality":"#)
         else { return nil }
@@ -54,8 +50,10 @@ public enum StoredPersonLine {
             guard r.literal("\""), let code = r.digits(3), r.literal("\"") else { return nil }
             municipality = code
         }
+        let type = Choices.personTypeValues[Int(typeIndex)]
+        var facts = HistoryFacts()
         guard r.literal(#","citizen":""#), let citizenBytes = r.take(18), let citizen = Pseudonym(bytes: citizenBytes),
-              r.literal(#"","facts":{"#), let facts = readFacts(type, effective: effective, &r),
+              r.literal(#"","facts":{"#), readFacts(type, effective: effective, into: &facts, &r, &memo),
               r.literal(#","prev":""#), let prevBytes = r.take(64), let prev = digest(prevBytes, &memo),
               r.literal(#"","hash":""#), let hashBytes = r.take(64), let hash = digest(hashBytes, &memo),
               r.literal(#""}"#), r.atEnd
@@ -80,6 +78,28 @@ public enum StoredPersonLine {
         if let known = memo.effective, text == memo.effectiveText { return known }
         let value = Day(isoBytes: bytes)
         if let value { memo.effectiveText = text; memo.effective = value }
+        return value
+    }
+
+    /// A paid-hours month, `YYYY-MM`: as "YYYY-MM" + "-01" read as a day, or the effective date's
+    /// month when that is no day (as ``PersonEvent/init(_:)`` reads it).
+    @inline(__always)
+    private static func month(_ bytes: UnsafeRawBufferPointer, effective: Day, _ memo: inout Memo) -> Day? {
+        let text = UInt64(bytes.loadUnaligned(fromByteOffset: 0, as: UInt32.self)) | UInt64(bytes.loadUnaligned(fromByteOffset: 3, as: UInt32.self)) << 32
+        if let known = memo.month, text == memo.monthText { return known }
+        var year = 0, month = 0
+        for i in 0..<7 {
+            let c = bytes[i]
+            if i == 4 {
+                guard c == UInt8(ascii: "-") else { return nil }
+                continue
+            }
+            guard c >= 48, c <= 57 else { return nil }
+            if i < 4 { year = year * 10 + Int(c - 48) } else { month = month * 10 + Int(c - 48) }
+        }
+        guard let value = Day(year: year, month: month, day: 1) else { return effective.firstOfMonth }
+        memo.monthText = text
+        memo.month = value
         return value
     }
 
@@ -117,72 +137,71 @@ public enum StoredPersonLine {
 
     /// The facts object after its opening brace, through its closing brace, in the catalog's
     /// field order; nil for any shape this reader does not take.
-    private static func readFacts(_ type: EventType, effective: Day, _ r: inout Reader) -> HistoryFacts? {
-        var f = HistoryFacts()
+    @inline(__always)
+    private static func readFacts(_ type: EventType, effective: Day, into f: inout HistoryFacts, _ r: inout Reader, _ memo: inout Memo) -> Bool {
         switch type {
         case .paidHoursRegistered:
-            guard r.literal(#""month":""#), let year = r.digits(4), r.literal("-"), let month = r.digits(2),
-                  r.literal(#"","hours":"#), let hours = r.number() else { return nil }
-            // As "YYYY-MM" + "-01" read as a day, or the effective date's month when that is no day.
-            f.month = Day(year: year, month: month, day: 1) ?? effective.firstOfMonth
+            guard r.literal(#""month":""#), let monthBytes = r.take(7), let month = Self.month(monthBytes, effective: effective, &memo),
+                  r.literal(#"","hours":"#), let hours = r.number() else { return false }
+            f.month = month
             f.amount = Int(hours)
         case .benefitStarted:
-            guard r.literal(#""benefit":"#), let benefit = r.choice(Choices.benefits) else { return nil }
+            guard r.literal(#""benefit":"#), let benefit = r.choice(Choices.benefits) else { return false }
             f.code = benefit
             f.amount = 37
             if r.literal(#","weekly_hours":"#) {
-                guard let hours = r.number() else { return nil }
+                guard let hours = r.number() else { return false }
                 f.amount = Int(hours)
             }
         case .benefitEnded:
             guard r.literal(#""benefit":"#), let benefit = r.choice(Choices.benefits),
-                  r.literal(#","reason":"#), let reason = r.choice(Choices.benefitEndReasons) else { return nil }
+                  r.literal(#","reason":"#), let reason = r.choice(Choices.benefitEndReasons) else { return false }
             f.code = benefit
             f.reason = reason
         case .matchAssessed:
-            guard r.literal(#""category":"#), let category = r.choice(Choices.matchCategories) else { return nil }
+            guard r.literal(#""category":"#), let category = r.choice(Choices.matchCategories) else { return false }
             f.code = category
         case .activationStarted:
             guard r.literal(#""activity_id":""#), let id = r.plainText(),
                   r.literal(#","kind":"#), let kind = r.choice(Choices.activationKinds),
-                  r.literal(#","provider":""#), let provider = r.plainText() else { return nil }
+                  r.literal(#","provider":""#), let provider = r.plainText() else { return false }
             f.activityID = String(decoding: id, as: UTF8.self)
             f.code = kind
             // "anden-aktoer" without a name (a named one goes to the full decoder: its name is any text).
             f.provider = Reader.equal(provider, "anden-aktoer") ? "anden aktør" : "jobcenter"
             if r.literal(#","employer_cvr":""#) {
-                guard let cvr = r.plainText() else { return nil }
+                guard let cvr = r.plainText() else { return false }
                 f.employerCVR = String(decoding: cvr, as: UTF8.self)
             }
             if r.literal(#","weekly_minutes":"#) {
-                guard r.number() != nil else { return nil }
+                guard r.number() != nil else { return false }
             }
         case .activationEnded:
-            guard r.literal(#""activity_id":""#), let id = r.plainText() else { return nil }
+            guard r.literal(#""activity_id":""#), let id = r.plainText() else { return false }
             f.activityID = String(decoding: id, as: UTF8.self)
         case .jobPlacement:
-            guard r.literal(#""channel":""#), let channel = r.plainText() else { return nil }
+            guard r.literal(#""channel":""#), let channel = r.plainText() else { return false }
             f.code = Reader.equal(channel, "employer-request") ? 0 : 1
             if r.literal(#","employer_cvr":""#) {
-                guard r.plainText() != nil else { return nil }
+                guard r.plainText() != nil else { return false }
             }
             if r.literal(#","order_id":""#) {
-                guard r.plainText() != nil else { return nil }
+                guard r.plainText() != nil else { return false }
             }
         case .sickLeaveOpened:
-            guard r.literal(#""status":""#), let status = r.plainText() else { return nil }
+            guard r.literal(#""status":""#), let status = r.plainText() else { return false }
             f.code = Reader.equal(status, "employed") ? 0 : 1
         case .sickLeaveClosed:
-            guard r.literal(#""reason":"#), let reason = r.choice(Choices.sickLeaveCloseReasons) else { return nil }
+            guard r.literal(#""reason":"#), let reason = r.choice(Choices.sickLeaveCloseReasons) else { return false }
             f.code = reason
         case .educationEnded:
-            guard r.literal(#""reason":""#), let reason = r.plainText() else { return nil }
+            guard r.literal(#""reason":""#), let reason = r.plainText() else { return false }
             f.code = Reader.equal(reason, "dropped-out") ? 1 : 0
         default:
             // Types whose facts the history does not use are taken only without facts.
             break
         }
-        return r.literal("}") ? f : nil
+        return r.literal("}")
     }
 
     /// The closed lists the reader matches, as bytes in memory that is never freed (no reference
@@ -193,13 +212,18 @@ public enum StoredPersonLine {
         static let matchCategories = ChoiceList(Catalog.matchCategories)
         static let activationKinds = ChoiceList(Catalog.activationKinds)
         static let sickLeaveCloseReasons = ChoiceList(Catalog.sickLeaveCloseReasons)
+        /// The person event types' names, and the types in the same order.
+        static let personTypeValues = EventType.allCases.filter(PersonEvent.isPersonType)
+        static let personTypes = ChoiceList(personTypeValues.map(\.rawValue))
     }
 
-    /// A closed list's values, concatenated, with their offsets.
+    /// A closed list's values, concatenated, with their offsets, lengths and first eight bytes.
     struct ChoiceList: @unchecked Sendable {
         // Written once in init and only read afterwards; kept for the life of the process.
         let bytes: UnsafeMutablePointer<UInt8>
         let offsets: UnsafeMutablePointer<Int>
+        /// Each value's first eight bytes as a word (zero beyond its end).
+        let heads: UnsafeMutablePointer<UInt64>
         let count: Int
 
         init(_ values: [String]) {
@@ -207,18 +231,33 @@ public enum StoredPersonLine {
             let total = values.reduce(0) { $0 + $1.utf8.count }
             bytes = .allocate(capacity: max(1, total))
             offsets = .allocate(capacity: values.count + 1)
+            heads = .allocate(capacity: max(1, values.count))
             var at = 0
             for (i, value) in values.enumerated() {
                 offsets[i] = at
-                for byte in value.utf8 { bytes[at] = byte; at += 1 }
+                var head: UInt64 = 0
+                for (k, byte) in value.utf8.enumerated() {
+                    bytes[at] = byte
+                    at += 1
+                    if k < 8 { head |= UInt64(byte) << (8 * UInt64(k)) }
+                }
+                heads[i] = head
             }
             offsets[values.count] = at
         }
 
         /// The first position whose value is `text`, or nil.
+        @inline(__always)
         func index(of text: UnsafeRawBufferPointer) -> Int? {
-            for i in 0..<count where offsets[i + 1] - offsets[i] == text.count {
-                if text.count == 0 || memcmp(bytes + offsets[i], text.baseAddress!, text.count) == 0 { return i }
+            let n = text.count
+            var head: UInt64 = 0
+            if n >= 8 {
+                head = text.loadUnaligned(fromByteOffset: 0, as: UInt64.self)
+            } else {
+                for k in 0..<n { head |= UInt64(text[k]) << (8 * UInt64(k)) }
+            }
+            for i in 0..<count where heads[i] == head && offsets[i + 1] - offsets[i] == n {
+                if n <= 8 || Reader.equalBytes(bytes + offsets[i] + 8, text.baseAddress! + 8, n - 8) { return i }
             }
             return nil
         }
@@ -237,8 +276,23 @@ public enum StoredPersonLine {
         @inline(__always)
         mutating func literal(_ literal: StaticString) -> Bool {
             let n = literal.utf8CodeUnitCount
-            guard p + n <= b.count, memcmp(b.baseAddress! + p, literal.utf8Start, n) == 0 else { return false }
+            guard p + n <= b.count, Self.equalBytes(UnsafeRawPointer(literal.utf8Start), b.baseAddress! + p, n) else { return false }
             p += n
+            return true
+        }
+
+        /// Whether the `n` bytes at `x` and `y` are equal: eight at a time, then one at a time.
+        @inline(__always)
+        static func equalBytes(_ x: UnsafeRawPointer, _ y: UnsafeRawPointer, _ n: Int) -> Bool {
+            var i = 0
+            while i + 8 <= n {
+                guard x.loadUnaligned(fromByteOffset: i, as: UInt64.self) == y.loadUnaligned(fromByteOffset: i, as: UInt64.self) else { return false }
+                i += 8
+            }
+            while i < n {
+                guard x.load(fromByteOffset: i, as: UInt8.self) == y.load(fromByteOffset: i, as: UInt8.self) else { return false }
+                i += 1
+            }
             return true
         }
 
@@ -281,6 +335,13 @@ public enum StoredPersonLine {
         /// than `"` and `\` (so the full decoder reads the same text).
         mutating func plainText() -> UnsafeRawBufferPointer? {
             let start = p
+            // Eight bytes at a time while they are all plain: ASCII, not a control, quote,
+            // backslash or DEL (a word with any of those is read byte by byte below).
+            while p + 8 <= b.count, p - start < 64 {
+                let w = b.loadUnaligned(fromByteOffset: p, as: UInt64.self)
+                guard Self.isPlainWord(w) else { break }
+                p += 8
+            }
             while p < b.count, p - start <= 64 {
                 let c = b[p]
                 if c == UInt8(ascii: "\"") {
@@ -301,8 +362,26 @@ public enum StoredPersonLine {
         }
 
         /// Whether `text` is exactly `literal`.
+        @inline(__always)
         static func equal(_ text: UnsafeRawBufferPointer, _ literal: StaticString) -> Bool {
-            text.count == literal.utf8CodeUnitCount && memcmp(text.baseAddress!, literal.utf8Start, text.count) == 0
+            text.count == literal.utf8CodeUnitCount && equalBytes(text.baseAddress!, UnsafeRawPointer(literal.utf8Start), text.count)
+        }
+
+        /// Whether each of the eight bytes of `w` is printable ASCII other than `"` and `\\`.
+        @inline(__always)
+        static func isPlainWord(_ w: UInt64) -> Bool {
+            let ones: UInt64 = 0x0101_0101_0101_0101
+            let high: UInt64 = 0x8080_8080_8080_8080
+            guard w & high == 0 else { return false }
+            // With every byte below 0x80, adding 0x80 - k sets a byte's high bit exactly when it is
+            // >= k, and no carry crosses into the next byte; a byte equal to k is one whose XOR
+            // with k is below 1.
+            func below(_ x: UInt64, _ k: UInt8) -> UInt64 { ~(x &+ ones &* UInt64(0x80 &- k)) & high }
+            let control = below(w, 0x20)
+            let quote = below(w ^ (ones &* 0x22), 1)
+            let backslash = below(w ^ (ones &* 0x5C), 1)
+            let delete = below(w ^ (ones &* 0x7F), 1)
+            return (control | quote | backslash | delete) == 0
         }
     }
 }

@@ -7,10 +7,15 @@ import CPrefetch
 /// (the first bits of an HMAC), so one multiply spreads it over the slots; the standard
 /// `Dictionary` would run SipHash over it for every lookup.
 public struct CitizenIndex: Sendable {
-    /// The pseudonym of each used slot.
-    private var keys: [UInt64]
-    /// Index + 1 of each slot's citizen; 0 marks an empty slot.
-    private var values: [Int32]
+    /// One slot: a pseudonym and its citizen's index + 1 (0 marks an empty slot). Key and value
+    /// share a slot, so a lookup reads one cache line, not one in each of two arrays.
+    private struct Slot {
+        var key: UInt64 = 0
+        var value: Int64 = 0
+    }
+
+    /// The slots, a power of two of them.
+    private var slots: [Slot]
     /// Citizens held.
     public private(set) var count = 0
 
@@ -19,10 +24,9 @@ public struct CitizenIndex: Sendable {
 
     /// An empty table with room for `capacity` citizens before it grows.
     public init(capacity: Int = 0) {
-        var slots = Self.minimumSlots
-        while slots < capacity * 2 { slots *= 2 }
-        keys = [UInt64](repeating: 0, count: slots)
-        values = [Int32](repeating: 0, count: slots)
+        var n = Self.minimumSlots
+        while n < capacity * 2 { n *= 2 }
+        slots = [Slot](repeating: Slot(), count: n)
     }
 
     /// The first slot to probe for a key (Fibonacci hashing: the high bits of key × 2^64/φ).
@@ -35,56 +39,54 @@ public struct CitizenIndex: Sendable {
     public subscript(pseudonym: Pseudonym) -> Int? {
         get {
             let key = pseudonym.value
-            let mask = keys.count - 1
-            var slot = Self.home(key, slots: keys.count)
-            while true {
-                let value = values[slot]
-                if value == 0 { return nil }
-                if keys[slot] == key { return Int(value) - 1 }
-                slot = (slot + 1) & mask
+            return slots.withUnsafeBufferPointer { slots in
+                let mask = slots.count - 1
+                var slot = Self.home(key, slots: slots.count)
+                while true {
+                    let found = slots[slot]
+                    if found.value == 0 { return nil }
+                    if found.key == key { return Int(found.value) - 1 }
+                    slot = (slot + 1) & mask
+                }
             }
         }
         set {
             guard let newValue else { preconditionFailure("citizens are never removed from the index") }
             precondition(newValue >= 0 && newValue < Int(Int32.max), "citizen index out of range")
-            if (count + 1) * 2 > keys.count { grow() }
-            insert(pseudonym.value, Int32(newValue + 1))
+            if (count + 1) * 2 > slots.count { grow() }
+            insert(pseudonym.value, Int64(newValue + 1))
         }
     }
 
     /// Asks for the slot a lookup of `pseudonym` reads first to be brought into the cache (see
-    /// ``ProjectionState/prefetch(_:for:)``).
+    /// ``ProjectionState/prefetch(_:citizen:type:)``).
     @inline(__always)
     func prefetch(_ pseudonym: Pseudonym) {
-        let slot = Self.home(pseudonym.value, slots: keys.count)
-        keys.withUnsafeBufferPointer { cprefetch_read($0.baseAddress! + slot) }
-        values.withUnsafeBufferPointer { cprefetch_read($0.baseAddress! + slot) }
+        let slot = Self.home(pseudonym.value, slots: slots.count)
+        slots.withUnsafeBufferPointer { cprefetch_read($0.baseAddress! + slot) }
     }
 
     /// Makes room for `capacity` citizens.
     public mutating func reserveCapacity(_ capacity: Int) {
-        while capacity * 2 > keys.count { grow() }
+        while capacity * 2 > slots.count { grow() }
     }
 
-    private mutating func insert(_ key: UInt64, _ value: Int32) {
-        let mask = keys.count - 1
-        var slot = Self.home(key, slots: keys.count)
-        while values[slot] != 0 {
-            if keys[slot] == key { values[slot] = value; return }
+    private mutating func insert(_ key: UInt64, _ value: Int64) {
+        let mask = slots.count - 1
+        var slot = Self.home(key, slots: slots.count)
+        while slots[slot].value != 0 {
+            if slots[slot].key == key { slots[slot].value = value; return }
             slot = (slot + 1) & mask
         }
-        keys[slot] = key
-        values[slot] = value
+        slots[slot] = Slot(key: key, value: value)
         count += 1
     }
 
     private mutating func grow() {
-        let oldKeys = keys
-        let oldValues = values
-        keys = [UInt64](repeating: 0, count: oldKeys.count * 2)
-        values = [Int32](repeating: 0, count: oldKeys.count * 2)
+        let old = slots
+        slots = [Slot](repeating: Slot(), count: old.count * 2)
         count = 0
-        for slot in 0..<oldKeys.count where oldValues[slot] != 0 { insert(oldKeys[slot], oldValues[slot]) }
-        assert(count * 2 <= keys.count)
+        for slot in old where slot.value != 0 { insert(slot.key, slot.value) }
+        assert(count * 2 <= slots.count)
     }
 }

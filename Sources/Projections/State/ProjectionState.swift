@@ -95,9 +95,9 @@ public struct ProjectionState: Sendable {
             let history = UnsafeRawPointer(histories.baseAddress! + i)
             switch stage {
             case .history:
-                // A history spans two or three cache lines.
-                cprefetch_read(history)
-                cprefetch_read(history + 64)
+                // Only the cache line with the array the event's type touches (a history spans two
+                // or three lines; fewer lines asked for, fewer misses in flight).
+                cprefetch_read(history + Self.arrayOffset(for: type))
             case .historyArray:
                 // An array is one reference to its storage: the word is read as an address (no
                 // retain, no read of the storage itself) and the storage's header asked for.
@@ -185,61 +185,67 @@ public struct ProjectionState: Sendable {
 
     /// Applies a person event to its citizen's history (a history is made for a new citizen).
     mutating func applyPerson(_ p: PersonEvent) {
-        let i = citizen(p.citizen)
-        let seq = p.seq
-        let m = p.municipality
-        let f = p.facts
-        switch p.type {
+        withUnsafePointer(to: p) { applyPerson(at: $0) }
+    }
+
+    /// As ``applyPerson(_:)``, reading the event where it lies: its fields are read one by one, so
+    /// the event is not copied (a copy retains its texts, and a fold applies millions).
+    mutating func applyPerson(at p: UnsafePointer<PersonEvent>) {
+        let i = citizen(p.pointee.citizen)
+        let seq = p.pointee.seq
+        let m = p.pointee.municipality
+        let effective = p.pointee.effective
+        switch p.pointee.type {
         case .benefitStarted:
-            citizens[i].spells.append(BenefitSpell(benefit: f.code, start: p.effective, end: nil, municipality: m, weeklyHours: f.amount,
+            citizens[i].spells.append(BenefitSpell(benefit: p.pointee.facts.code, start: effective, end: nil, municipality: m, weeklyHours: p.pointee.facts.amount,
                                                    endReason: nil, startSeq: seq, endSeq: nil))
         case .benefitEnded:
-            if let k = citizens[i].spells.lastIndex(where: { $0.benefit == f.code && $0.end == nil }) {
-                citizens[i].spells[k].end = p.effective
+            if let k = citizens[i].spells.lastIndex(where: { $0.benefit == p.pointee.facts.code && $0.end == nil }) {
+                citizens[i].spells[k].end = effective
                 citizens[i].spells[k].endSeq = seq
-                citizens[i].spells[k].endReason = f.reason
+                citizens[i].spells[k].endReason = p.pointee.facts.reason
             }
         case .matchAssessed:
-            citizens[i].assessments.append(Assessment(day: p.effective, category: f.code, seq: seq))
+            citizens[i].assessments.append(Assessment(day: effective, category: p.pointee.facts.code, seq: seq))
         case .activationStarted:
             citizens[i].activations.append(ActivationRecord(
-                activityID: f.activityID, kind: f.code, provider: f.provider, employerCVR: f.employerCVR, start: p.effective, end: nil,
+                activityID: p.pointee.facts.activityID, kind: p.pointee.facts.code, provider: p.pointee.facts.provider, employerCVR: p.pointee.facts.employerCVR, start: effective, end: nil,
                 municipality: m, startSeq: seq, endSeq: nil))
         case .activationEnded:
-            if let k = citizens[i].activations.lastIndex(where: { $0.activityID == f.activityID && $0.end == nil }) {
-                citizens[i].activations[k].end = p.effective
+            if let k = citizens[i].activations.lastIndex(where: { $0.activityID == p.pointee.facts.activityID && $0.end == nil }) {
+                citizens[i].activations[k].end = effective
                 citizens[i].activations[k].endSeq = seq
             }
         case .jobPlacement:
-            citizens[i].placements.append(PeriodRecord(start: p.effective, end: nil, municipality: m, detail: f.code, closeDetail: 0,
+            citizens[i].placements.append(PeriodRecord(start: effective, end: nil, municipality: m, detail: p.pointee.facts.code, closeDetail: 0,
                                                        startSeq: seq, endSeq: nil))
         case .employmentEnded:
-            Self.close(&citizens[i].placements, on: p.effective, seq: seq)
+            Self.close(&citizens[i].placements, on: effective, seq: seq)
         case .flexJobApproved:
-            citizens[i].flexApprovals.append(DatedRecord(day: p.effective, municipality: m, amount: 0, seq: seq))
+            citizens[i].flexApprovals.append(DatedRecord(day: effective, municipality: m, amount: 0, seq: seq))
         case .flexJobStarted:
-            citizens[i].flexJobs.append(PeriodRecord(start: p.effective, end: nil, municipality: m, detail: 0, closeDetail: 0, startSeq: seq, endSeq: nil))
+            citizens[i].flexJobs.append(PeriodRecord(start: effective, end: nil, municipality: m, detail: 0, closeDetail: 0, startSeq: seq, endSeq: nil))
         case .flexJobEnded:
-            Self.close(&citizens[i].flexJobs, on: p.effective, seq: seq)
+            Self.close(&citizens[i].flexJobs, on: effective, seq: seq)
         case .sickLeaveOpened:
-            citizens[i].sickLeaves.append(PeriodRecord(start: p.effective, end: nil, municipality: m, detail: f.code, closeDetail: 0,
+            citizens[i].sickLeaves.append(PeriodRecord(start: effective, end: nil, municipality: m, detail: p.pointee.facts.code, closeDetail: 0,
                                                        startSeq: seq, endSeq: nil))
         case .sickLeavePartialReturn:
             break
         case .sickLeaveClosed:
-            Self.close(&citizens[i].sickLeaves, on: p.effective, seq: seq)
-            if let k = citizens[i].sickLeaves.lastIndex(where: { $0.endSeq == seq }) { citizens[i].sickLeaves[k].closeDetail = f.code }
+            Self.close(&citizens[i].sickLeaves, on: effective, seq: seq)
+            if let k = citizens[i].sickLeaves.lastIndex(where: { $0.endSeq == seq }) { citizens[i].sickLeaves[k].closeDetail = p.pointee.facts.code }
         case .disabilityPensionAwarded:
-            citizens[i].awards.append(DatedRecord(day: p.effective, municipality: m, amount: 0, seq: seq))
+            citizens[i].awards.append(DatedRecord(day: effective, municipality: m, amount: 0, seq: seq))
         case .educationStarted:
-            citizens[i].educations.append(PeriodRecord(start: p.effective, end: nil, municipality: m, detail: 0, closeDetail: 0, startSeq: seq, endSeq: nil))
+            citizens[i].educations.append(PeriodRecord(start: effective, end: nil, municipality: m, detail: 0, closeDetail: 0, startSeq: seq, endSeq: nil))
         case .educationEnded:
-            Self.close(&citizens[i].educations, on: p.effective, seq: seq)
-            if let k = citizens[i].educations.lastIndex(where: { $0.endSeq == seq }) { citizens[i].educations[k].detail = f.code }
+            Self.close(&citizens[i].educations, on: effective, seq: seq)
+            if let k = citizens[i].educations.lastIndex(where: { $0.endSeq == seq }) { citizens[i].educations[k].detail = p.pointee.facts.code }
         case .paidHoursRegistered:
-            citizens[i].paidHours.append(DatedRecord(day: f.month, municipality: m, amount: f.amount, seq: seq))
+            citizens[i].paidHours.append(DatedRecord(day: p.pointee.facts.month, municipality: m, amount: p.pointee.facts.amount, seq: seq))
         default:
-            preconditionFailure("\(p.type.rawValue) is not a person event type")
+            preconditionFailure("\(p.pointee.type.rawValue) is not a person event type")
         }
     }
 
