@@ -26,13 +26,16 @@ struct DecodedChunk: Sendable {
         persons.reserveCapacity(Int(min(bytes, 1 << 30) / 256))
     }
 
-    /// Decodes a stored line into the chunk: through ``StoredPersonLine`` when it takes the line,
-    /// else through the full decoder (which words any defect).
+    /// Decodes a stored line into the chunk: through ``StoredPersonLine`` or ``StoredOtherLine``
+    /// when one takes the line, else through the full decoder (which words any defect).
     mutating func append(_ line: UnsafeRawBufferPointer, at location: LineLocation) throws(LedgerError) {
         let seq: Int64
         if let person = StoredPersonLine.decode(line, memo: &memo) {
             seq = person.seq
             persons.append(person)
+        } else if let other = StoredOtherLine.decode(line, memo: &memo) {
+            seq = other.seq
+            others.append(other)
         } else {
             let recorded = try Ledger.decode(line, at: location)
             seq = recorded.seq

@@ -63,7 +63,7 @@ public enum StoredPersonLine {
     }
 
     @inline(__always)
-    private static func recordedAt(_ bytes: UnsafeRawBufferPointer, _ memo: inout Memo) -> Timestamp? {
+    static func recordedAt(_ bytes: UnsafeRawBufferPointer, _ memo: inout Memo) -> Timestamp? {
         let text = (bytes.loadUnaligned(fromByteOffset: 0, as: UInt64.self), bytes.loadUnaligned(fromByteOffset: 8, as: UInt64.self),
                     bytes.loadUnaligned(fromByteOffset: 16, as: UInt64.self))
         if let known = memo.recordedAt, text == memo.recordedAtText { return known }
@@ -73,7 +73,7 @@ public enum StoredPersonLine {
     }
 
     @inline(__always)
-    private static func effective(_ bytes: UnsafeRawBufferPointer, _ memo: inout Memo) -> Day? {
+    static func effective(_ bytes: UnsafeRawBufferPointer, _ memo: inout Memo) -> Day? {
         let text = (bytes.loadUnaligned(fromByteOffset: 0, as: UInt64.self), bytes.loadUnaligned(fromByteOffset: 8, as: UInt16.self))
         if let known = memo.effective, text == memo.effectiveText { return known }
         let value = Day(isoBytes: bytes)
@@ -105,7 +105,7 @@ public enum StoredPersonLine {
 
     /// A digest's 64 hex digits: a line's `prev` is the text of the hash the line before it read.
     @inline(__always)
-    private static func digest(_ bytes: UnsafeRawBufferPointer, _ memo: inout Memo) -> SHA256Digest? {
+    static func digest(_ bytes: UnsafeRawBufferPointer, _ memo: inout Memo) -> SHA256Digest? {
         let text = HexText(bytes)
         if let known = memo.hash, text == memo.hashText { return known }
         let value = SHA256Digest(hexBytes: bytes)
