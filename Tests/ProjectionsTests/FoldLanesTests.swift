@@ -113,4 +113,33 @@ import Foundation
             #expect(try Replayer.replay(generated.ledger, throughSeq: Int64(at), foldLanes: 2).headSeq == Int64(at))
         }
     }
+
+    @Test("a prev that is not the hash of the line before is refused: inside a chunk, at a chunk's first line and its second")
+    func wrongPrevRefused() throws {
+        let original = try GeneratedLedger(seed: 36, citizens: 200)
+        let segment = original.ledger.segmentPath(1)
+        let text = try String(contentsOfFile: segment, encoding: .utf8)
+        let bytes = Array(text.utf8)
+        try #require(bytes.count > Int(Replayer.chunkBytes) + 100_000, "the segment spans two chunks")
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        // The second chunk starts after the first newline at or after the chunk size.
+        let newline = try #require(bytes[Int(Replayer.chunkBytes)...].firstIndex(of: 0x0A))
+        let secondChunkFirst = bytes[..<newline].filter { $0 == 0x0A }.count + 1
+        for at in [10, secondChunkFirst, secondChunkFirst + 1] {
+            let generated = try GeneratedLedger(seed: 36, citizens: 200)
+            // The prev of the line two before: a digest, but not the hash of the line before.
+            let earlier = try LineDecoder.decode(Array(lines[at - 2].utf8))
+            let recorded = try LineDecoder.decode(Array(lines[at].utf8))
+            var tampered = lines
+            tampered[at] = lines[at].replacingOccurrences(of: "\"prev\":\"\(recorded.prev.hex)\"", with: "\"prev\":\"\(earlier.prev.hex)\"")
+            #expect(tampered[at] != lines[at])
+            try tampered.joined(separator: "\n").write(toFile: generated.ledger.segmentPath(1), atomically: false, encoding: .utf8)
+            for lanes in [1, 2] {
+                #expect(throws: LedgerError.self, "line \(at), \(lanes) lanes") { try Replayer.replay(generated.ledger, foldLanes: lanes) }
+            }
+            // A replay that stops before the line is not refused.
+            #expect(try Replayer.replay(generated.ledger, throughSeq: recorded.seq - 1, foldLanes: 2).headSeq == recorded.seq - 1)
+        }
+        lines = []
+    }
 }

@@ -43,14 +43,24 @@ import Foundation
         // One memo across the lines, as the replay keeps one per chunk: most lines reuse the line
         // before's recorded-at, effective date or hash.
         var memo = StoredPersonLine.Memo()
+        var hashBefore: SHA256Digest?
         for line in try Self.storedLines(seed: seed, citizens: 80) {
             let full = try #require(Self.full(line), "the full decoder refuses a stored line")
+            let recorded = try LineDecoder.decode(line)
             let fast = line.withUnsafeBytes { StoredPersonLine.decode($0, memo: &memo) }
             #expect(fast == Self.fast(line), "with and without the memo")
             if let fast {
                 #expect(fast == full, "\(String(decoding: line, as: UTF8.self))")
+                // What the chain check takes from the memo: the recording time, the hash, and the
+                // prev (nil when it is the hash of the line read before).
+                #expect(memo.lineRecordedAt == recorded.recordedAt && memo.lineHashText.digest == recorded.hash)
+                #expect(memo.linePrev == (recorded.prev == hashBefore ? nil : recorded.prev))
                 taken += 1
+            } else {
+                memo.noteLine(recordedAt: recorded.recordedAt, prev: recorded.prev, hash: recorded.hash)
+                #expect(memo.linePrev == (recorded.prev == hashBefore ? nil : recorded.prev))
             }
+            hashBefore = recorded.hash
             if full != nil { persons += 1 }
         }
         // A change that quietly sends every line to the full decoder is caught here.
@@ -83,10 +93,14 @@ import Foundation
                 }
             }
             // A memo shared across the mutated lines too: a text it holds reads as the value it holds.
+            let hashBefore = memo.hasLine ? memo.lineHashText.digest : nil
             guard let fast = line.withUnsafeBytes({ StoredPersonLine.decode($0, memo: &memo) }) else { continue }
             stillTaken += 1
             let full = try #require(Self.full(line), "taken by the fast reader, refused by the full decoder: \(String(decoding: line, as: UTF8.self))")
             #expect(fast == full, "\(String(decoding: line, as: UTF8.self))")
+            let recorded = try LineDecoder.decode(line)
+            #expect(memo.lineRecordedAt == recorded.recordedAt && memo.lineHashText.digest == recorded.hash)
+            #expect(memo.linePrev == (recorded.prev == hashBefore ? nil : recorded.prev))
         }
         // Some mutations keep a line readable (a digit for a digit); most do not.
         #expect(stillTaken > 100 && stillTaken < 20_000, "\(stillTaken) taken")

@@ -132,9 +132,7 @@ public struct SHA256Digest: Hashable, Sendable, CustomStringConvertible {
     /// `x`) into their 32-bit value, or nil when any byte is not `0-9` or `a-f`.
     @inline(__always)
     static func parseEightHex(_ x: UInt64) -> UInt32? {
-        guard x & highBits == 0 else { return nil }
-        let valid = bytesInRange(x, UInt8(ascii: "0"), UInt8(ascii: "9")) | bytesInRange(x, UInt8(ascii: "a"), UInt8(ascii: "f"))
-        guard valid == highBits else { return nil }
+        guard isEightHex(x) else { return nil }
         // "0"..."9" are 0x30...0x39 and "a"..."f" 0x61...0x66: the low nibble, plus 9 for letters.
         let nibbles = (x & (ones &* 0x0F)) &+ ((x >> 6) & ones) &* 9
         // Most significant character first: byte-swap, then merge neighbours 4, 8 and 16 bits apart.
@@ -143,6 +141,26 @@ public struct SHA256Digest: Hashable, Sendable, CustomStringConvertible {
         m = ((m >> 8) | m) & 0x0000_FFFF_0000_FFFF
         m = ((m >> 16) | m) & 0x0000_0000_FFFF_FFFF
         return UInt32(truncatingIfNeeded: m)
+    }
+
+    /// Whether each byte of `x` is `0-9` or `a-f`.
+    @inline(__always)
+    static func isEightHex(_ x: UInt64) -> Bool {
+        guard x & highBits == 0 else { return false }
+        let valid = bytesInRange(x, UInt8(ascii: "0"), UInt8(ascii: "9")) | bytesInRange(x, UInt8(ascii: "a"), UInt8(ascii: "f"))
+        return valid == highBits
+    }
+
+    /// Whether `hexBytes` is a digest's text: exactly what ``init(hexBytes:)`` accepts, checked
+    /// without building the digest.
+    @inline(__always)
+    public static func isHex(_ hexBytes: UnsafeRawBufferPointer) -> Bool {
+        guard hexBytes.count == hexCount, let base = hexBytes.baseAddress else { return false }
+        var all = true
+        for i in 0..<8 {
+            all = all && isEightHex(UInt64(littleEndian: base.loadUnaligned(fromByteOffset: 8 * i, as: UInt64.self)))
+        }
+        return all
     }
 
     /// Eight lowercase hexadecimal ASCII characters of `value`, the first in the lowest byte.

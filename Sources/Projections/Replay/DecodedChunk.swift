@@ -1,65 +1,144 @@
 import LedgerCore
 
 /// A chunk of stored lines as the replay folds them: the person events (most lines) and the other
-/// events, each in sequence order. Together they are the chunk's lines; ``forEachLine(through:person:other:)``
+/// events, each in sequence order, and what the chain check and the head need of the lines.
+/// Together the two arrays are the chunk's lines up to the cut; ``forEachLine(person:other:)``
 /// walks them merged back into sequence order.
 ///
-/// Two arrays rather than one array of an enum: the fold reads a line's sequence number, citizen
-/// and hash in place, where binding an enum's payload would copy the whole line.
+/// Two arrays rather than one array of an enum: the fold reads a line's sequence number and
+/// citizen in place, where binding an enum's payload would copy the whole line.
+///
+/// The chain is checked as the lines are read: each line's `seq` must follow the line before it,
+/// and its `prev` must be that line's hash. What is left for the replay to check is the chunk's
+/// first line against the chunk before it (``first``), and whether a line broke the chain
+/// (``chainBreak``). So a person event keeps no hashes, and no one walks the lines again to
+/// check them or to move the head.
 struct DecodedChunk: Sendable {
     /// Person events, read straight from their bytes or made from their full decoding.
     var persons: [PersonEvent] = []
     /// Every other event.
     var others: [RecordedEvent] = []
-    /// The first line, in the file's order, whose sequence number does not follow the line before
-    /// it: the number expected and the one found. The two arrays do not keep the file's order
-    /// between them, so the chain check asks this.
-    private(set) var firstDisorder: (expected: Int64, found: Int64)?
-    /// The sequence number of the line appended last.
-    private var lastSeq: Int64 = 0
-    /// The fast reader's memo of repeating fields.
+
+    /// Where a replay stops: after the line with `stopSeq`, or before the first line recorded
+    /// after `knownAt`.
+    struct Cut: Sendable {
+        var knownAt: Timestamp?
+        var stopSeq: Int64
+    }
+
+    /// The first line that does not follow the line before it in the chunk.
+    enum ChainBreak: Sendable, Equatable {
+        /// Its sequence number is not the next one.
+        case sequence(found: Int64, expected: Int64)
+        /// Its `prev` is not the hash of the line before it.
+        case prev(seq: Int64)
+    }
+
+    /// The first line kept: its sequence number and `prev`; nil when no line is kept.
+    private(set) var first: (seq: Int64, prev: SHA256Digest)?
+    /// The last line kept: its sequence number and recording time (its hash is ``lastHash``).
+    private(set) var lastSeq: Int64 = 0
+    private(set) var lastRecordedAt = Timestamp(milliseconds: 0)
+    private var lastHashText = StoredPersonLine.HexText()
+    /// The first break of the chain among the lines kept, if any.
+    private(set) var chainBreak: ChainBreak?
+    /// Whether the cut was reached: a line recorded after the knowledge time was read (and not
+    /// kept), or the last line wanted was kept. Lines after it are not read.
+    private(set) var reachedCut = false
+    /// The latest effective date of the person events kept (nil for none).
+    private(set) var personsLatestEffective: Day?
+
+    private let cut: Cut
+    /// The fast readers' memo of repeating fields, and of the line read last.
     private var memo = StoredPersonLine.Memo()
 
     /// An empty chunk with room for the person events of `bytes` of lines (a person line takes
     /// well over 256 bytes), so that the array is not copied as it grows.
-    init(bytes: Int64) {
+    init(bytes: Int64, cut: Cut) {
+        self.cut = cut
         persons.reserveCapacity(Int(min(bytes, 1 << 30) / 256))
     }
 
-    /// Decodes a stored line into the chunk: through ``StoredPersonLine`` or ``StoredOtherLine``
-    /// when one takes the line, else through the full decoder (which words any defect).
-    mutating func append(_ line: UnsafeRawBufferPointer, at location: LineLocation) throws(LedgerError) {
-        let seq: Int64
-        if let person = StoredPersonLine.decode(line, memo: &memo) {
-            seq = person.seq
-            persons.append(person)
-        } else if let other = StoredOtherLine.decode(line, memo: &memo) {
-            seq = other.seq
-            others.append(other)
-        } else {
-            let recorded = try Ledger.decode(line, at: location)
-            seq = recorded.seq
-            if let person = PersonEvent(recorded) { persons.append(person) } else { others.append(recorded) }
-        }
-        if lastSeq != 0 && seq != lastSeq + 1 && firstDisorder == nil { firstDisorder = (lastSeq + 1, seq) }
-        lastSeq = seq
+    /// The hash of the last line kept (``lastSeq``), read from its text, which was checked to be
+    /// a digest's when the line was read.
+    var lastHash: SHA256Digest {
+        guard let digest = lastHashText.digest else { preconditionFailure("a line's hash text was checked when it was read") }
+        return digest
     }
 
-    /// Calls `person(i)` or `other(i)` for each line with sequence number at most `lastSeq`, in
-    /// sequence order (`i` indexes ``persons`` or ``others``).
+    /// Decodes a stored line into the chunk: through ``StoredPersonLine`` or ``StoredOtherLine``
+    /// when one takes the line, else through the full decoder (which words any defect). A line
+    /// beyond the cut is not kept, and lines after the cut are not read.
+    mutating func append(_ line: UnsafeRawBufferPointer, at location: LineLocation) throws(LedgerError) {
+        if reachedCut { return }
+        if let person = StoredPersonLine.decode(line, memo: &memo) {
+            guard keep(seq: person.seq) else { return }
+            if personsLatestEffective.map({ person.effective > $0 }) ?? true { personsLatestEffective = person.effective }
+            persons.append(person)
+            return
+        }
+        let recorded: RecordedEvent
+        if let other = StoredOtherLine.decode(line, memo: &memo) {
+            recorded = other
+        } else {
+            recorded = try Ledger.decode(line, at: location)
+        }
+        memo.noteLine(recordedAt: recorded.recordedAt, prev: recorded.prev, hash: recorded.hash)
+        guard keep(seq: recorded.seq) else { return }
+        if let person = PersonEvent(recorded) {
+            if personsLatestEffective.map({ person.effective > $0 }) ?? true { personsLatestEffective = person.effective }
+            persons.append(person)
+        } else {
+            others.append(recorded)
+        }
+    }
+
+    /// A line skipped unread (its sequence number is at or before a carried-over state's head).
+    /// After a line kept, that is a line out of order.
+    mutating func skip(seq: Int64) {
+        if first != nil && chainBreak == nil { chainBreak = .sequence(found: seq, expected: lastSeq + 1) }
+    }
+
+    /// Whether the line the memo describes (sequence number `seq`) is kept: not when it was
+    /// recorded after the knowledge time. Checks it against the line kept before it.
+    private mutating func keep(seq: Int64) -> Bool {
+        guard let recordedAt = memo.lineRecordedAt else { preconditionFailure("the memo describes the line read") }
+        if let knownAt = cut.knownAt, recordedAt > knownAt {
+            reachedCut = true
+            return false
+        }
+        if first == nil {
+            // The memo held no line before this one, so its prev was read.
+            guard let prev = memo.linePrev else { preconditionFailure("a chunk's first line has its prev read") }
+            first = (seq, prev)
+        } else if chainBreak == nil {
+            if seq != lastSeq + 1 {
+                chainBreak = .sequence(found: seq, expected: lastSeq + 1)
+            } else if memo.linePrev != nil {
+                chainBreak = .prev(seq: seq)
+            }
+        }
+        lastSeq = seq
+        lastRecordedAt = recordedAt
+        lastHashText = memo.lineHashText
+        if seq >= cut.stopSeq { reachedCut = true }
+        return true
+    }
+
+    /// Calls `person(i)` or `other(i)` for each line, in sequence order (`i` indexes ``persons``
+    /// or ``others``).
     @inline(__always)
-    func forEachLine<E: Error>(through lastSeq: Int64, person: (Int) throws(E) -> Void, other: (Int) throws(E) -> Void) throws(E) {
+    func forEachLine<E: Error>(person: (Int) throws(E) -> Void, other: (Int) throws(E) -> Void) throws(E) {
         var p = 0
         var o = 0
         while true {
             let personSeq = p < persons.count ? persons[p].seq : Int64.max
             let otherSeq = o < others.count ? others[o].seq : Int64.max
             if personSeq < otherSeq {
-                guard personSeq <= lastSeq else { return }
                 try person(p)
                 p += 1
             } else {
-                guard otherSeq <= lastSeq, otherSeq != Int64.max else { return }
+                guard otherSeq != Int64.max else { return }
                 try other(o)
                 o += 1
             }
@@ -68,10 +147,28 @@ struct DecodedChunk: Sendable {
 }
 
 extension ProjectionState {
-    /// Applies a person event (in sequence order), as ``apply(_:)`` applies its full decoding.
-    mutating func apply(_ p: PersonEvent) {
-        precondition(p.seq == headSeq + 1, "events are applied in sequence")
-        withUnsafePointer(to: p) { applyPerson(at: $0) }
-        advance(to: p.seq, hash: p.hash, recordedAt: p.recordedAt, effective: p.effective)
+    /// Moves the head past person events applied to the histories (by a fold in lanes, or just
+    /// before): to the line before `seq`, whose jobcenter part comes next.
+    @inline(__always)
+    mutating func advancePastPersonEvents(to seq: Int64) {
+        precondition(seq >= headSeq, "the head moves forward")
+        headSeq = seq
+    }
+
+    /// The jobcenter's part of a chunk's lines once its other events are applied: the person
+    /// events' latest effective date, and the head at the chunk's last line.
+    mutating func finish(_ chunk: DecodedChunk) {
+        if let effective = chunk.personsLatestEffective, effective > latestEffective { latestEffective = effective }
+        advancePastPersonEvents(to: chunk.lastSeq)
+        headHash = chunk.lastHash
+        headRecordedAt = chunk.lastRecordedAt
+    }
+
+    /// The jobcenter's part of a chunk's other event `o`: the head moved past the person events
+    /// before it, then the event applied.
+    @inline(__always)
+    mutating func applyToJobcenter(_ chunk: DecodedChunk, other o: Int) {
+        advancePastPersonEvents(to: chunk.others[o].seq - 1)
+        applyToJobcenter(chunk.others[o])
     }
 }

@@ -73,40 +73,32 @@ final class FoldLanes: @unchecked Sendable {
     /// The sequence number of the last line applied.
     var headSeq: Int64 { jobcenter.headSeq }
 
-    /// Applies the lines of each chunk through `lastSeqs[i]`, in order: every lane its citizens'
-    /// parts and one more task the jobcenter's part, on up to `count + 1` threads. The lines must
-    /// continue the head (the caller checks the chain).
-    func apply(_ chunks: [DecodedChunk], through lastSeqs: [Int64]) {
-        precondition(chunks.count == lastSeqs.count)
+    /// Applies the lines of each chunk, in order: every lane its citizens' parts and one more task
+    /// the jobcenter's part, on up to `count + 1` threads. The lines must continue the head (the
+    /// caller checks the chain).
+    func apply(_ chunks: [DecodedChunk]) {
         DispatchQueue.concurrentPerform(iterations: count + 1) { task in
-            for (chunk, lastSeq) in zip(chunks, lastSeqs) {
+            for chunk in chunks {
                 if task == count {
-                    foldJobcenter(chunk, through: lastSeq)
+                    foldJobcenter(chunk)
                 } else {
-                    foldLane(task, chunk, through: lastSeq)
+                    foldLane(task, chunk)
                 }
             }
         }
     }
 
-    /// The jobcenter's part of a chunk's lines. A person event's is only the head: its fields are
-    /// read in place, as a copy would retain what a lane's thread is reading.
-    private func foldJobcenter(_ chunk: DecodedChunk, through lastSeq: Int64) {
-        chunk.forEachLine(through: lastSeq, person: { p in
-            jobcenter.advance(to: chunk.persons[p].seq, hash: chunk.persons[p].hash, recordedAt: chunk.persons[p].recordedAt,
-                              effective: chunk.persons[p].effective)
-        }, other: { o in
-            if ProjectionState.isInHistoryOnly(chunk.others[o].event.type) {
-                jobcenter.advance(to: chunk.others[o].seq, hash: chunk.others[o].hash, recordedAt: chunk.others[o].recordedAt,
-                                  effective: chunk.others[o].event.effective)
-            } else {
-                jobcenter.applyToJobcenter(chunk.others[o])
-            }
-        })
+    /// The jobcenter's part of a chunk's lines: its other events, and the head. A person event's
+    /// part is only the head and the latest effective date, which the chunk holds for them all.
+    private func foldJobcenter(_ chunk: DecodedChunk) {
+        for o in chunk.others.indices {
+            jobcenter.applyToJobcenter(chunk, other: o)
+        }
+        jobcenter.finish(chunk)
     }
 
     /// Lane `k`'s part of a chunk's lines: its citizens' person events and their other events' parts.
-    private func foldLane(_ k: Int, _ chunk: DecodedChunk, through lastSeq: Int64) {
+    private func foldLane(_ k: Int, _ chunk: DecodedChunk) {
         let lanes = self.lanes
         let persons = chunk.persons.count
         func applied(_ seq: Int64, _ before: Int) {
@@ -123,7 +115,7 @@ final class FoldLanes: @unchecked Sendable {
         }
         // Events are applied where they lie in the chunk (see ``ProjectionState/applyPerson(at:)``).
         chunk.persons.withUnsafeBufferPointer { events in
-            chunk.forEachLine(through: lastSeq, person: { p in
+            chunk.forEachLine(person: { p in
                 prefetch(.indexSlot, p + 3 * Replayer.prefetchDistance)
                 prefetch(.history, p + 2 * Replayer.prefetchDistance)
                 prefetch(.historyArray, p + Replayer.prefetchDistance)

@@ -46,6 +46,7 @@ public enum Replayer {
         defer { progress?.finish() }
         // Waves are decoded ahead: while the caller applies wave k, waves k+1 and k+2 are being decoded.
         let skipThrough = state.headSeq
+        let cut = DecodedChunk.Cut(knownAt: knownAt, stopSeq: stopSeq)
         let waveSize = workers * 2
         let waves = stride(from: 0, to: chunks.count, by: waveSize).map { Array(chunks[$0..<min(chunks.count, $0 + waveSize)]) }
         func decodeAhead(_ w: Int) -> Pending<[Result<DecodedChunk, LedgerError>]>? {
@@ -54,11 +55,14 @@ public enum Replayer {
             return Pending {
                 Parallel.map(count: wave.count, workers: workers) { i -> Result<DecodedChunk, LedgerError> in
                     Result { () throws(LedgerError) -> DecodedChunk in
-                        var events = DecodedChunk(bytes: wave[i].end - wave[i].start)
+                        var events = DecodedChunk(bytes: wave[i].end - wave[i].start, cut: cut)
                         try ledger.forEachLine(segment: wave[i].segment, from: wave[i].start, to: wave[i].end, firstLineNumber: wave[i].firstLine) { (location, line) throws(LedgerError) in
                             // Lines already in a carried-over state are skipped undecoded (a checkpoint's
                             // lines are not in the chunks at all).
-                            if skipThrough > 0, let seq = Replayer.sequenceNumber(line), seq <= skipThrough { return }
+                            if skipThrough > 0, let seq = Replayer.sequenceNumber(line), seq <= skipThrough {
+                                events.skip(seq: seq)
+                                return
+                            }
                             try events.append(line, at: location)
                         }
                         return events
@@ -91,61 +95,60 @@ public enum Replayer {
             }
             doneBytes += wave.reduce(Int64(0)) { $0 + $1.end - $1.start }
             progress?.update(done: doneBytes, total: totalBytes)
-            // The chain is checked and the lines to apply counted first: up to the knowledge time
-            // and the last sequence number wanted.
+            // Each chunk's lines were checked against each other as they were read (and cut where
+            // the replay stops); what is left is each chunk's first line against the chunk before.
             var batches: [DecodedChunk] = []
-            var lastSeqs: [Int64] = []
             for (i, result) in decoded.enumerated() where !done {
                 let chunk = try result.get()
-                let segment = wave[i].segment
-                func check(seq: Int64, recordedAt: Timestamp, prev: SHA256Digest, hash: SHA256Digest) throws(LedgerError) {
-                    if done { return }
-                    if let knownAt, recordedAt > knownAt { done = true; return }
-                    guard seq == checkedSeq + 1 else {
-                        throw LedgerError.corrupt(file: Ledger.segmentName(segment), line: 0,
-                                                  reason: "sequence number \(seq) where \(checkedSeq + 1) was expected; run caseledger verify")
-                    }
-                    guard prev == checkedHash || checkedSeq == 0 else {
-                        throw LedgerError.corrupt(file: Ledger.segmentName(segment), line: 0,
-                                                  reason: "prev of seq \(seq) does not match the line before it; run caseledger verify")
-                    }
-                    checkedSeq = seq
-                    checkedHash = hash
-                    if seq >= stopSeq { done = true }
+                let file = Ledger.segmentName(wave[i].segment)
+                guard let first = chunk.first else {
+                    // Every line skipped (already in the state), or the first one beyond the cut.
+                    if chunk.reachedCut { done = true }
+                    continue
                 }
-                // Fields are read in place (no copy of a line).
-                try chunk.forEachLine(through: Int64.max, person: { (p) throws(LedgerError) in
-                    try check(seq: chunk.persons[p].seq, recordedAt: chunk.persons[p].recordedAt, prev: chunk.persons[p].prev, hash: chunk.persons[p].hash)
-                }, other: { (o) throws(LedgerError) in
-                    try check(seq: chunk.others[o].seq, recordedAt: chunk.others[o].recordedAt, prev: chunk.others[o].prev, hash: chunk.others[o].hash)
-                })
-                // Lines out of order in the file, which the walk in sequence order does not see.
-                if let disorder = chunk.firstDisorder, checkedSeq >= disorder.expected {
-                    throw LedgerError.corrupt(file: Ledger.segmentName(segment), line: 0,
-                                              reason: "sequence number \(disorder.found) where \(disorder.expected) was expected; run caseledger verify")
+                guard first.seq == checkedSeq + 1 else {
+                    throw LedgerError.corrupt(file: file, line: 0,
+                                              reason: "sequence number \(first.seq) where \(checkedSeq + 1) was expected; run caseledger verify")
                 }
+                guard first.prev == checkedHash || checkedSeq == 0 else {
+                    throw LedgerError.corrupt(file: file, line: 0, reason: "prev of seq \(first.seq) does not match the line before it; run caseledger verify")
+                }
+                switch chunk.chainBreak {
+                case .sequence(let found, let expected)?:
+                    throw LedgerError.corrupt(file: file, line: 0, reason: "sequence number \(found) where \(expected) was expected; run caseledger verify")
+                case .prev(let seq)?:
+                    throw LedgerError.corrupt(file: file, line: 0, reason: "prev of seq \(seq) does not match the line before it; run caseledger verify")
+                case nil:
+                    break
+                }
+                checkedSeq = chunk.lastSeq
+                checkedHash = chunk.lastHash
+                if chunk.reachedCut || checkedSeq >= stopSeq { done = true }
                 batches.append(chunk)
-                lastSeqs.append(checkedSeq)
             }
             if let lanes {
-                lanes.apply(batches, through: lastSeqs)
+                lanes.apply(batches)
             } else {
-                for (chunk, lastSeq) in zip(batches, lastSeqs) {
+                for chunk in batches {
                     let persons = chunk.persons.count
-                    chunk.forEachLine(through: lastSeq, person: { p in
-                        // What the person events ahead will touch is asked for now, so that their
-                        // memory waits overlap with applying the events before them.
-                        func prefetch(_ stage: ProjectionState.PrefetchStage, _ ahead: Int) {
-                            guard ahead < persons else { return }
-                            state.prefetch(stage, citizen: chunk.persons[ahead].citizen, type: chunk.persons[ahead].type)
-                        }
-                        prefetch(.indexSlot, p + 3 * Self.prefetchDistance)
-                        prefetch(.history, p + 2 * Self.prefetchDistance)
-                        prefetch(.historyArray, p + Self.prefetchDistance)
-                        state.apply(chunk.persons[p])
-                    }, other: { o in
-                        state.apply(chunk.others[o])
-                    })
+                    chunk.persons.withUnsafeBufferPointer { events in
+                        chunk.forEachLine(person: { p in
+                            // What the person events ahead will touch is asked for now, so that their
+                            // memory waits overlap with applying the events before them.
+                            func prefetch(_ stage: ProjectionState.PrefetchStage, _ ahead: Int) {
+                                guard ahead < persons else { return }
+                                state.prefetch(stage, citizen: events[ahead].citizen, type: events[ahead].type)
+                            }
+                            prefetch(.indexSlot, p + 3 * Self.prefetchDistance)
+                            prefetch(.history, p + 2 * Self.prefetchDistance)
+                            prefetch(.historyArray, p + Self.prefetchDistance)
+                            state.applyPerson(at: events.baseAddress! + p)
+                        }, other: { o in
+                            state.applyToHistories(chunk.others[o])
+                            state.applyToJobcenter(chunk, other: o)
+                        })
+                    }
+                    state.finish(chunk)
                 }
             }
             // The wave's events are freed on another thread, off the fold's serial path.

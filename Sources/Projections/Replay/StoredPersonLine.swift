@@ -1,4 +1,4 @@
-import LedgerCore
+public import LedgerCore
 
 /// Reads a stored line straight into a ``PersonEvent``, without building the event's facts.
 ///
@@ -21,6 +21,9 @@ public enum StoredPersonLine {
     /// recorded-at (a batch shares one), an effective date, and a hash (the next line's `prev`).
     /// The same text always reads as the same value, so a line whose text equals the memo's takes
     /// the value without parsing it again. Keep one per thread, across a chunk's lines.
+    ///
+    /// It also holds what the chain check needs of the line read last (``lineRecordedAt``,
+    /// ``linePrev``, ``lineHashText``): a person event does not keep its line's hashes.
     public struct Memo: Sendable {
         var recordedAtText: (UInt64, UInt64, UInt64) = (0, 0, 0)
         var recordedAt: Timestamp?
@@ -31,8 +34,28 @@ public enum StoredPersonLine {
         var monthText: UInt64 = 0
         var month: Day?
 
+        /// When the line read last was recorded.
+        public internal(set) var lineRecordedAt: Timestamp?
+        /// The `prev` of the line read last, or nil when it is the text of the hash of the line
+        /// read before it (it is then not read as a digest at all).
+        public internal(set) var linePrev: SHA256Digest?
+        /// The text of the hash of the line read last (checked to be a digest's text).
+        public internal(set) var lineHashText = HexText()
+        /// Whether a line has been read (``lineHashText`` holds its hash).
+        public internal(set) var hasLine = false
+
         /// An empty memo.
         public init() {}
+
+        /// Notes a line another decoder read (into its full ``RecordedEvent``), as ``decode(_:memo:)``
+        /// notes the lines it reads.
+        mutating func noteLine(recordedAt: Timestamp, prev: SHA256Digest, hash: SHA256Digest) {
+            let prevText = HexText(prev)
+            lineRecordedAt = recordedAt
+            linePrev = hasLine && prevText == lineHashText ? nil : prev
+            lineHashText = HexText(hash)
+            hasLine = true
+        }
     }
 
     /// As ``decode(_:)``, reusing and updating `memo`.
@@ -54,12 +77,23 @@ public enum StoredPersonLine {
         var facts = HistoryFacts()
         guard r.literal(#","citizen":""#), let citizenBytes = r.take(18), let citizen = Pseudonym(bytes: citizenBytes),
               r.literal(#"","facts":{"#), readFacts(type, effective: effective, into: &facts, &r, &memo),
-              r.literal(#","prev":""#), let prevBytes = r.take(64), let prev = digest(prevBytes, &memo),
-              r.literal(#"","hash":""#), let hashBytes = r.take(64), let hash = digest(hashBytes, &memo),
+              r.literal(#","prev":""#), let prevBytes = r.take(64),
+              r.literal(#"","hash":""#), let hashBytes = r.take(64), SHA256Digest.isHex(hashBytes),
               r.literal(#""}"#), r.atEnd
         else { return nil }
-        return PersonEvent(seq: seq, recordedAt: recordedAt, prev: prev, hash: hash, type: type, effective: effective,
-                           municipality: municipality, citizen: citizen, facts: facts)
+        // The prev is most often the text of the hash the line before read, and then not read
+        // again; only another is read as a digest (and must be one).
+        let prevText = HexText(prevBytes)
+        var prev: SHA256Digest?
+        if !(memo.hasLine && prevText == memo.lineHashText) {
+            guard let digest = SHA256Digest(hexBytes: prevBytes) else { return nil }
+            prev = digest
+        }
+        memo.lineRecordedAt = recordedAt
+        memo.linePrev = prev
+        memo.lineHashText = HexText(hashBytes)
+        memo.hasLine = true
+        return PersonEvent(seq: seq, type: type, effective: effective, municipality: municipality, citizen: citizen, facts: facts)
     }
 
     @inline(__always)
@@ -114,11 +148,21 @@ public enum StoredPersonLine {
     }
 
     /// 64 bytes of text, held as eight words (compared word by word).
-    struct HexText: Equatable, Sendable {
+    public struct HexText: Equatable, Sendable {
         var a: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
         var b: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
 
         init() {}
+
+        /// A digest's text.
+        init(_ digest: SHA256Digest) {
+            withUnsafeMutableBytes(of: &self) { digest.writeHex(to: $0.baseAddress!) }
+        }
+
+        /// The digest this text spells, or nil when it spells none.
+        public var digest: SHA256Digest? {
+            withUnsafeBytes(of: self) { SHA256Digest(hexBytes: $0) }
+        }
 
         @inline(__always)
         init(_ bytes: UnsafeRawBufferPointer) {
@@ -129,7 +173,7 @@ public enum StoredPersonLine {
         }
 
         @inline(__always)
-        static func == (x: HexText, y: HexText) -> Bool {
+        public static func == (x: HexText, y: HexText) -> Bool {
             ((x.a.0 ^ y.a.0) | (x.a.1 ^ y.a.1) | (x.a.2 ^ y.a.2) | (x.a.3 ^ y.a.3)
                 | (x.b.0 ^ y.b.0) | (x.b.1 ^ y.b.1) | (x.b.2 ^ y.b.2) | (x.b.3 ^ y.b.3)) == 0
         }

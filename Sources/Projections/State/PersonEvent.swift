@@ -7,15 +7,12 @@ public import LedgerCore
 /// ``ProjectionState/applyPerson(_:)`` applies it. Every fold reaches it the same way: the replay
 /// decodes most stored lines straight into one (``StoredPersonLine``), and ``init(_:)`` makes one
 /// from a decoded event (every other path, and lines the fast decoder leaves to the full decoder).
+///
+/// It holds the event, not its line: the line's recording time and hashes go to the chain check
+/// and the head (``DecodedChunk``), which the histories do not need.
 public struct PersonEvent: Sendable, Equatable {
     /// The line's sequence number.
     public var seq: Int64
-    /// When it was recorded.
-    public var recordedAt: Timestamp
-    /// The hash of the line before it.
-    public var prev: SHA256Digest
-    /// Its hash.
-    public var hash: SHA256Digest
     /// The event type (one of ``isPersonType(_:)``).
     public var type: EventType
     /// The effective date.
@@ -28,12 +25,8 @@ public struct PersonEvent: Sendable, Equatable {
     public var facts: HistoryFacts
 
     /// Makes a person event from its parts.
-    public init(seq: Int64, recordedAt: Timestamp, prev: SHA256Digest, hash: SHA256Digest, type: EventType, effective: Day,
-                municipality: Int, citizen: Pseudonym, facts: HistoryFacts) {
+    public init(seq: Int64, type: EventType, effective: Day, municipality: Int, citizen: Pseudonym, facts: HistoryFacts) {
         self.seq = seq
-        self.recordedAt = recordedAt
-        self.prev = prev
-        self.hash = hash
         self.type = type
         self.effective = effective
         self.municipality = municipality
@@ -92,8 +85,7 @@ public struct PersonEvent: Sendable, Equatable {
         default:
             break
         }
-        self.init(seq: recorded.seq, recordedAt: recorded.recordedAt, prev: recorded.prev, hash: recorded.hash, type: e.type,
-                  effective: e.effective, municipality: e.municipality ?? 0, citizen: citizen, facts: f)
+        self.init(seq: recorded.seq, type: e.type, effective: e.effective, municipality: e.municipality ?? 0, citizen: citizen, facts: f)
     }
 }
 
