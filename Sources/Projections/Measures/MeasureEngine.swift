@@ -364,41 +364,49 @@ public struct MeasureEngine: Sendable {
     }
 
     // MARK: Measures
+    //
+    // The measures walk the histories through `withUnsafeBufferPointer`: a history taken from the
+    // array itself (`for h in state.citizens`) is copied, retaining each of its arrays, and a
+    // report walks every history dozens of times.
 
     /// M1: gross unemployed on D and on at least 292 of the 364 days D-363...D.
     func m1(_ d: Day, _ c: inout Context) {
         let first = d.adding(days: -363)
-        for h in state.citizens {
-            let pieces = DerivedStates.grossUnemploymentPieces(h)
-            guard let covering = pieces.first(where: { $0.interval.contains(d) }) else { continue }
-            let days = DerivedStates.union(pieces.map(\.interval)).reduce(0) { $0 + $1.days(from: first, through: d) }
-            if days >= 292 {
-                c.add(covering.municipality, numerator: 1, citizen: h.pseudonym,
-                      seqs: pieces.filter { $0.interval.days(from: first, through: d) > 0 }.map(\.seq), reason: "\(days) of 364 days gross unemployed")
+        state.citizens.withUnsafeBufferPointer { citizens in
+            for h in citizens {
+                let pieces = DerivedStates.grossUnemploymentPieces(h)
+                guard let covering = pieces.first(where: { $0.interval.contains(d) }) else { continue }
+                let days = DerivedStates.union(pieces.map(\.interval)).reduce(0) { $0 + $1.days(from: first, through: d) }
+                if days >= 292 {
+                    c.add(covering.municipality, numerator: 1, citizen: h.pseudonym,
+                          seqs: pieces.filter { $0.interval.days(from: first, through: d) > 0 }.map(\.seq), reason: "\(days) of 364 days gross unemployed")
+                }
             }
         }
     }
 
     /// M1b: gross unemployed on D with a run ending on D of at least 364 counted days, gaps of at most 28 days not breaking it.
     func m1b(_ d: Day, _ c: inout Context) {
-        for h in state.citizens {
-            let pieces = DerivedStates.grossUnemploymentPieces(h)
-            guard let covering = pieces.first(where: { $0.interval.contains(d) }) else { continue }
-            let union = DerivedStates.union(pieces.map(\.interval)).filter { $0.start <= d }
-            guard var k = union.lastIndex(where: { $0.contains(d) }) else { continue }
-            var counted = union[k].days(from: union[k].start, through: d)
-            var runStart = union[k].start
-            while k > 0 {
-                let gap = union[k].start.days(since: union[k - 1].end) - 1
-                guard gap <= 28 else { break }
-                k -= 1
-                counted += union[k].days(from: union[k].start, through: union[k].end)
-                runStart = union[k].start
-            }
-            if counted >= 364 {
-                c.add(covering.municipality, numerator: 1, citizen: h.pseudonym,
-                      seqs: pieces.filter { $0.interval.end >= runStart && $0.interval.start <= d }.map(\.seq),
-                      reason: "run of \(counted) days gross unemployed since \(runStart)")
+        state.citizens.withUnsafeBufferPointer { citizens in
+            for h in citizens {
+                let pieces = DerivedStates.grossUnemploymentPieces(h)
+                guard let covering = pieces.first(where: { $0.interval.contains(d) }) else { continue }
+                let union = DerivedStates.union(pieces.map(\.interval)).filter { $0.start <= d }
+                guard var k = union.lastIndex(where: { $0.contains(d) }) else { continue }
+                var counted = union[k].days(from: union[k].start, through: d)
+                var runStart = union[k].start
+                while k > 0 {
+                    let gap = union[k].start.days(since: union[k - 1].end) - 1
+                    guard gap <= 28 else { break }
+                    k -= 1
+                    counted += union[k].days(from: union[k].start, through: union[k].end)
+                    runStart = union[k].start
+                }
+                if counted >= 364 {
+                    c.add(covering.municipality, numerator: 1, citizen: h.pseudonym,
+                          seqs: pieces.filter { $0.interval.end >= runStart && $0.interval.start <= d }.map(\.seq),
+                          reason: "run of \(counted) days gross unemployed since \(runStart)")
+                }
             }
         }
     }
@@ -406,39 +414,47 @@ public struct MeasureEngine: Sendable {
     /// M2: first-time disability pension awards in the 12 calendar months ending with the month.
     func m2(_ month: Period, _ c: inout Context) {
         let first = month.last.minusMonths(11).firstOfMonth
-        for h in state.citizens {
-            guard let award = h.awards.min(by: { ($0.day, $0.seq) < ($1.day, $1.seq) }) else { continue }
-            if award.day >= first && award.day <= month.last {
-                c.add(award.municipality, numerator: 1, citizen: h.pseudonym, seqs: [award.seq], reason: "first award \(award.day)")
+        state.citizens.withUnsafeBufferPointer { citizens in
+            for h in citizens {
+                guard let award = h.awards.min(by: { ($0.day, $0.seq) < ($1.day, $1.seq) }) else { continue }
+                if award.day >= first && award.day <= month.last {
+                    c.add(award.municipality, numerator: 1, citizen: h.pseudonym, seqs: [award.seq], reason: "first award \(award.day)")
+                }
             }
         }
     }
 
     /// M3: job placements with channel employer-request effective in the period.
     func m3(_ p: Period, _ c: inout Context) {
-        for h in state.citizens {
-            for placement in h.placements where placement.detail == 0 && p.contains(placement.start) {
-                c.add(placement.municipality, numerator: 1, citizen: h.pseudonym, seqs: [placement.startSeq], reason: "placement \(placement.start) on employer request")
+        state.citizens.withUnsafeBufferPointer { citizens in
+            for h in citizens {
+                for placement in h.placements where placement.detail == 0 && p.contains(placement.start) {
+                    c.add(placement.municipality, numerator: 1, citizen: h.pseudonym, seqs: [placement.startSeq], reason: "placement \(placement.start) on employer request")
+                }
             }
         }
     }
 
     /// M4: flex job starts effective in the period.
     func m4(_ p: Period, _ c: inout Context) {
-        for h in state.citizens {
-            for job in h.flexJobs where p.contains(job.start) {
-                c.add(job.municipality, numerator: 1, citizen: h.pseudonym, seqs: [job.startSeq], reason: "flex job started \(job.start)")
+        state.citizens.withUnsafeBufferPointer { citizens in
+            for h in citizens {
+                for job in h.flexJobs where p.contains(job.start) {
+                    c.add(job.municipality, numerator: 1, citizen: h.pseudonym, seqs: [job.startSeq], reason: "flex job started \(job.start)")
+                }
             }
         }
     }
 
     /// M5: in a flex job on D / (in a flex job or on ledighedsydelse on D).
     func m5(_ d: Day, _ c: inout Context) {
-        for h in state.citizens {
-            if let job = DerivedStates.flexJob(h, on: d) {
-                c.add(job.municipality, numerator: 1, denominator: 1, citizen: h.pseudonym, seqs: [job.startSeq], reason: "in a flex job since \(job.start)")
-            } else if let spell = DerivedStates.spell(h, DerivedStates.ledighedsydelse, on: d) {
-                c.add(spell.municipality, denominator: 1, citizen: h.pseudonym, seqs: [spell.startSeq], reason: "on ledighedsydelse since \(spell.start)")
+        state.citizens.withUnsafeBufferPointer { citizens in
+            for h in citizens {
+                if let job = DerivedStates.flexJob(h, on: d) {
+                    c.add(job.municipality, numerator: 1, denominator: 1, citizen: h.pseudonym, seqs: [job.startSeq], reason: "in a flex job since \(job.start)")
+                } else if let spell = DerivedStates.spell(h, DerivedStates.ledighedsydelse, on: d) {
+                    c.add(spell.municipality, denominator: 1, citizen: h.pseudonym, seqs: [spell.startSeq], reason: "on ledighedsydelse since \(spell.start)")
+                }
             }
         }
     }
@@ -446,13 +462,15 @@ public struct MeasureEngine: Sendable {
     /// M6: on ledighedsydelse on D in an unbroken spell that started before D minus 18 months.
     func m6(_ d: Day, _ c: inout Context) {
         let threshold = d.minusMonths(18)
-        for h in state.citizens {
-            let spells = h.spells.filter { $0.benefit == DerivedStates.ledighedsydelse }
-            guard let covering = spells.first(where: { DerivedStates.interval($0).contains(d) }) else { continue }
-            guard let run = DerivedStates.union(spells.map(DerivedStates.interval)).first(where: { $0.contains(d) }) else { continue }
-            if run.start < threshold {
-                c.add(covering.municipality, numerator: 1, citizen: h.pseudonym, seqs: spells.filter { DerivedStates.interval($0).start >= run.start && DerivedStates.interval($0).start <= d }.map(\.startSeq),
-                      reason: "on ledighedsydelse since \(run.start)")
+        state.citizens.withUnsafeBufferPointer { citizens in
+            for h in citizens {
+                let spells = h.spells.filter { $0.benefit == DerivedStates.ledighedsydelse }
+                guard let covering = spells.first(where: { DerivedStates.interval($0).contains(d) }) else { continue }
+                guard let run = DerivedStates.union(spells.map(DerivedStates.interval)).first(where: { $0.contains(d) }) else { continue }
+                if run.start < threshold {
+                    c.add(covering.municipality, numerator: 1, citizen: h.pseudonym, seqs: spells.filter { DerivedStates.interval($0).start >= run.start && DerivedStates.interval($0).start <= d }.map(\.startSeq),
+                          reason: "on ledighedsydelse since \(run.start)")
+                }
             }
         }
     }
@@ -460,11 +478,13 @@ public struct MeasureEngine: Sendable {
     /// M7: open sick-leave cases on D lasting more than 182 (26 weeks) or 364 (52 weeks) days.
     func m7(_ d: Day, weeks52: Bool, _ c: inout Context) {
         let limit = weeks52 ? 364 : 182
-        for h in state.citizens {
-            for sick in h.sickLeaves where DerivedStates.interval(sick).contains(d) {
-                let length = d.days(since: sick.start) + 1
-                if length > limit {
-                    c.add(sick.municipality, numerator: 1, citizen: h.pseudonym, seqs: [sick.startSeq], reason: "case open \(length) days since \(sick.start)")
+        state.citizens.withUnsafeBufferPointer { citizens in
+            for h in citizens {
+                for sick in h.sickLeaves where DerivedStates.interval(sick).contains(d) {
+                    let length = d.days(since: sick.start) + 1
+                    if length > limit {
+                        c.add(sick.municipality, numerator: 1, citizen: h.pseudonym, seqs: [sick.startSeq], reason: "case open \(length) days since \(sick.start)")
+                    }
                 }
             }
         }
@@ -474,39 +494,45 @@ public struct MeasureEngine: Sendable {
     /// Spells of the same benefit that touch are one spell: only the run's end is an end.
     func m8(_ p: Period, _ c: inout Context) {
         let education = UInt8(Catalog.benefitEndReasons.firstIndex(of: "education")!)
-        for h in state.citizens {
-            for spell in DerivedStates.runs(h, DerivedStates.uddannelseshjaelp) + DerivedStates.runs(h, DerivedStates.kontanthjaelp) {
-                guard let end = spell.end, p.contains(end), let age = h.age(on: end), age < 30 else { continue }
-                let toEducation = spell.endReason == education
-                c.add(spell.municipality, numerator: toEducation ? 1 : 0, denominator: 1, citizen: h.pseudonym, seqs: [spell.startSeq, spell.endSeq ?? 0],
-                      reason: "\(Catalog.benefits[Int(spell.benefit)]) ended \(end), age \(age)" + (toEducation ? ", to education" : ""))
+        state.citizens.withUnsafeBufferPointer { citizens in
+            for h in citizens {
+                for spell in DerivedStates.runs(h, DerivedStates.uddannelseshjaelp) + DerivedStates.runs(h, DerivedStates.kontanthjaelp) {
+                    guard let end = spell.end, p.contains(end), let age = h.age(on: end), age < 30 else { continue }
+                    let toEducation = spell.endReason == education
+                    c.add(spell.municipality, numerator: toEducation ? 1 : 0, denominator: 1, citizen: h.pseudonym, seqs: [spell.startSeq, spell.endSeq ?? 0],
+                          reason: "\(Catalog.benefits[Int(spell.benefit)]) ended \(end), age \(age)" + (toEducation ? ", to education" : ""))
+                }
             }
         }
     }
 
     /// M9: uddannelseshjælp spells ending in the period: share self-supporting or in education on end + 92 days.
     func m9(_ p: Period, _ c: inout Context) {
-        for h in state.citizens {
-            for spell in DerivedStates.runs(h, DerivedStates.uddannelseshjaelp) {
-                guard let end = spell.end, p.contains(end) else { continue }
-                let later = end.adding(days: 92)
-                let ok = DerivedStates.selfSupporting(h, on: later) || DerivedStates.inEducation(h, on: later)
-                c.add(spell.municipality, numerator: ok ? 1 : 0, denominator: 1, citizen: h.pseudonym, seqs: [spell.startSeq, spell.endSeq ?? 0],
-                      reason: "spell ended \(end); on \(later) " + (ok ? "self-supporting or in education" : "not"))
+        state.citizens.withUnsafeBufferPointer { citizens in
+            for h in citizens {
+                for spell in DerivedStates.runs(h, DerivedStates.uddannelseshjaelp) {
+                    guard let end = spell.end, p.contains(end) else { continue }
+                    let later = end.adding(days: 92)
+                    let ok = DerivedStates.selfSupporting(h, on: later) || DerivedStates.inEducation(h, on: later)
+                    c.add(spell.municipality, numerator: ok ? 1 : 0, denominator: 1, citizen: h.pseudonym, seqs: [spell.startSeq, spell.endSeq ?? 0],
+                          reason: "spell ended \(end); on \(later) " + (ok ? "self-supporting or in education" : "not"))
+                }
             }
         }
     }
 
     /// M10: activations started in the period: share self-supporting on start + 28 / 91 / 182 days; per kind and per provider.
     func m10(_ p: Period, days: Int, _ c: inout Context) {
-        for h in state.citizens {
-            for a in h.activations where p.contains(a.start) {
-                let later = a.start.adding(days: days)
-                let ok = DerivedStates.selfSupporting(h, on: later)
-                let n: Double = ok ? 1 : 0
-                c.add(a.municipality, numerator: n, denominator: 1, citizen: h.pseudonym, seqs: [a.startSeq], reason: "activation \(a.activityID) started \(a.start); on \(later) " + (ok ? "self-supporting" : "not"))
-                c.addBreakdown("kind", Catalog.activationKinds[Int(a.kind)], a.municipality, numerator: n, denominator: 1, slot: ProjectionPartition.of(h.pseudonym))
-                c.addBreakdown("provider", a.provider, a.municipality, numerator: n, denominator: 1, slot: ProjectionPartition.of(h.pseudonym))
+        state.citizens.withUnsafeBufferPointer { citizens in
+            for h in citizens {
+                for a in h.activations where p.contains(a.start) {
+                    let later = a.start.adding(days: days)
+                    let ok = DerivedStates.selfSupporting(h, on: later)
+                    let n: Double = ok ? 1 : 0
+                    c.add(a.municipality, numerator: n, denominator: 1, citizen: h.pseudonym, seqs: [a.startSeq], reason: "activation \(a.activityID) started \(a.start); on \(later) " + (ok ? "self-supporting" : "not"))
+                    c.addBreakdown("kind", Catalog.activationKinds[Int(a.kind)], a.municipality, numerator: n, denominator: 1, slot: ProjectionPartition.of(h.pseudonym))
+                    c.addBreakdown("provider", a.provider, a.municipality, numerator: n, denominator: 1, slot: ProjectionPartition.of(h.pseudonym))
+                }
             }
         }
     }
@@ -514,11 +540,13 @@ public struct MeasureEngine: Sendable {
     /// M11: of citizens on a-dagpenge, kontanthjælp, uddannelseshjælp, ledighedsydelse or selvforsørgelsesydelse on D, the share in company-oriented activation.
     func m11(_ d: Day, _ c: inout Context) {
         let benefits: Set<UInt8> = [DerivedStates.aDagpenge, DerivedStates.kontanthjaelp, DerivedStates.uddannelseshjaelp, DerivedStates.ledighedsydelse, DerivedStates.selvforsoergelse]
-        for h in state.citizens {
-            guard let spell = h.spells.first(where: { benefits.contains($0.benefit) && DerivedStates.interval($0).contains(d) }) else { continue }
-            let active = DerivedStates.inCompanyActivation(h, on: d)
-            c.add(spell.municipality, numerator: active ? 1 : 0, denominator: 1, citizen: h.pseudonym, seqs: [spell.startSeq],
-                  reason: "on \(Catalog.benefits[Int(spell.benefit)])" + (active ? ", in company-oriented activation" : ""))
+        state.citizens.withUnsafeBufferPointer { citizens in
+            for h in citizens {
+                guard let spell = h.spells.first(where: { benefits.contains($0.benefit) && DerivedStates.interval($0).contains(d) }) else { continue }
+                let active = DerivedStates.inCompanyActivation(h, on: d)
+                c.add(spell.municipality, numerator: active ? 1 : 0, denominator: 1, citizen: h.pseudonym, seqs: [spell.startSeq],
+                      reason: "on \(Catalog.benefits[Int(spell.benefit)])" + (active ? ", in company-oriented activation" : ""))
+            }
         }
     }
 
@@ -547,49 +575,51 @@ public struct MeasureEngine: Sendable {
         let dayCount = p.dayCount
         var weights = [Double](repeating: 0, count: dayCount)
         var where_ = [Int](repeating: 0, count: dayCount)
-        for h in state.citizens {
-            var touched = false
-            var categories: [(interval: DayInterval, category: UInt8)]?
-            func mark(_ interval: DayInterval, weight: Double, municipality: Int) {
-                let a = max(interval.start, p.first), b = min(interval.end, p.last)
-                guard a <= b else { return }
-                var day = a
-                while day <= b {
-                    if day.weekday <= 5 {
-                        let i = day.days(since: p.first)
-                        if weights[i] == 0 { where_[i] = municipality }
-                        weights[i] += weight
-                        touched = true
-                    }
-                    day = day.adding(days: 1)
-                }
-            }
-            for s in selection {
-                if let b = s.benefit {
-                    for spell in h.spells where spell.benefit == b {
-                        let weight = Double(min(spell.weeklyHours, 37)) / 37
-                        if let category = s.category {
-                            if categories == nil { categories = DerivedStates.categoryIntervals(h) }
-                            for ci in categories! where ci.category == category {
-                                let a = max(spell.start, ci.interval.start), e = min(spell.end ?? .distantFuture, ci.interval.end)
-                                if a <= e { mark(DayInterval(start: a, end: e), weight: weight, municipality: spell.municipality) }
-                            }
-                        } else {
-                            mark(DerivedStates.interval(spell), weight: weight, municipality: spell.municipality)
+        state.citizens.withUnsafeBufferPointer { citizens in
+            for h in citizens {
+                var touched = false
+                var categories: [(interval: DayInterval, category: UInt8)]?
+                func mark(_ interval: DayInterval, weight: Double, municipality: Int) {
+                    let a = max(interval.start, p.first), b = min(interval.end, p.last)
+                    guard a <= b else { return }
+                    var day = a
+                    while day <= b {
+                        if day.weekday <= 5 {
+                            let i = day.days(since: p.first)
+                            if weights[i] == 0 { where_[i] = municipality }
+                            weights[i] += weight
+                            touched = true
                         }
+                        day = day.adding(days: 1)
                     }
-                } else {
-                    for job in h.flexJobs { mark(DerivedStates.interval(job), weight: 1, municipality: job.municipality) }
                 }
-            }
-            guard touched else { continue }
-            var perMunicipality: [Int: Double] = [:]
-            for i in 0..<dayCount where weights[i] > 0 {
-                perMunicipality[where_[i], default: 0] += min(1, weights[i])
-                weights[i] = 0
-            }
-            for (m, days) in perMunicipality {
-                c.add(m, numerator: days, citizen: h.pseudonym, seqs: h.spells.map(\.startSeq), reason: "\(days) weighted weekdays")
+                for s in selection {
+                    if let b = s.benefit {
+                        for spell in h.spells where spell.benefit == b {
+                            let weight = Double(min(spell.weeklyHours, 37)) / 37
+                            if let category = s.category {
+                                if categories == nil { categories = DerivedStates.categoryIntervals(h) }
+                                for ci in categories! where ci.category == category {
+                                    let a = max(spell.start, ci.interval.start), e = min(spell.end ?? .distantFuture, ci.interval.end)
+                                    if a <= e { mark(DayInterval(start: a, end: e), weight: weight, municipality: spell.municipality) }
+                                }
+                            } else {
+                                mark(DerivedStates.interval(spell), weight: weight, municipality: spell.municipality)
+                            }
+                        }
+                    } else {
+                        for job in h.flexJobs { mark(DerivedStates.interval(job), weight: 1, municipality: job.municipality) }
+                    }
+                }
+                guard touched else { continue }
+                var perMunicipality: [Int: Double] = [:]
+                for i in 0..<dayCount where weights[i] > 0 {
+                    perMunicipality[where_[i], default: 0] += min(1, weights[i])
+                    weights[i] = 0
+                }
+                for (m, days) in perMunicipality {
+                    c.add(m, numerator: days, citizen: h.pseudonym, seqs: h.spells.map(\.startSeq), reason: "\(days) weighted weekdays")
+                }
             }
         }
     }
@@ -612,27 +642,29 @@ public struct MeasureEngine: Sendable {
     /// M14: of aktivitetsparate on kontanthjælp, uddannelseshjælp or selvforsørgelsesydelse, or in ressourceforløb, during the month: share with paid hours or in SU education.
     func m14(_ month: Period, _ c: inout Context) {
         let benefits: Set<UInt8> = [DerivedStates.kontanthjaelp, DerivedStates.uddannelseshjaelp, DerivedStates.selvforsoergelse]
-        for h in state.citizens {
-            var qualifying: BenefitSpell?
-            for spell in h.spells where spell.benefit == DerivedStates.ressourceforloeb || benefits.contains(spell.benefit) {
-                let span = DerivedStates.interval(spell)
-                guard span.days(from: month.first, through: month.last) > 0 else { continue }
-                if spell.benefit == DerivedStates.ressourceforloeb { qualifying = spell; break }
-                var day = max(span.start, month.first)
-                let last = min(span.end, month.last)
-                while day <= last {
-                    if DerivedStates.category(h, on: day) == DerivedStates.aktivitetsparat { qualifying = spell; break }
-                    day = day.adding(days: 1)
+        state.citizens.withUnsafeBufferPointer { citizens in
+            for h in citizens {
+                var qualifying: BenefitSpell?
+                for spell in h.spells where spell.benefit == DerivedStates.ressourceforloeb || benefits.contains(spell.benefit) {
+                    let span = DerivedStates.interval(spell)
+                    guard span.days(from: month.first, through: month.last) > 0 else { continue }
+                    if spell.benefit == DerivedStates.ressourceforloeb { qualifying = spell; break }
+                    var day = max(span.start, month.first)
+                    let last = min(span.end, month.last)
+                    while day <= last {
+                        if DerivedStates.category(h, on: day) == DerivedStates.aktivitetsparat { qualifying = spell; break }
+                        day = day.adding(days: 1)
+                    }
+                    if qualifying != nil { break }
                 }
-                if qualifying != nil { break }
+                guard let spell = qualifying else { continue }
+                let hours = h.paidHours.filter { $0.day == month.first }
+                let education = h.educations.first { DerivedStates.interval($0).days(from: month.first, through: month.last) > 0 }
+                let ok = !hours.isEmpty || education != nil
+                c.add(spell.municipality, numerator: ok ? 1 : 0, denominator: 1, citizen: h.pseudonym,
+                      seqs: [spell.startSeq] + hours.map(\.seq) + (education.map { [$0.startSeq] } ?? []),
+                      reason: ok ? (hours.isEmpty ? "in SU education" : "paid hours registered") : "no paid hours")
             }
-            guard let spell = qualifying else { continue }
-            let hours = h.paidHours.filter { $0.day == month.first }
-            let education = h.educations.first { DerivedStates.interval($0).days(from: month.first, through: month.last) > 0 }
-            let ok = !hours.isEmpty || education != nil
-            c.add(spell.municipality, numerator: ok ? 1 : 0, denominator: 1, citizen: h.pseudonym,
-                  seqs: [spell.startSeq] + hours.map(\.seq) + (education.map { [$0.startSeq] } ?? []),
-                  reason: ok ? (hours.isEmpty ? "in SU education" : "paid hours registered") : "no paid hours")
         }
     }
 
@@ -644,11 +676,13 @@ public struct MeasureEngine: Sendable {
             guard parts.count == 2, parts[0] <= parts[1] else { throw MeasureError(message: "arrival expects YYYY-YYYY") }
             range = parts[0]...parts[1]
         }
-        for h in state.citizens where h.refugee {
-            guard let a = h.arrival, a <= d else { continue }
-            if let range, !range.contains(a.year) { continue }
-            let job = DerivedStates.inJob(h, on: d)
-            c.add(h.municipality, numerator: job ? 1 : 0, denominator: 1, citizen: h.pseudonym, seqs: [h.registrationSeq], reason: "arrived \(a)" + (job ? ", in a job" : ""))
+        state.citizens.withUnsafeBufferPointer { citizens in
+            for h in citizens where h.refugee {
+                guard let a = h.arrival, a <= d else { continue }
+                if let range, !range.contains(a.year) { continue }
+                let job = DerivedStates.inJob(h, on: d)
+                c.add(h.municipality, numerator: job ? 1 : 0, denominator: 1, citizen: h.pseudonym, seqs: [h.registrationSeq], reason: "arrived \(a)" + (job ? ", in a job" : ""))
+            }
         }
     }
 
@@ -688,45 +722,49 @@ public struct MeasureEngine: Sendable {
         let first = d.minusMonths(12).adding(days: 1)
         let windowDays = Double(d.days(since: first) + 1)
         let benefits: Set<UInt8> = [DerivedStates.aDagpenge, DerivedStates.kontanthjaelp, DerivedStates.uddannelseshjaelp]
-        for h in state.citizens where h.education == 0 {
-            guard let birth = h.birthDate else { continue }
-            let thirtieth = Day(year: birth.year + 30, month: birth.civil.month, day: min(birth.civil.day, Day.daysInMonth(year: birth.year + 30, month: birth.civil.month)))!
-            let spells = h.spells.filter { benefits.contains($0.benefit) }
-            guard !spells.isEmpty else { continue }
-            // Denominator: days on the benefits while under 30, within the window.
-            var daysOn = 0
-            var municipality = spells[0].municipality
-            for u in DerivedStates.union(spells.map(DerivedStates.interval)) {
-                daysOn += u.days(from: first, through: min(d, thirtieth.adding(days: -1)))
-            }
-            if let covering = spells.last(where: { DerivedStates.interval($0).start <= d }) { municipality = covering.municipality }
-            // Numerator: started education in the window, under 30, while on the benefits or within 30 days of leaving one.
-            var started: PeriodRecord?
-            for e in h.educations where e.start >= first && e.start <= d && e.start < thirtieth {
-                let near = spells.contains { s in
-                    let span = DerivedStates.interval(s)
-                    return span.contains(e.start) || (span.end < e.start && e.start.days(since: span.end) <= 30)
+        state.citizens.withUnsafeBufferPointer { citizens in
+            for h in citizens where h.education == 0 {
+                guard let birth = h.birthDate else { continue }
+                let thirtieth = Day(year: birth.year + 30, month: birth.civil.month, day: min(birth.civil.day, Day.daysInMonth(year: birth.year + 30, month: birth.civil.month)))!
+                let spells = h.spells.filter { benefits.contains($0.benefit) }
+                guard !spells.isEmpty else { continue }
+                // Denominator: days on the benefits while under 30, within the window.
+                var daysOn = 0
+                var municipality = spells[0].municipality
+                for u in DerivedStates.union(spells.map(DerivedStates.interval)) {
+                    daysOn += u.days(from: first, through: min(d, thirtieth.adding(days: -1)))
                 }
-                if near { started = e; break }
+                if let covering = spells.last(where: { DerivedStates.interval($0).start <= d }) { municipality = covering.municipality }
+                // Numerator: started education in the window, under 30, while on the benefits or within 30 days of leaving one.
+                var started: PeriodRecord?
+                for e in h.educations where e.start >= first && e.start <= d && e.start < thirtieth {
+                    let near = spells.contains { s in
+                        let span = DerivedStates.interval(s)
+                        return span.contains(e.start) || (span.end < e.start && e.start.days(since: span.end) <= 30)
+                    }
+                    if near { started = e; break }
+                }
+                guard daysOn > 0 || started != nil else { continue }
+                c.add(municipality, numerator: started == nil ? 0 : 1, denominator: Double(daysOn) / windowDays, citizen: h.pseudonym,
+                      seqs: spells.map(\.startSeq) + (started.map { [$0.startSeq] } ?? []),
+                      reason: "\(daysOn) days on benefit in the window" + (started.map { ", started education \($0.start)" } ?? ""))
             }
-            guard daysOn > 0 || started != nil else { continue }
-            c.add(municipality, numerator: started == nil ? 0 : 1, denominator: Double(daysOn) / windowDays, citizen: h.pseudonym,
-                  seqs: spells.map(\.startSeq) + (started.map { [$0.startSeq] } ?? []),
-                  reason: "\(daysOn) days on benefit in the window" + (started.map { ", started education \($0.start)" } ?? ""))
         }
     }
 
     /// M20: activations started in the period, per kind, provider and match category.
     func m20(_ p: Period, kind: String?, _ c: inout Context) {
-        for h in state.citizens {
-            for a in h.activations where p.contains(a.start) {
-                let kindName = Catalog.activationKinds[Int(a.kind)]
-                if let kind, kind != kindName { continue }
-                c.add(a.municipality, numerator: 1, citizen: h.pseudonym, seqs: [a.startSeq], reason: "\(kindName) started \(a.start)")
-                c.addBreakdown("kind", kindName, a.municipality, numerator: 1, denominator: 0, slot: ProjectionPartition.of(h.pseudonym))
-                c.addBreakdown("provider", a.provider, a.municipality, numerator: 1, denominator: 0, slot: ProjectionPartition.of(h.pseudonym))
-                let category = DerivedStates.category(h, on: a.start).map { Catalog.matchCategories[Int($0)] } ?? "none"
-                c.addBreakdown("category", category, a.municipality, numerator: 1, denominator: 0, slot: ProjectionPartition.of(h.pseudonym))
+        state.citizens.withUnsafeBufferPointer { citizens in
+            for h in citizens {
+                for a in h.activations where p.contains(a.start) {
+                    let kindName = Catalog.activationKinds[Int(a.kind)]
+                    if let kind, kind != kindName { continue }
+                    c.add(a.municipality, numerator: 1, citizen: h.pseudonym, seqs: [a.startSeq], reason: "\(kindName) started \(a.start)")
+                    c.addBreakdown("kind", kindName, a.municipality, numerator: 1, denominator: 0, slot: ProjectionPartition.of(h.pseudonym))
+                    c.addBreakdown("provider", a.provider, a.municipality, numerator: 1, denominator: 0, slot: ProjectionPartition.of(h.pseudonym))
+                    let category = DerivedStates.category(h, on: a.start).map { Catalog.matchCategories[Int($0)] } ?? "none"
+                    c.addBreakdown("category", category, a.municipality, numerator: 1, denominator: 0, slot: ProjectionPartition.of(h.pseudonym))
+                }
             }
         }
     }
@@ -737,11 +775,13 @@ public struct MeasureEngine: Sendable {
     func m21(_ p: Period, _ c: inout Context) {
         var used: [String: [Int64]] = [:]
         var marks = [Set<String>](repeating: [], count: ProjectionPartition.count)
-        for h in state.citizens {
-            for a in h.activations where DerivedStates.praktikOrLoentilskud.contains(a.kind) {
-                guard let cvr = a.employerCVR, a.start <= p.last, (a.end ?? .distantFuture) >= p.first else { continue }
-                used[cvr, default: []].append(a.startSeq)
-                marks[ProjectionPartition.of(h.pseudonym)].insert(cvr)
+        state.citizens.withUnsafeBufferPointer { citizens in
+            for h in citizens {
+                for a in h.activations where DerivedStates.praktikOrLoentilskud.contains(a.kind) {
+                    guard let cvr = a.employerCVR, a.start <= p.last, (a.end ?? .distantFuture) >= p.first else { continue }
+                    used[cvr, default: []].append(a.startSeq)
+                    marks[ProjectionPartition.of(h.pseudonym)].insert(cvr)
+                }
             }
         }
         if let (entry, loaded) = c.reuse {
@@ -759,15 +799,17 @@ public struct MeasureEngine: Sendable {
 
     /// M22: educations started in the period by under-30s on a benefit within 30 days before: share dropped out within 365 days.
     func m22(_ p: Period, _ c: inout Context) {
-        for h in state.citizens {
-            for e in h.educations where p.contains(e.start) {
-                guard let age = h.age(on: e.start), age < 30 else { continue }
-                // "Within the 30 days before the start": start - 30 ... start - 1.
-                let before = e.start.adding(days: -30)
-                guard h.spells.contains(where: { DerivedStates.interval($0).days(from: before, through: e.start.adding(days: -1)) > 0 }) else { continue }
-                let dropped = e.detail == 1 && e.end.map { $0.days(since: e.start) <= 365 } == true
-                c.add(e.municipality, numerator: dropped ? 1 : 0, denominator: 1, citizen: h.pseudonym, seqs: [e.startSeq] + (e.endSeq.map { [$0] } ?? []),
-                      reason: "education started \(e.start)" + (dropped ? ", dropped out" : ""))
+        state.citizens.withUnsafeBufferPointer { citizens in
+            for h in citizens {
+                for e in h.educations where p.contains(e.start) {
+                    guard let age = h.age(on: e.start), age < 30 else { continue }
+                    // "Within the 30 days before the start": start - 30 ... start - 1.
+                    let before = e.start.adding(days: -30)
+                    guard h.spells.contains(where: { DerivedStates.interval($0).days(from: before, through: e.start.adding(days: -1)) > 0 }) else { continue }
+                    let dropped = e.detail == 1 && e.end.map { $0.days(since: e.start) <= 365 } == true
+                    c.add(e.municipality, numerator: dropped ? 1 : 0, denominator: 1, citizen: h.pseudonym, seqs: [e.startSeq] + (e.endSeq.map { [$0] } ?? []),
+                          reason: "education started \(e.start)" + (dropped ? ", dropped out" : ""))
+                }
             }
         }
     }
