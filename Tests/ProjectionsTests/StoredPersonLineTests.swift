@@ -131,13 +131,30 @@ import Foundation
         try check(Self.line(.activationStarted, facts: activity + [Fact("provider", .text("anden-aktoer"))]), taken: true, "unnamed other actor")
         #expect(Self.fast(Self.line(.activationStarted, facts: activity + [Fact("provider", .text("anden-aktoer"))]))?.facts.provider == "anden aktør")
         try check(Self.line(.activationStarted, facts: activity + [Fact("provider", .text("anden-aktoer")), Fact("provider_name", .text("Aktør Nord"))]),
-                  taken: false, "named other actor")
+                  taken: true, "named other actor")
+        #expect(Self.fast(Self.line(.activationStarted, facts: activity + [Fact("provider", .text("anden-aktoer")),
+                                                                           Fact("provider_name", .text("Aktør Nord"))]))?.facts.provider == "Aktør Nord")
+        try check(Self.line(.activationStarted, facts: activity + [Fact("provider", .text("jobcenter")), Fact("provider_name", .text("Aktør Nord"))]),
+                  taken: true, "a name beside the jobcenter is not its provider")
+        // A name that is not UTF-8, or has a control character, is left to the full decoder (which refuses it).
+        var badName = Self.line(.activationStarted, facts: activity + [Fact("provider", .text("anden-aktoer")), Fact("provider_name", .text("Aktør"))])
+        let o = badName.firstRange(of: Array("ø".utf8))!
+        badName[o.lowerBound + 1] = 0x41
+        #expect(Self.fast(badName) == nil && Self.full(badName) == nil)
+        try check(Self.line(.activationStarted, facts: activity + [Fact("provider", .text("anden-aktoer")), Fact("provider_name", .text("A")),
+                                                                   Fact("authority", .text("Region"))]), taken: false, "an authority")
         // No municipality; a value outside its closed list; text with an escape; facts the history does not use.
         try check(Self.line(.matchAssessed, facts: [Fact("category", .text("jobparat"))], municipality: nil), taken: true, "no municipality")
         try check(Self.line(.matchAssessed, facts: [Fact("category", .text("ikke-en-kategori"))]), taken: false, "not in the list")
         try check(Self.line(.activationEnded, facts: [Fact("activity_id", .text("A\"1"))]), taken: false, "escaped quote")
         try check(Self.line(.flexJobStarted, facts: []), taken: true, "flex job without facts")
-        try check(Self.line(.flexJobStarted, facts: [Fact("weekly_hours", .integer(15))]), taken: false, "flex job with hours")
+        try check(Self.line(.flexJobStarted, facts: [Fact("weekly_hours", .integer(15))]), taken: true, "flex job with hours")
+        try check(Self.line(.flexJobStarted, facts: [Fact("employer_cvr", .text("12345678")), Fact("weekly_hours", .integer(15))]), taken: true,
+                  "flex job with employer and hours")
+        try check(Self.line(.flexJobStarted, facts: [Fact("employer_cvr", .text("12345678"))]), taken: true, "flex job with employer")
+        try check(Self.line(.sickLeavePartialReturn, facts: [Fact("weekly_hours", .integer(20))]), taken: true, "partial return with hours")
+        try check(Self.line(.educationStarted, facts: [Fact("level", .text("higher"))]), taken: true, "education with level")
+        try check(Self.line(.educationStarted, facts: [Fact("level", .integer(3))]), taken: false, "a level that is a number")
         // Not person events: the registration, referrals, corrections.
         #expect(Self.fast(Self.line(.citizenRegistered, facts: [Fact("birth_date", .date(Day(iso: "1980-01-01")!)), Fact("education", .text("none"))])) == nil)
         #expect(Self.fast(Self.line(.jobOrderReferral, facts: [Fact("order_id", .text("JO-1"))])) == nil)

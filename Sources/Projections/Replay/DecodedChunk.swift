@@ -14,8 +14,10 @@ import LedgerCore
 /// (``chainBreak``). So a person event keeps no hashes, and no one walks the lines again to
 /// check them or to move the head.
 struct DecodedChunk: Sendable {
-    /// Person events, read straight from their bytes or made from their full decoding.
-    var persons: [PersonEvent] = []
+    /// Person events, read straight from their bytes or made from their full decoding, by the
+    /// fold lane their citizen falls to (``FoldLanes/lane(of:count:)``; one lane for a serial fold),
+    /// so that each lane walks only its own.
+    var persons: [[PersonEvent]]
     /// Every other event.
     var others: [RecordedEvent] = []
 
@@ -54,9 +56,27 @@ struct DecodedChunk: Sendable {
 
     /// An empty chunk with room for the person events of `bytes` of lines (a person line takes
     /// well over 256 bytes), so that the array is not copied as it grows.
-    init(bytes: Int64, cut: Cut) {
+    init(bytes: Int64, cut: Cut, lanes: Int) {
+        precondition(lanes >= 1)
         self.cut = cut
-        persons.reserveCapacity(Int(min(bytes, 1 << 30) / 256))
+        self.laneCount = lanes
+        // A lane's share, and an eighth more for the spread between lanes.
+        let share = Int(min(bytes, 1 << 30) / 256) / lanes
+        persons = (0..<lanes).map { _ in
+            var events: [PersonEvent] = []
+            events.reserveCapacity(share + share / 8)
+            return events
+        }
+    }
+
+    /// The number of lanes the person events are split over.
+    let laneCount: Int
+
+    /// Keeps a person event in its lane.
+    @inline(__always)
+    private mutating func keepPerson(_ person: PersonEvent) {
+        if personsLatestEffective.map({ person.effective > $0 }) ?? true { personsLatestEffective = person.effective }
+        persons[laneCount == 1 ? 0 : FoldLanes.lane(of: person.citizen, count: laneCount)].append(person)
     }
 
     /// The hash of the last line kept (``lastSeq``), read from its text, which was checked to be
@@ -73,8 +93,7 @@ struct DecodedChunk: Sendable {
         if reachedCut { return }
         if let person = StoredPersonLine.decode(line, memo: &memo) {
             guard keep(seq: person.seq) else { return }
-            if personsLatestEffective.map({ person.effective > $0 }) ?? true { personsLatestEffective = person.effective }
-            persons.append(person)
+            keepPerson(person)
             return
         }
         let recorded: RecordedEvent
@@ -86,8 +105,7 @@ struct DecodedChunk: Sendable {
         memo.noteLine(recordedAt: recorded.recordedAt, prev: recorded.prev, hash: recorded.hash)
         guard keep(seq: recorded.seq) else { return }
         if let person = PersonEvent(recorded) {
-            if personsLatestEffective.map({ person.effective > $0 }) ?? true { personsLatestEffective = person.effective }
-            persons.append(person)
+            keepPerson(person)
         } else {
             others.append(recorded)
         }
@@ -125,10 +143,11 @@ struct DecodedChunk: Sendable {
         return true
     }
 
-    /// Calls `person(i)` or `other(i)` for each line, in sequence order (`i` indexes ``persons``
-    /// or ``others``).
+    /// Calls `person(i)` for each person event of `lane` and `other(i)` for each other event, in
+    /// sequence order (`i` indexes ``persons``[lane] or ``others``).
     @inline(__always)
-    func forEachLine<E: Error>(person: (Int) throws(E) -> Void, other: (Int) throws(E) -> Void) throws(E) {
+    func forEachLine<E: Error>(lane: Int, person: (Int) throws(E) -> Void, other: (Int) throws(E) -> Void) throws(E) {
+        let persons = self.persons[lane]
         var p = 0
         var o = 0
         while true {

@@ -29,14 +29,15 @@ final class FoldLanes: @unchecked Sendable {
     // Written only by the jobcenter task in ``apply``, and read by the caller after it.
     private var jobcenter: ProjectionState
 
-    /// `count - 1` when the count is a power of two (a lane is then a mask away), else -1.
-    private let laneMask: Int
-
     /// The lane of a citizen.
     @inline(__always)
-    func lane(of pseudonym: Pseudonym) -> Int {
+    func lane(of pseudonym: Pseudonym) -> Int { Self.lane(of: pseudonym, count: count) }
+
+    /// The lane of a citizen among `count` lanes: by the citizen's partition.
+    @inline(__always)
+    static func lane(of pseudonym: Pseudonym, count: Int) -> Int {
         let partition = ProjectionPartition.of(pseudonym)
-        return laneMask >= 0 ? partition & laneMask : partition % count
+        return count & (count - 1) == 0 ? partition & (count - 1) : partition % count
     }
 
     /// Takes `state` apart: its citizens go to their lanes (in their order, so a lane's order keys
@@ -45,7 +46,6 @@ final class FoldLanes: @unchecked Sendable {
         precondition(count >= 1 && count <= ProjectionPartition.count, "lane count out of range")
         precondition(state.loadedPartitions == nil, "only a whole fold is folded in lanes")
         self.count = count
-        laneMask = count.nonzeroBitCount == 1 ? count - 1 : -1
         lanes = UnsafeMutablePointer<Lane>.allocate(capacity: count)
         lanes.initialize(repeating: Lane(), count: count)
         var citizens = state.citizens
@@ -99,27 +99,26 @@ final class FoldLanes: @unchecked Sendable {
 
     /// Lane `k`'s part of a chunk's lines: its citizens' person events and their other events' parts.
     private func foldLane(_ k: Int, _ chunk: DecodedChunk) {
+        precondition(chunk.laneCount == count, "a chunk decoded for this many lanes")
         let lanes = self.lanes
-        let persons = chunk.persons.count
         func applied(_ seq: Int64, _ before: Int) {
             if lanes[k].state.citizens.count > before {
                 assert(lanes[k].state.citizens.count == before + 1, "an event adds at most one citizen")
                 lanes[k].orderKeys.append(seq)
             }
         }
-        /// Asks for what this lane's person event `ahead` lines on will touch (see ``Replayer/prefetchDistance``).
-        @inline(__always)
-        func prefetch(_ stage: ProjectionState.PrefetchStage, _ ahead: Int) {
-            guard ahead < persons, lane(of: chunk.persons[ahead].citizen) == k else { return }
-            lanes[k].state.prefetch(stage, citizen: chunk.persons[ahead].citizen, type: chunk.persons[ahead].type)
-        }
         // Events are applied where they lie in the chunk (see ``ProjectionState/applyPerson(at:)``).
-        chunk.persons.withUnsafeBufferPointer { events in
-            chunk.forEachLine(person: { p in
+        chunk.persons[k].withUnsafeBufferPointer { events in
+            /// Asks for what the lane's person event `ahead` will touch (see ``Replayer/prefetchDistance``).
+            @inline(__always)
+            func prefetch(_ stage: ProjectionState.PrefetchStage, _ ahead: Int) {
+                guard ahead < events.count else { return }
+                lanes[k].state.prefetch(stage, citizen: events[ahead].citizen, type: events[ahead].type)
+            }
+            chunk.forEachLine(lane: k, person: { p in
                 prefetch(.indexSlot, p + 3 * Replayer.prefetchDistance)
                 prefetch(.history, p + 2 * Replayer.prefetchDistance)
                 prefetch(.historyArray, p + Replayer.prefetchDistance)
-                guard lane(of: chunk.persons[p].citizen) == k else { return }
                 let before = lanes[k].state.citizens.count
                 lanes[k].state.applyPerson(at: events.baseAddress! + p)
                 applied(events[p].seq, before)

@@ -44,6 +44,12 @@ public enum Replayer {
         let totalBytes = chunks.reduce(Int64(0)) { $0 + $1.end - $1.start }
         var doneBytes: Int64 = 0
         defer { progress?.finish() }
+        // A large fold runs in lanes by citizen on several threads (see ``FoldLanes``); the chunks
+        // are decoded with their person events split by lane.
+        let laneCount = foldLanes > 0 ? foldLanes
+            : (workers > 1 && totalBytes >= Self.laneFoldMinimumBytes ? min(workers, Self.laneCountMax) : 1)
+        let lanes = laneCount > 1 && state.loadedPartitions == nil ? FoldLanes(count: laneCount, taking: state) : nil
+        let decodeLanes = lanes?.count ?? 1
         // Waves are decoded ahead: while the caller applies wave k, waves k+1 and k+2 are being decoded.
         let skipThrough = state.headSeq
         let cut = DecodedChunk.Cut(knownAt: knownAt, stopSeq: stopSeq)
@@ -55,7 +61,7 @@ public enum Replayer {
             return Pending {
                 Parallel.map(count: wave.count, workers: workers) { i -> Result<DecodedChunk, LedgerError> in
                     Result { () throws(LedgerError) -> DecodedChunk in
-                        var events = DecodedChunk(bytes: wave[i].end - wave[i].start, cut: cut)
+                        var events = DecodedChunk(bytes: wave[i].end - wave[i].start, cut: cut, lanes: decodeLanes)
                         try ledger.forEachLine(segment: wave[i].segment, from: wave[i].start, to: wave[i].end, firstLineNumber: wave[i].firstLine) { (location, line) throws(LedgerError) in
                             // Lines already in a carried-over state are skipped undecoded (a checkpoint's
                             // lines are not in the chunks at all).
@@ -70,10 +76,6 @@ public enum Replayer {
                 }
             }
         }
-        // A large fold runs in lanes by citizen on several threads (see ``FoldLanes``).
-        let laneCount = foldLanes > 0 ? foldLanes
-            : (workers > 1 && totalBytes >= Self.laneFoldMinimumBytes ? min(workers, Self.laneCountMax) : 1)
-        let lanes = laneCount > 1 && state.loadedPartitions == nil ? FoldLanes(count: laneCount, taking: state) : nil
         // Waves are decoded `decodeDepth` ahead of the one being applied.
         var pending = (0..<Self.decodeDepth).compactMap { decodeAhead($0) }
         var nextWave = pending.count
@@ -130,13 +132,12 @@ public enum Replayer {
                 lanes.apply(batches)
             } else {
                 for chunk in batches {
-                    let persons = chunk.persons.count
-                    chunk.persons.withUnsafeBufferPointer { events in
-                        chunk.forEachLine(person: { p in
+                    chunk.persons[0].withUnsafeBufferPointer { events in
+                        chunk.forEachLine(lane: 0, person: { p in
                             // What the person events ahead will touch is asked for now, so that their
                             // memory waits overlap with applying the events before them.
                             func prefetch(_ stage: ProjectionState.PrefetchStage, _ ahead: Int) {
-                                guard ahead < persons else { return }
+                                guard ahead < events.count else { return }
                                 state.prefetch(stage, citizen: events[ahead].citizen, type: events[ahead].type)
                             }
                             prefetch(.indexSlot, p + 3 * Self.prefetchDistance)

@@ -211,8 +211,13 @@ public enum StoredPersonLine {
                   r.literal(#","provider":""#), let provider = r.plainText() else { return false }
             f.activityID = String(decoding: id, as: UTF8.self)
             f.code = kind
-            // "anden-aktoer" without a name (a named one goes to the full decoder: its name is any text).
-            f.provider = Reader.equal(provider, "anden-aktoer") ? "anden aktør" : "jobcenter"
+            // The jobcenter, or another actor: by name when the line names it (any UTF-8 text).
+            let other = Reader.equal(provider, "anden-aktoer")
+            f.provider = other ? "anden aktør" : "jobcenter"
+            if r.literal(#","provider_name":""#) {
+                guard let name = r.text() else { return false }
+                if other { f.provider = String(decoding: name, as: UTF8.self) }
+            }
             if r.literal(#","employer_cvr":""#) {
                 guard let cvr = r.plainText() else { return false }
                 f.employerCVR = String(decoding: cvr, as: UTF8.self)
@@ -241,6 +246,18 @@ public enum StoredPersonLine {
         case .educationEnded:
             guard r.literal(#""reason":""#), let reason = r.plainText() else { return false }
             f.code = Reader.equal(reason, "dropped-out") ? 1 : 0
+        case .flexJobStarted:
+            // Facts the history does not use, read only for their shape.
+            if r.literal(#""employer_cvr":""#) {
+                guard r.plainText() != nil else { return false }
+                if r.literal(",") { guard r.literal(#""weekly_hours":"#), r.number() != nil else { return false } }
+            } else if r.literal(#""weekly_hours":"#) {
+                guard r.number() != nil else { return false }
+            }
+        case .sickLeavePartialReturn:
+            if r.literal(#""weekly_hours":"#) { guard r.number() != nil else { return false } }
+        case .educationStarted:
+            if r.literal(#""level":""#) { guard r.plainText() != nil else { return false } }
         default:
             // Types whose facts the history does not use are taken only without facts.
             break
@@ -394,6 +411,27 @@ public enum StoredPersonLine {
                     return UnsafeRawBufferPointer(rebasing: b[start..<p])
                 }
                 guard c >= 0x20, c < 0x7f, c != UInt8(ascii: "\\") else { return nil }
+                p += 1
+            }
+            return nil
+        }
+
+        /// The text up to the next quote, which it steps over: 1 to 200 bytes of UTF-8 without
+        /// escapes or control characters (so the full decoder reads the same text).
+        mutating func text() -> UnsafeRawBufferPointer? {
+            let start = p
+            var ascii = true
+            while p < b.count, p - start <= 200 {
+                let c = b[p]
+                if c == UInt8(ascii: "\"") {
+                    guard p > start else { return nil }
+                    let text = UnsafeRawBufferPointer(rebasing: b[start..<p])
+                    guard ascii || JSONParser.firstInvalidUTF8(text) == nil else { return nil }
+                    p += 1
+                    return text
+                }
+                guard c >= 0x20, c != 0x7F, c != UInt8(ascii: "\\") else { return nil }
+                if c >= 0x80 { ascii = false }
                 p += 1
             }
             return nil
