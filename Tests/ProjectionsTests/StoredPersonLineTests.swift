@@ -187,7 +187,9 @@ import Foundation
     @Test("a closed list finds each value, and nothing for a prefix, an extension or a changed byte")
     func choiceLists() {
         let lists = [Catalog.benefits, Catalog.benefitEndReasons, Catalog.matchCategories, Catalog.activationKinds,
-                     Catalog.sickLeaveCloseReasons, EventType.allCases.map(\.rawValue)]
+                     Catalog.sickLeaveCloseReasons, EventType.allCases.map(\.rawValue),
+                     // More values than hash slots, so slots are shared; and a value listed twice.
+                     (0..<200).map { "value-\($0)" } + ["value-7", "a", "ab", "abcdefgh", "abcdefghi"]]
         for values in lists {
             let list = StoredPersonLine.ChoiceList(values)
             func find(_ text: String) -> Int? { Array(text.utf8).withUnsafeBytes { list.index(of: $0) } }

@@ -286,13 +286,19 @@ public enum StoredPersonLine {
         /// Each value's first eight bytes as a word (zero beyond its end).
         let heads: UnsafeMutablePointer<UInt64>
         let count: Int
+        /// A hash table of the values by first eight bytes and length (``slot(_:_:)``): position + 1,
+        /// 0 where no value falls, -1 where two do (those are found by walking the list).
+        let slots: UnsafeMutablePointer<Int16>
 
         init(_ values: [String]) {
+            precondition(values.count < Int(Int16.max))
             count = values.count
             let total = values.reduce(0) { $0 + $1.utf8.count }
             bytes = .allocate(capacity: max(1, total))
             offsets = .allocate(capacity: values.count + 1)
             heads = .allocate(capacity: max(1, values.count))
+            slots = .allocate(capacity: Self.slotCount)
+            slots.initialize(repeating: 0, count: Self.slotCount)
             var at = 0
             for (i, value) in values.enumerated() {
                 offsets[i] = at
@@ -303,8 +309,26 @@ public enum StoredPersonLine {
                     if k < 8 { head |= UInt64(byte) << (8 * UInt64(k)) }
                 }
                 heads[i] = head
+                let slot = Self.slot(head, value.utf8.count)
+                slots[slot] = slots[slot] == 0 ? Int16(i + 1) : -1
             }
             offsets[values.count] = at
+        }
+
+        static let slotCount = 64
+
+        /// A value's slot: its first eight bytes and length, mixed (Fibonacci hashing), top six bits.
+        @inline(__always)
+        static func slot(_ head: UInt64, _ length: Int) -> Int {
+            Int(truncatingIfNeeded: ((head &+ UInt64(truncatingIfNeeded: length)) &* 0x9E37_79B9_7F4A_7C15) >> 58)
+        }
+
+        /// Whether value `i` is `text`, whose first eight bytes are `head`.
+        @inline(__always)
+        private func matches(_ i: Int, _ text: UnsafeRawBufferPointer, head: UInt64) -> Bool {
+            let n = text.count
+            guard heads[i] == head && offsets[i + 1] - offsets[i] == n else { return false }
+            return n <= 8 || Reader.equalBytes(bytes + offsets[i] + 8, text.baseAddress! + 8, n - 8)
         }
 
         /// The first position whose value is `text`, or nil.
@@ -317,9 +341,11 @@ public enum StoredPersonLine {
             } else {
                 for k in 0..<n { head |= UInt64(text[k]) << (8 * UInt64(k)) }
             }
-            for i in 0..<count where heads[i] == head && offsets[i + 1] - offsets[i] == n {
-                if n <= 8 || Reader.equalBytes(bytes + offsets[i] + 8, text.baseAddress! + 8, n - 8) { return i }
-            }
+            let slot = slots[Self.slot(head, n)]
+            if slot > 0 { return matches(Int(slot) - 1, text, head: head) ? Int(slot) - 1 : nil }
+            if slot == 0 { return nil }
+            // Two values share the slot: the first that matches.
+            for i in 0..<count where matches(i, text, head: head) { return i }
             return nil
         }
     }

@@ -197,6 +197,7 @@ public struct ProjectionState: Sendable {
         let effective = p.pointee.effective
         switch p.pointee.type {
         case .benefitStarted:
+            if citizens[i].spells.isEmpty { citizens[i].spells.reserveCapacity(4) }
             citizens[i].spells.append(BenefitSpell(benefit: p.pointee.facts.code, start: effective, end: nil, municipality: m, weeklyHours: p.pointee.facts.amount,
                                                    endReason: nil, startSeq: seq, endSeq: nil))
         case .benefitEnded:
@@ -206,8 +207,10 @@ public struct ProjectionState: Sendable {
                 citizens[i].spells[k].endReason = p.pointee.facts.reason
             }
         case .matchAssessed:
+            if citizens[i].assessments.isEmpty { citizens[i].assessments.reserveCapacity(8) }
             citizens[i].assessments.append(Assessment(day: effective, category: p.pointee.facts.code, seq: seq))
         case .activationStarted:
+            if citizens[i].activations.isEmpty { citizens[i].activations.reserveCapacity(4) }
             citizens[i].activations.append(ActivationRecord(
                 activityID: p.pointee.facts.activityID, kind: p.pointee.facts.code, provider: p.pointee.facts.provider, employerCVR: p.pointee.facts.employerCVR, start: effective, end: nil,
                 municipality: m, startSeq: seq, endSeq: nil))
@@ -243,6 +246,7 @@ public struct ProjectionState: Sendable {
             Self.close(&citizens[i].educations, on: effective, seq: seq)
             if let k = citizens[i].educations.lastIndex(where: { $0.endSeq == seq }) { citizens[i].educations[k].detail = p.pointee.facts.code }
         case .paidHoursRegistered:
+            if citizens[i].paidHours.isEmpty { citizens[i].paidHours.reserveCapacity(16) }
             citizens[i].paidHours.append(DatedRecord(day: p.pointee.facts.month, municipality: m, amount: p.pointee.facts.amount, seq: seq))
         default:
             preconditionFailure("\(p.pointee.type.rawValue) is not a person event type")
