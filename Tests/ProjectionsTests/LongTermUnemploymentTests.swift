@@ -272,3 +272,25 @@ struct M1bTests {
     @Test("M1b table", arguments: cases)
     func table(_ c: MeasureCase) throws { try c.run() }
 }
+
+/// M1 and M1b build a citizen's pieces of gross unemployment only when a cheap test passes; the test
+/// must pass for every citizen with a piece covering the day, or a counted citizen goes missing.
+@Suite struct GrossUnemploymentFilterTests {
+    @Test("every citizen with a piece of gross unemployment covering a day passes the cheap test", arguments: [UInt64(51), 52])
+    func filterKeepsEveryCoveredCitizen(seed: UInt64) throws {
+        let generated = try ReplayPropertyTests.GeneratedLedger(seed: seed, citizens: 120)
+        let state = try Replayer.replay(generated.ledger)
+        var covered = 0, skipped = 0
+        for day in stride(from: Day(iso: "2011-01-01")!.ordinal, through: Day(iso: "2015-01-01")!.ordinal, by: 17).map({ Day(ordinal: $0) }) {
+            for h in state.citizens {
+                let coversDay = DerivedStates.grossUnemploymentPieces(h).contains { $0.interval.contains(day) }
+                let passes = DerivedStates.mayBeGrossUnemployed(h, on: day)
+                #expect(passes || !coversDay, "\(h.pseudonym) on \(day)")
+                if coversDay { covered += 1 }
+                if !passes { skipped += 1 }
+            }
+        }
+        // Both sides are met: citizens covered, and citizens the test lets M1 skip.
+        #expect(covered > 100 && skipped > 100, "\(covered) covered, \(skipped) skipped")
+    }
+}
