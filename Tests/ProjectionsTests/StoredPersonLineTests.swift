@@ -179,6 +179,15 @@ import Foundation
                     bytes[position] = UInt8(byte)
                     let word = bytes.withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }
                     #expect(StoredPersonLine.Reader.isPlainWord(word) == plain(UInt8(byte)), "byte \(byte) at \(position)")
+                    // The first byte that is not plain is the one marked lowest, whatever follows it.
+                    if !plain(UInt8(byte)) {
+                        for after in [UInt8(ascii: "\""), 0xFF, 0x00] where position < 7 {
+                            var two = bytes
+                            two[7] = after
+                            let marks = StoredPersonLine.Reader.notPlainBytes(two.withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) })
+                            #expect(marks.trailingZeroBitCount / 8 == position, "byte \(byte) at \(position), then \(after)")
+                        }
+                    }
                 }
             }
         }

@@ -422,13 +422,20 @@ public enum StoredPersonLine {
         /// than `"` and `\` (so the full decoder reads the same text).
         mutating func plainText() -> UnsafeRawBufferPointer? {
             let start = p
-            // Eight bytes at a time while they are all plain: ASCII, not a control, quote,
-            // backslash or DEL (a word with any of those is read byte by byte below).
+            // Eight bytes at a time: the first byte that is not plain (``notPlainBytes(_:)``) must be
+            // the closing quote.
             while p + 8 <= b.count, p - start < 64 {
                 let w = b.loadUnaligned(fromByteOffset: p, as: UInt64.self)
-                guard Self.isPlainWord(w) else { break }
+                let notPlain = Self.notPlainBytes(w)
+                if notPlain != 0 {
+                    let end = p + notPlain.trailingZeroBitCount / 8
+                    guard b[end] == UInt8(ascii: "\""), end > start, end - start <= 64 else { return nil }
+                    p = end + 1
+                    return UnsafeRawBufferPointer(rebasing: b[start..<end])
+                }
                 p += 8
             }
+            // The last bytes of the line, one at a time.
             while p < b.count, p - start <= 64 {
                 let c = b[p]
                 if c == UInt8(ascii: "\"") {
@@ -477,19 +484,25 @@ public enum StoredPersonLine {
 
         /// Whether each of the eight bytes of `w` is printable ASCII other than `"` and `\\`.
         @inline(__always)
-        static func isPlainWord(_ w: UInt64) -> Bool {
+        static func isPlainWord(_ w: UInt64) -> Bool { notPlainBytes(w) == 0 }
+
+        /// The bytes of `w` that are not plain (not printable ASCII, or `"` or `\\`), each marked by
+        /// its high bit (0x80) in the result.
+        @inline(__always)
+        static func notPlainBytes(_ w: UInt64) -> UInt64 {
             let ones: UInt64 = 0x0101_0101_0101_0101
             let high: UInt64 = 0x8080_8080_8080_8080
-            guard w & high == 0 else { return false }
-            // With every byte below 0x80, adding 0x80 - k sets a byte's high bit exactly when it is
-            // >= k, and no carry crosses into the next byte; a byte equal to k is one whose XOR
-            // with k is below 1.
+            // A byte of 0x80 or more is marked by its own high bit. The others are tested on their
+            // low seven bits: with every byte below 0x80, adding 0x80 - k sets a byte's high bit
+            // exactly when it is >= k, and no carry crosses into the next byte; a byte equal to k
+            // is one whose XOR with k is below 1. (A high byte's low bits may mark it again.)
+            let x = w & ~high
             func below(_ x: UInt64, _ k: UInt8) -> UInt64 { ~(x &+ ones &* UInt64(0x80 &- k)) & high }
-            let control = below(w, 0x20)
-            let quote = below(w ^ (ones &* 0x22), 1)
-            let backslash = below(w ^ (ones &* 0x5C), 1)
-            let delete = below(w ^ (ones &* 0x7F), 1)
-            return (control | quote | backslash | delete) == 0
+            let control = below(x, 0x20)
+            let quote = below(x ^ (ones &* 0x22), 1)
+            let backslash = below(x ^ (ones &* 0x5C), 1)
+            let delete = below(x ^ (ones &* 0x7F), 1)
+            return (w & high) | control | quote | backslash | delete
         }
     }
 }
