@@ -97,12 +97,13 @@ public enum DerivedStates {
         return pieces
     }
 
-    /// Whether `h` has a spell of a benefit that counts in gross unemployment covering `day`: a
-    /// cheap test that every piece of ``grossUnemploymentPieces(_:)`` covering `day` passes (a piece
-    /// lies within its spell), so that M1 builds the pieces only for citizens it may count.
+    /// Whether one of a citizen's `spells` is of a benefit that counts in gross unemployment and
+    /// covers `day`: a cheap test that every piece of ``grossUnemploymentPieces(_:)`` covering `day`
+    /// passes (a piece lies within its spell), so that M1 builds the pieces only for citizens it
+    /// may count.
     @inline(__always)
-    static func mayBeGrossUnemployed(_ h: borrowing CitizenHistory, on day: Day) -> Bool {
-        for spell in h.spells where spell.start <= day && (spell.end.map { day <= $0 } ?? true) {
+    static func mayBeGrossUnemployed(spells: [BenefitSpell], on day: Day) -> Bool {
+        for spell in spells where spell.start <= day && (spell.end.map { day <= $0 } ?? true) {
             if spell.benefit == aDagpenge || spell.benefit == kontanthjaelp || spell.benefit == selvforsoergelse
                 || spell.benefit == uddannelseshjaelp { return true }
         }

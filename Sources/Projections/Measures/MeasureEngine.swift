@@ -373,7 +373,9 @@ public struct MeasureEngine: Sendable {
     func m1(_ d: Day, _ c: inout Context) {
         let first = d.adding(days: -363)
         state.citizens.withUnsafeBufferPointer { citizens in
-            for h in citizens where DerivedStates.mayBeGrossUnemployed(h, on: d) {
+            // The test reads the spells in place; only a citizen who passes it is copied out.
+            for i in citizens.indices where DerivedStates.mayBeGrossUnemployed(spells: citizens[i].spells, on: d) {
+                let h = citizens[i]
                 let pieces = DerivedStates.grossUnemploymentPieces(h)
                 guard let covering = pieces.first(where: { $0.interval.contains(d) }) else { continue }
                 let days = DerivedStates.union(pieces.map(\.interval)).reduce(0) { $0 + $1.days(from: first, through: d) }
@@ -388,7 +390,9 @@ public struct MeasureEngine: Sendable {
     /// M1b: gross unemployed on D with a run ending on D of at least 364 counted days, gaps of at most 28 days not breaking it.
     func m1b(_ d: Day, _ c: inout Context) {
         state.citizens.withUnsafeBufferPointer { citizens in
-            for h in citizens where DerivedStates.mayBeGrossUnemployed(h, on: d) {
+            // The test reads the spells in place; only a citizen who passes it is copied out.
+            for i in citizens.indices where DerivedStates.mayBeGrossUnemployed(spells: citizens[i].spells, on: d) {
+                let h = citizens[i]
                 let pieces = DerivedStates.grossUnemploymentPieces(h)
                 guard let covering = pieces.first(where: { $0.interval.contains(d) }) else { continue }
                 let union = DerivedStates.union(pieces.map(\.interval)).filter { $0.start <= d }
