@@ -110,6 +110,8 @@ extension ProjectionState: CheckpointFold {
 
         var loaded = [Bool](repeating: false, count: P.count)
         var placed: [(ordinal: Int, history: CitizenHistory)] = []
+        // The job order events by sequence number, indexed once all are read (partitions are not in line order).
+        var orderEntries: [(seq: Int64, value: String)] = []
         for section in partitions {
             var r = section
             let p = try r.int()
@@ -134,9 +136,9 @@ extension ProjectionState: CheckpointFold {
             }
             for o in orders {
                 jobOrders[o.id] = o
-                orderBySeq[o.seq] = o.id
-                for item in o.referrals { orderBySeq[item.seq] = o.id }
-                for item in o.fills { orderBySeq[item.seq] = o.id }
+                orderEntries.append((o.seq, o.id))
+                for item in o.referrals { orderEntries.append((item.seq, o.id)) }
+                for item in o.fills { orderEntries.append((item.seq, o.id)) }
             }
             visits += try r.array { (r) throws(E) in
                 let v = CompanyVisit(cvr: try r.string(), day: Day(ordinal: try r.int32()), municipality: try r.int(), seq: try r.int64())
@@ -165,6 +167,7 @@ extension ProjectionState: CheckpointFold {
         citizenIndex.reserveCapacity(citizens.count)
         for (i, h) in citizens.enumerated() { citizenIndex[h.pseudonym] = i }
         guard citizenIndex.count == citizens.count else { throw E(offset: 0, message: "a citizen twice") }
+        orderBySeq = SeqIndex(sorting: orderEntries)
         visits.sort { $0.seq < $1.seq }
         surveys.sort { $0.seq < $1.seq }
         heldEvents.sort { $0.seq < $1.seq }

@@ -49,7 +49,7 @@ public struct ProjectionState: Sendable {
     public var superseded: [Int64: Int64] = [:]
     /// The order id of every job order, referral and fill event, by sequence number, so that a
     /// correction finds its target without scanning every order.
-    var orderBySeq: [Int64: String] = [:]
+    var orderBySeq = SeqIndex<String>()
     /// For a partial fold (loaded from some of a checkpoint's partitions, see ``ProjectionPartition``):
     /// which partitions it holds. Nil for a whole fold. A partial fold's measures are completed from
     /// the checkpoint's measure parts; nothing else may read it.
