@@ -19,15 +19,22 @@ import Simulation
         var taken: [EventType: Int] = [:], seen: [EventType: Int] = [:]
         // One memo across the lines, shared with the person reader, as a chunk's decoding shares it.
         var memo = StoredPersonLine.Memo()
+        var hashBefore: SHA256Digest?
         for line in try StoredPersonLineTests.storedLines(seed: seed, citizens: 80) {
             let full = try LineDecoder.decode(line)
+            defer { hashBefore = full.hash }
             if line.withUnsafeBytes({ StoredPersonLine.decode($0, memo: &memo) }) != nil { continue }
             let fast = line.withUnsafeBytes { StoredOtherLine.decode($0, memo: &memo) }
             #expect(fast == Self.fast(line), "with and without the memo")
             if let fast {
                 #expect(fast == full, "\(String(decoding: line, as: UTF8.self))")
                 #expect(Self.typesRead.contains(fast.event.type))
+                // What the chain check takes from the memo.
+                #expect(memo.lineRecordedAt == full.recordedAt && memo.lineHashText.digest == full.hash)
+                #expect(memo.linePrev == (full.prev == hashBefore ? nil : full.prev))
                 taken[fast.event.type, default: 0] += 1
+            } else {
+                memo.noteLine(recordedAt: full.recordedAt, prev: full.prev, hash: full.hash)
             }
             if Self.typesRead.contains(full.event.type) { seen[full.event.type, default: 0] += 1 }
         }

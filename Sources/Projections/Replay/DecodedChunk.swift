@@ -74,9 +74,11 @@ struct DecodedChunk: Sendable {
 
     /// Keeps a person event in its lane.
     @inline(__always)
-    private mutating func keepPerson(_ person: PersonEvent) {
+    private mutating func keepPerson(_ person: consuming PersonEvent) {
         if personsLatestEffective.map({ person.effective > $0 }) ?? true { personsLatestEffective = person.effective }
-        persons[laneCount == 1 ? 0 : FoldLanes.lane(of: person.citizen, count: laneCount)].append(person)
+        let lane = laneCount == 1 ? 0 : FoldLanes.lane(of: person.citizen, count: laneCount)
+        // Moved in, not copied (a copy retains its texts).
+        persons[lane].append(consume person)
     }
 
     /// The hash of the last line kept (``lastSeq``), read from its text, which was checked to be
@@ -101,8 +103,8 @@ struct DecodedChunk: Sendable {
             recorded = other
         } else {
             recorded = try Ledger.decode(line, at: location)
+            memo.noteLine(recordedAt: recorded.recordedAt, prev: recorded.prev, hash: recorded.hash)
         }
-        memo.noteLine(recordedAt: recorded.recordedAt, prev: recorded.prev, hash: recorded.hash)
         guard keep(seq: recorded.seq) else { return }
         if let person = PersonEvent(recorded) {
             keepPerson(person)

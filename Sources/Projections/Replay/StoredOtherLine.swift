@@ -11,7 +11,7 @@ import LedgerCore
 enum StoredOtherLine {
     /// The decoded line, or nil: not one of the types read here, not in a shape this reader takes,
     /// or not valid (the full decoder then decides and words it). `memo` is shared with
-    /// ``StoredPersonLine/decode(_:memo:)`` over a chunk's lines.
+    /// ``StoredPersonLine/decode(_:memo:)`` over a chunk's lines, and notes the line read as it does.
     static func decode(_ line: UnsafeRawBufferPointer, memo: inout StoredPersonLine.Memo) -> RecordedEvent? {
         var r = StoredPersonLine.Reader(line)
         guard r.literal(#"{"seq":"#), let seq = r.number(), seq >= 1,
@@ -40,6 +40,12 @@ enum StoredOtherLine {
               r.literal(#"","hash":""#), let hashBytes = r.take(64), let hash = StoredPersonLine.digest(hashBytes, &memo),
               r.literal(#""}"#), r.atEnd
         else { return nil }
+        // What the chain check takes from the memo, as ``StoredPersonLine/decode(_:memo:)`` notes it.
+        let prevText = StoredPersonLine.HexText(prevBytes)
+        memo.lineRecordedAt = recordedAt
+        memo.linePrev = memo.hasLine && prevText == memo.lineHashText ? nil : prev
+        memo.lineHashText = StoredPersonLine.HexText(hashBytes)
+        memo.hasLine = true
         return RecordedEvent(seq: seq, recordedAt: recordedAt,
                              event: Event(type: type, effective: effective, municipality: municipality, citizen: citizen, facts: facts),
                              prev: prev, hash: hash)
