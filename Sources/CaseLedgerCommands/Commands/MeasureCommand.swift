@@ -114,7 +114,7 @@ enum ReportCommand: LedgerCommand {
         try output(evaluations, trends: trends, state: state, day: day, knownAt: knownAt, htmlPath: htmlPath, arguments, console)
         // A large fold's histories are freed on another thread (or not at all, when the process
         // exits first), not on the way out.
-        Retirement.free((state, evaluator))
+        Retirement.free((consume state, consume evaluator))
         return ExitStatus.success
     }
 

@@ -79,7 +79,9 @@ public enum Retirement {
         init(_ value: T) { self.value = value }
     }
 
-    /// Frees `value` on a global queue.
+    /// Frees `value` on a global queue. The caller hands over its last reference (`consume` a
+    /// local): a reference it keeps, let go of after the block has run, frees the value on the
+    /// caller's thread after all.
     public static func free<T>(_ value: consuming T) {
         let holder = Holder(value)
         DispatchQueue.global().async { holder.value = nil }

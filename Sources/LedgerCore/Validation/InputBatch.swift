@@ -131,7 +131,7 @@ public enum InputBatch {
                 linesBefore += chunk.lines
             }
             // The wave's records are freed on another thread, off the validator's serial path.
-            Retirement.free(decoded)
+            Retirement.free(consume decoded)
         }
     }
 

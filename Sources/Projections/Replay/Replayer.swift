@@ -153,7 +153,7 @@ public enum Replayer {
                 }
             }
             // The wave's events are freed on another thread, off the fold's serial path.
-            Retirement.free((decoded, batches))
+            Retirement.free((consume decoded, consume batches))
         }
         if let lanes {
             assert(lanes.headSeq == checkedSeq)
