@@ -1,11 +1,15 @@
 /// Values by sequence number, in two arrays sorted by sequence number.
 ///
 /// A fold adds in sequence order, so adding is appending (a `Dictionary` hashed every key and grew
-/// by copying); a lookup is a binary search. Adding out of order inserts in place (an index of
-/// entries in any order is made at once by ``init(sorting:)``).
+/// by copying); a lookup is a binary search. Removing leaves the sequence number in place with no
+/// value (a retraction must not shift a million entries). Adding out of order inserts in place
+/// (an index of entries in any order is made at once by ``init(sorting:)``).
 struct SeqIndex<Value: Sendable>: Sendable {
     private var seqs: [Int64] = []
-    private var values: [Value] = []
+    /// Each sequence number's value, nil where it was removed.
+    private var values: [Value?] = []
+    /// The number of values (sequence numbers without one do not count).
+    private(set) var count = 0
 
     /// An empty index.
     init() {}
@@ -24,10 +28,8 @@ struct SeqIndex<Value: Sendable>: Sendable {
                 values.append(entries[i].value)
             }
         }
+        count = seqs.count
     }
-
-    /// The number of entries.
-    var count: Int { seqs.count }
 
     /// The position of `seq`, or where it would be inserted.
     @inline(__always)
@@ -51,14 +53,17 @@ struct SeqIndex<Value: Sendable>: Sendable {
             if seqs.last.map({ $0 < seq }) ?? true {
                 seqs.append(seq)
                 values.append(newValue)
+                count += 1
                 return
             }
             let k = position(seq)
             if k < seqs.count && seqs[k] == seq {
+                if values[k] == nil { count += 1 }
                 values[k] = newValue
             } else {
                 seqs.insert(seq, at: k)
                 values.insert(newValue, at: k)
+                count += 1
             }
             assert(k == 0 || seqs[k - 1] < seqs[k])
         }
@@ -67,8 +72,9 @@ struct SeqIndex<Value: Sendable>: Sendable {
     /// Removes the value for `seq` and returns it, or nil when there is none.
     mutating func removeValue(forKey seq: Int64) -> Value? {
         let k = position(seq)
-        guard k < seqs.count && seqs[k] == seq else { return nil }
-        seqs.remove(at: k)
-        return values.remove(at: k)
+        guard k < seqs.count && seqs[k] == seq, let value = values[k] else { return nil }
+        values[k] = nil
+        count -= 1
+        return value
     }
 }
