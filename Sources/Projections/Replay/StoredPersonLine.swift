@@ -6,9 +6,10 @@ public import LedgerCore
 /// reads them here and leaves every other line to ``LineDecoder`` (through ``Ledger/decode(_:at:)``).
 /// The contract, which the tests hold it to: when this returns a value, the full decoder accepts
 /// the line and ``PersonEvent/init(_:)`` of its result is equal to that value. So it accepts only
-/// a subset of the canonical encoding: text values of printable ASCII without escapes, whole
-/// numbers without sign or leading zeros of at most nine digits, and only the fields the history
-/// uses (a line with any other field, such as a provider's name, goes to the full decoder).
+/// a subset of the canonical encoding: text values without escapes (printable ASCII, or any UTF-8
+/// for a provider's name), whole numbers without sign or leading zeros of at most nine digits,
+/// and only the fields the history uses or that it steps over by their shape (a line with any
+/// other field, such as an activation's authority, goes to the full decoder).
 public enum StoredPersonLine {
     /// The person event of a canonical line (without its newline), or nil: not a person event,
     /// not in a shape this reader takes, or not valid (the full decoder then decides and words it).
