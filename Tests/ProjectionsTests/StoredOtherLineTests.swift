@@ -54,21 +54,7 @@ import Simulation
         var memo = StoredPersonLine.Memo()
         var stillTaken = 0
         for _ in 0..<20_000 {
-            var line = lines[Int(random.next() % UInt64(lines.count))]
-            for _ in 0...Int(random.next() % 3) {
-                let at = Int(random.next() % UInt64(line.count))
-                let bytes = StoredPersonLineTests.mutationBytes
-                switch random.next() % 6 {
-                case 0: line[at] = bytes[Int(random.next() % UInt64(bytes.count))]
-                case 1: line[at] = UInt8(truncatingIfNeeded: random.next())
-                case 2: line.remove(at: at)
-                case 3: line.insert(bytes[Int(random.next() % UInt64(bytes.count))], at: at)
-                case 4: if at + 1 < line.count { line.swapAt(at, at + 1) }
-                default:
-                    let length = 1 + Int(random.next() % 12)
-                    if at + length < line.count { line.insert(contentsOf: line[at..<(at + length)], at: at) }
-                }
-            }
+            let line = StoredPersonLineTests.mutated(lines[Int(random.next() % UInt64(lines.count))], &random)
             guard let fast = line.withUnsafeBytes({ StoredOtherLine.decode($0, memo: &memo) }) else { continue }
             stillTaken += 1
             let full = try #require(try? LineDecoder.decode(line), "taken by the fast reader, refused by the full decoder: \(String(decoding: line, as: UTF8.self))")

@@ -70,6 +70,26 @@ import Foundation
     /// Bytes for mutations: structure, escapes, digits, letters, controls, UTF-8 lead bytes.
     static let mutationBytes: [UInt8] = Array(#"{}[]":,\-.0123456789aefnrtuxc "#.utf8) + [0x00, 0x09, 0x0A, 0x1F, 0x7F, 0x80, 0xC3, 0xE2, 0xFF]
 
+    /// `line` with one to three seeded mutations: a byte replaced (by one of ``mutationBytes`` or
+    /// any byte), removed, inserted or swapped with the next, or a short run repeated.
+    static func mutated(_ line: [UInt8], _ random: inout SplitMix64) -> [UInt8] {
+        var line = line
+        for _ in 0...Int(random.next() % 3) {
+            let at = Int(random.next() % UInt64(line.count))
+            switch random.next() % 6 {
+            case 0: line[at] = mutationBytes[Int(random.next() % UInt64(mutationBytes.count))]
+            case 1: line[at] = UInt8(truncatingIfNeeded: random.next())
+            case 2: line.remove(at: at)
+            case 3: line.insert(mutationBytes[Int(random.next() % UInt64(mutationBytes.count))], at: at)
+            case 4: if at + 1 < line.count { line.swapAt(at, at + 1) }
+            default:
+                let length = 1 + Int(random.next() % 12)
+                if at + length < line.count { line.insert(contentsOf: line[at..<(at + length)], at: at) }
+            }
+        }
+        return line
+    }
+
     @Test("a mutated line it takes is read the same by the full decoder (20,000 seeded mutations)")
     func mutatedLines() throws {
         let lines = try Self.storedLines(seed: 43, citizens: 30).filter { Self.fast($0) != nil }
@@ -78,20 +98,7 @@ import Foundation
         var memo = StoredPersonLine.Memo()
         var stillTaken = 0
         for _ in 0..<20_000 {
-            var line = lines[Int(random.next() % UInt64(lines.count))]
-            for _ in 0...Int(random.next() % 3) {
-                let at = Int(random.next() % UInt64(line.count))
-                switch random.next() % 6 {
-                case 0: line[at] = Self.mutationBytes[Int(random.next() % UInt64(Self.mutationBytes.count))]
-                case 1: line[at] = UInt8(truncatingIfNeeded: random.next())
-                case 2: line.remove(at: at)
-                case 3: line.insert(Self.mutationBytes[Int(random.next() % UInt64(Self.mutationBytes.count))], at: at)
-                case 4: if at + 1 < line.count { line.swapAt(at, at + 1) }
-                default:
-                    let length = 1 + Int(random.next() % 12)
-                    if at + length < line.count { line.insert(contentsOf: line[at..<(at + length)], at: at) }
-                }
-            }
+            let line = Self.mutated(lines[Int(random.next() % UInt64(lines.count))], &random)
             // A memo shared across the mutated lines too: a text it holds reads as the value it holds.
             let hashBefore = memo.hasLine ? memo.lineHashText.digest : nil
             guard let fast = line.withUnsafeBytes({ StoredPersonLine.decode($0, memo: &memo) }) else { continue }
