@@ -190,29 +190,37 @@ public struct ProjectionState: Sendable {
 
     /// As ``applyPerson(_:)``, reading the event where it lies: its fields are read one by one, so
     /// the event is not copied (a copy retains its texts, and a fold applies millions).
+    ///
+    /// The arrays most events append to get room for several records on their first append
+    /// (paid hours come monthly, assessments every few months), so that a history's arrays are
+    /// not copied each time they double while small.
     mutating func applyPerson(at p: UnsafePointer<PersonEvent>) {
         let i = citizen(p.pointee.citizen)
         let seq = p.pointee.seq
         let m = p.pointee.municipality
         let effective = p.pointee.effective
+        // The facts that are plain values (the texts are read in place where a record keeps them).
+        let code = p.pointee.facts.code
+        let reason = p.pointee.facts.reason
+        let amount = p.pointee.facts.amount
         switch p.pointee.type {
         case .benefitStarted:
             if citizens[i].spells.isEmpty { citizens[i].spells.reserveCapacity(4) }
-            citizens[i].spells.append(BenefitSpell(benefit: p.pointee.facts.code, start: effective, end: nil, municipality: m, weeklyHours: p.pointee.facts.amount,
+            citizens[i].spells.append(BenefitSpell(benefit: code, start: effective, end: nil, municipality: m, weeklyHours: amount,
                                                    endReason: nil, startSeq: seq, endSeq: nil))
         case .benefitEnded:
-            if let k = citizens[i].spells.lastIndex(where: { $0.benefit == p.pointee.facts.code && $0.end == nil }) {
+            if let k = citizens[i].spells.lastIndex(where: { $0.benefit == code && $0.end == nil }) {
                 citizens[i].spells[k].end = effective
                 citizens[i].spells[k].endSeq = seq
-                citizens[i].spells[k].endReason = p.pointee.facts.reason
+                citizens[i].spells[k].endReason = reason
             }
         case .matchAssessed:
             if citizens[i].assessments.isEmpty { citizens[i].assessments.reserveCapacity(8) }
-            citizens[i].assessments.append(Assessment(day: effective, category: p.pointee.facts.code, seq: seq))
+            citizens[i].assessments.append(Assessment(day: effective, category: code, seq: seq))
         case .activationStarted:
             if citizens[i].activations.isEmpty { citizens[i].activations.reserveCapacity(4) }
             citizens[i].activations.append(ActivationRecord(
-                activityID: p.pointee.facts.activityID, kind: p.pointee.facts.code, provider: p.pointee.facts.provider, employerCVR: p.pointee.facts.employerCVR, start: effective, end: nil,
+                activityID: p.pointee.facts.activityID, kind: code, provider: p.pointee.facts.provider, employerCVR: p.pointee.facts.employerCVR, start: effective, end: nil,
                 municipality: m, startSeq: seq, endSeq: nil))
         case .activationEnded:
             if let k = citizens[i].activations.lastIndex(where: { $0.activityID == p.pointee.facts.activityID && $0.end == nil }) {
@@ -220,7 +228,7 @@ public struct ProjectionState: Sendable {
                 citizens[i].activations[k].endSeq = seq
             }
         case .jobPlacement:
-            citizens[i].placements.append(PeriodRecord(start: effective, end: nil, municipality: m, detail: p.pointee.facts.code, closeDetail: 0,
+            citizens[i].placements.append(PeriodRecord(start: effective, end: nil, municipality: m, detail: code, closeDetail: 0,
                                                        startSeq: seq, endSeq: nil))
         case .employmentEnded:
             Self.close(&citizens[i].placements, on: effective, seq: seq)
@@ -231,23 +239,23 @@ public struct ProjectionState: Sendable {
         case .flexJobEnded:
             Self.close(&citizens[i].flexJobs, on: effective, seq: seq)
         case .sickLeaveOpened:
-            citizens[i].sickLeaves.append(PeriodRecord(start: effective, end: nil, municipality: m, detail: p.pointee.facts.code, closeDetail: 0,
+            citizens[i].sickLeaves.append(PeriodRecord(start: effective, end: nil, municipality: m, detail: code, closeDetail: 0,
                                                        startSeq: seq, endSeq: nil))
         case .sickLeavePartialReturn:
             break
         case .sickLeaveClosed:
             Self.close(&citizens[i].sickLeaves, on: effective, seq: seq)
-            if let k = citizens[i].sickLeaves.lastIndex(where: { $0.endSeq == seq }) { citizens[i].sickLeaves[k].closeDetail = p.pointee.facts.code }
+            if let k = citizens[i].sickLeaves.lastIndex(where: { $0.endSeq == seq }) { citizens[i].sickLeaves[k].closeDetail = code }
         case .disabilityPensionAwarded:
             citizens[i].awards.append(DatedRecord(day: effective, municipality: m, amount: 0, seq: seq))
         case .educationStarted:
             citizens[i].educations.append(PeriodRecord(start: effective, end: nil, municipality: m, detail: 0, closeDetail: 0, startSeq: seq, endSeq: nil))
         case .educationEnded:
             Self.close(&citizens[i].educations, on: effective, seq: seq)
-            if let k = citizens[i].educations.lastIndex(where: { $0.endSeq == seq }) { citizens[i].educations[k].detail = p.pointee.facts.code }
+            if let k = citizens[i].educations.lastIndex(where: { $0.endSeq == seq }) { citizens[i].educations[k].detail = code }
         case .paidHoursRegistered:
             if citizens[i].paidHours.isEmpty { citizens[i].paidHours.reserveCapacity(16) }
-            citizens[i].paidHours.append(DatedRecord(day: p.pointee.facts.month, municipality: m, amount: p.pointee.facts.amount, seq: seq))
+            citizens[i].paidHours.append(DatedRecord(day: p.pointee.facts.month, municipality: m, amount: amount, seq: seq))
         default:
             preconditionFailure("\(p.pointee.type.rawValue) is not a person event type")
         }
