@@ -25,7 +25,7 @@ public enum Parallel {
         return (0..<count).map { slots.base[$0]! }
     }
 
-    /// The number of processors online.
+    /// The number of processors this process may run on (see ``SystemCalls/processorCount()``).
     public static var processorCount: Int { max(1, SystemCalls.processorCount()) }
 }
 

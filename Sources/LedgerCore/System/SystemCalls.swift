@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import CAffinity
 
 /// The one place where CaseLedger talks to the operating system.
 ///
@@ -279,8 +280,12 @@ package enum SystemCalls {
         return try result.get()
     }
 
-    /// The number of processors online.
-    package static func processorCount() -> Int { Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))) }
+    /// The number of processors this process may run on: those in its affinity mask (`taskset`, a
+    /// container's cpuset), or, when the mask cannot be read, those online.
+    package static func processorCount() -> Int {
+        let allowed = Int(caffinity_allowed_processors())
+        return allowed > 0 ? allowed : Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
+    }
 
     /// Sets a file's permission bits.
     package static func chmod(_ path: String, mode: UInt32) throws(SystemError) {
