@@ -47,12 +47,22 @@ public enum LedgerChunks {
     }
 
     /// The offset just after the first newline at or after `offset` (or `limit`).
+    ///
+    /// A small window is read first, and the longest line's only when it holds no newline: a ledger
+    /// is split at every chunk before any line is decoded, so what each split reads is read on the
+    /// replay's serial path (80 KB at each of 340 chunks of a 2M-event ledger, 4 KB now).
     public static func nextLineStart(_ ledger: Ledger, segment: Int, after offset: Int64, limit: Int64) throws(LedgerError) -> Int64 {
-        var result = limit
-        var found = false
-        try ledger.forEachLine(segment: segment, from: offset, to: min(limit, offset + Int64(Ledger.storedLineBytesMax) + 1)) { (location, line) throws(LedgerError) in
-            if !found { result = location.offset + Int64(line.count) + 1; found = true }
+        for window in [Self.firstWindowBytes, Int64(Ledger.storedLineBytesMax) + 1] {
+            var result: Int64?
+            try ledger.forEachLine(segment: segment, from: offset, to: min(limit, offset + window)) { (location, line) throws(LedgerError) in
+                if result == nil { result = location.offset + Int64(line.count) + 1 }
+            }
+            if let result { return result }
+            if offset + window >= limit { break }
         }
-        return result
+        return limit
     }
+
+    /// The window ``nextLineStart(_:segment:after:limit:)`` reads first.
+    static let firstWindowBytes: Int64 = 4096
 }
