@@ -167,6 +167,50 @@ struct DecodedChunk: Sendable {
     }
 }
 
+extension DecodedChunk {
+    /// Applies lane `lane`'s person events to the state at `state` and calls `other(i)` for each of
+    /// the chunk's other events, in sequence order; `applied(seq, citizensBefore)` follows each
+    /// person event. The serial fold and each fold lane run this loop.
+    ///
+    /// What the person events ahead will touch is asked for now, in three stages
+    /// (``ProjectionState/PrefetchStage``), so that their memory waits overlap with applying the
+    /// events before them. The citizen index found at the history stage is kept in a ring until the
+    /// event is applied, so an event looks its citizen up once, not three times. (A citizen not yet
+    /// in the index then is looked up again: an event in between may add it.)
+    @inline(__always)
+    func fold(lane: Int, into state: UnsafeMutablePointer<ProjectionState>,
+              applied: (_ seq: Int64, _ citizensBefore: Int) -> Void, other: (Int) -> Void) {
+        let distance = Replayer.prefetchDistance
+        let ringMask = Self.foundRingSize - 1
+        persons[lane].withUnsafeBufferPointer { events in
+            withUnsafeTemporaryAllocation(of: Int.self, capacity: Self.foundRingSize) { found in
+                found.initialize(repeating: -1)
+                forEachLine(lane: lane, person: { p in
+                    if p + 3 * distance < events.count {
+                        state.pointee.prefetch(.indexSlot, citizen: events[p + 3 * distance].citizen, type: .paidHoursRegistered)
+                    }
+                    if p + 2 * distance < events.count {
+                        let ahead = events.baseAddress! + p + 2 * distance
+                        found[(p + 2 * distance) & ringMask] = state.pointee.prefetchHistory(citizen: ahead.pointee.citizen, type: ahead.pointee.type)
+                    }
+                    if p + distance < events.count {
+                        let i = found[(p + distance) & ringMask]
+                        if i >= 0 { state.pointee.prefetchHistoryArray(index: i, type: events[p + distance].type) }
+                    }
+                    let before = state.pointee.citizens.count
+                    state.pointee.applyPerson(at: events.baseAddress! + p, knownIndex: found[p & ringMask])
+                    found[p & ringMask] = -1
+                    applied(events[p].seq, before)
+                }, other: other)
+            }
+        }
+    }
+
+    /// Entries in the ring of citizen indexes found ahead (a power of two above twice the
+    /// ``Replayer/prefetchDistance``).
+    static let foundRingSize = 32
+}
+
 extension ProjectionState {
     /// Moves the head past person events applied to the histories (by a fold in lanes, or just
     /// before): to the line before `seq`, whose jobcenter part comes next.

@@ -100,35 +100,25 @@ final class FoldLanes: @unchecked Sendable {
     /// Lane `k`'s part of a chunk's lines: its citizens' person events and their other events' parts.
     private func foldLane(_ k: Int, _ chunk: DecodedChunk) {
         precondition(chunk.laneCount == count, "a chunk decoded for this many lanes")
-        let lanes = self.lanes
+        // The lane's state where it lies (a mutating call through `lanes[k].state` works in place
+        // too, but a closure holding that access would overlap `applied`'s).
+        let state = (UnsafeMutableRawPointer(lanes + k) + MemoryLayout<Lane>.offset(of: \Lane.state)!)
+            .assumingMemoryBound(to: ProjectionState.self)
+        let orderKeys = (UnsafeMutableRawPointer(lanes + k) + MemoryLayout<Lane>.offset(of: \Lane.orderKeys)!)
+            .assumingMemoryBound(to: [Int64].self)
         func applied(_ seq: Int64, _ before: Int) {
-            if lanes[k].state.citizens.count > before {
-                assert(lanes[k].state.citizens.count == before + 1, "an event adds at most one citizen")
-                lanes[k].orderKeys.append(seq)
+            if state.pointee.citizens.count > before {
+                assert(state.pointee.citizens.count == before + 1, "an event adds at most one citizen")
+                orderKeys.pointee.append(seq)
             }
         }
-        // Events are applied where they lie in the chunk (see ``ProjectionState/applyPerson(at:)``).
-        chunk.persons[k].withUnsafeBufferPointer { events in
-            /// Asks for what the lane's person event `ahead` will touch (see ``Replayer/prefetchDistance``).
-            @inline(__always)
-            func prefetch(_ stage: ProjectionState.PrefetchStage, _ ahead: Int) {
-                guard ahead < events.count else { return }
-                lanes[k].state.prefetch(stage, citizen: events[ahead].citizen, type: events[ahead].type)
-            }
-            chunk.forEachLine(lane: k, person: { p in
-                prefetch(.indexSlot, p + 3 * Replayer.prefetchDistance)
-                prefetch(.history, p + 2 * Replayer.prefetchDistance)
-                prefetch(.historyArray, p + Replayer.prefetchDistance)
-                let before = lanes[k].state.citizens.count
-                lanes[k].state.applyPerson(at: events.baseAddress! + p)
-                applied(events[p].seq, before)
-            }, other: { o in
-                guard let citizen = chunk.others[o].event.citizen, lane(of: citizen) == k else { return }
-                let before = lanes[k].state.citizens.count
-                lanes[k].state.applyToHistories(chunk.others[o])
-                applied(chunk.others[o].seq, before)
-            })
-        }
+        // Events are applied where they lie in the chunk (see ``ProjectionState/applyPerson(at:knownIndex:)``).
+        chunk.fold(lane: k, into: state, applied: applied, other: { o in
+            guard let citizen = chunk.others[o].event.citizen, lane(of: citizen) == k else { return }
+            let before = state.pointee.citizens.count
+            state.pointee.applyToHistories(chunk.others[o])
+            applied(chunk.others[o].seq, before)
+        })
     }
 
     /// The whole fold: the jobcenter's part with every lane's citizens, in order of first appearance.

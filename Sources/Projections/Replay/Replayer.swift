@@ -153,26 +153,14 @@ public enum Replayer {
     /// A function of its own, with the state `inout`: applied inside `replay`'s loop, every access
     /// to its local state went through the runtime's exclusivity check (5 % of a fold's time).
     static func foldSerially(_ chunks: [DecodedChunk], into state: inout ProjectionState) {
-        for chunk in chunks {
-            chunk.persons[0].withUnsafeBufferPointer { events in
-                chunk.forEachLine(lane: 0, person: { p in
-                    // What the person events ahead will touch is asked for now, so that their
-                    // memory waits overlap with applying the events before them.
-                    @inline(__always)
-                    func prefetch(_ stage: ProjectionState.PrefetchStage, _ ahead: Int) {
-                        guard ahead < events.count else { return }
-                        state.prefetch(stage, citizen: events[ahead].citizen, type: events[ahead].type)
-                    }
-                    prefetch(.indexSlot, p + 3 * Self.prefetchDistance)
-                    prefetch(.history, p + 2 * Self.prefetchDistance)
-                    prefetch(.historyArray, p + Self.prefetchDistance)
-                    state.applyPerson(at: events.baseAddress! + p)
-                }, other: { o in
-                    state.applyToHistories(chunk.others[o])
-                    state.applyToJobcenter(chunk, other: o)
+        withUnsafeMutablePointer(to: &state) { state in
+            for chunk in chunks {
+                chunk.fold(lane: 0, into: state, applied: { _, _ in }, other: { o in
+                    state.pointee.applyToHistories(chunk.others[o])
+                    state.pointee.applyToJobcenter(chunk, other: o)
                 })
+                state.pointee.finish(chunk)
             }
-            state.finish(chunk)
         }
     }
 

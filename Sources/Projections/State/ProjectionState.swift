@@ -86,26 +86,37 @@ public struct ProjectionState: Sendable {
     /// in place: a non-mutating call there copies the whole state first.
     @inline(__always)
     mutating func prefetch(_ stage: PrefetchStage, citizen pseudonym: Pseudonym, type: EventType) {
-        if stage == .indexSlot {
+        switch stage {
+        case .indexSlot:
             citizenIndex.prefetch(pseudonym)
-            return
+        case .history:
+            _ = prefetchHistory(citizen: pseudonym, type: type)
+        case .historyArray:
+            if let i = citizenIndex[pseudonym] { prefetchHistoryArray(index: i, type: type) }
         }
-        guard let i = citizenIndex[pseudonym] else { return }
+    }
+
+    /// The ``PrefetchStage/history`` stage: looks the citizen up, asks for the cache line of its
+    /// history with the array `type` touches (a history spans two or three lines; fewer lines asked
+    /// for, fewer misses in flight), and returns the citizen's index, or -1 when not in the index.
+    @inline(__always)
+    mutating func prefetchHistory(citizen pseudonym: Pseudonym, type: EventType) -> Int {
+        guard let i = citizenIndex[pseudonym] else { return -1 }
+        citizens.withUnsafeBufferPointer { histories in
+            cprefetch_read(UnsafeRawPointer(histories.baseAddress! + i) + Self.arrayOffset(for: type))
+        }
+        return i
+    }
+
+    /// The ``PrefetchStage/historyArray`` stage, for citizen index `i`: asks for the header of the
+    /// history's array that `type` touches. An array is one reference to its storage: the word is
+    /// read as an address (no retain, no read of the storage itself).
+    @inline(__always)
+    mutating func prefetchHistoryArray(index i: Int, type: EventType) {
         citizens.withUnsafeBufferPointer { histories in
             let history = UnsafeRawPointer(histories.baseAddress! + i)
-            switch stage {
-            case .history:
-                // Only the cache line with the array the event's type touches (a history spans two
-                // or three lines; fewer lines asked for, fewer misses in flight).
-                cprefetch_read(history + Self.arrayOffset(for: type))
-            case .historyArray:
-                // An array is one reference to its storage: the word is read as an address (no
-                // retain, no read of the storage itself) and the storage's header asked for.
-                let storage = history.load(fromByteOffset: Self.arrayOffset(for: type), as: UInt.self)
-                cprefetch_read(UnsafeRawPointer(bitPattern: storage))
-            case .indexSlot:
-                break
-            }
+            let storage = history.load(fromByteOffset: Self.arrayOffset(for: type), as: UInt.self)
+            cprefetch_read(UnsafeRawPointer(bitPattern: storage))
         }
     }
 
@@ -194,8 +205,12 @@ public struct ProjectionState: Sendable {
     /// The arrays most events append to get room for several records on their first append
     /// (paid hours come monthly, assessments every few months), so that a history's arrays are
     /// not copied each time they double while small.
-    mutating func applyPerson(at p: UnsafePointer<PersonEvent>) {
-        let i = citizen(p.pointee.citizen)
+    ///
+    /// `knownIndex` is the citizen's index when the caller has just looked it up (the fold's
+    /// prefetch), or -1.
+    mutating func applyPerson(at p: UnsafePointer<PersonEvent>, knownIndex: Int = -1) {
+        let i = knownIndex >= 0 ? knownIndex : citizen(p.pointee.citizen)
+        assert(citizens[i].pseudonym == p.pointee.citizen, "a known index is the event's citizen's")
         let seq = p.pointee.seq
         let m = p.pointee.municipality
         let effective = p.pointee.effective
