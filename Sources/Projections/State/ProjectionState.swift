@@ -164,28 +164,29 @@ public struct ProjectionState: Sendable {
     /// `citizenIndex`) and nothing else: an event about a person, and a correction's change to the
     /// history that holds the line it corrects. Nothing here reads another citizen's history or
     /// the jobcenter's facts, so citizens can be folded apart and in parallel.
-    mutating func applyToHistories(_ recorded: RecordedEvent) {
-        if let person = PersonEvent(recorded) {
+    mutating func applyToHistories(_ recorded: borrowing RecordedEvent) {
+        // (The type is checked first: the initializer takes its argument owned, so calling it with
+        // every other event copied each one.)
+        if PersonEvent.isPersonType(recorded.event.type), let person = PersonEvent(copy recorded) {
             applyPerson(person)
             return
         }
-        let e = recorded.event
-        switch e.type {
+        switch recorded.event.type {
         case .citizenRegistered:
-            let i = citizen(e.citizen!)
-            Self.register(&citizens[i], e.facts, municipality: e.municipality ?? 0, seq: recorded.seq)
+            let i = citizen(recorded.event.citizen!)
+            Self.register(&citizens[i], recorded.event.facts, municipality: recorded.event.municipality ?? 0, seq: recorded.seq)
         case .jobOrderReferral:
             // The referred citizen gets a history (empty if new), as every event about a person does.
-            _ = citizen(e.citizen!)
+            _ = citizen(recorded.event.citizen!)
         case .jobOrderFilled:
-            if let pseudonym = e.citizen { _ = citizen(pseudonym) }
+            if let pseudonym = recorded.event.citizen { _ = citizen(pseudonym) }
         case .correction:
-            guard let pseudonym = e.citizen else { break }
-            let target = e.integer("corrects") ?? 0
-            if e.text("action") == "retract" {
+            guard let pseudonym = recorded.event.citizen else { break }
+            let target = recorded.event.integer("corrects") ?? 0
+            if recorded.event.text("action") == "retract" {
                 retractInHistory(target, citizen: pseudonym)
             } else {
-                supersedeInHistory(target, citizen: pseudonym, facts: Array(e.facts.dropFirst(3)))
+                supersedeInHistory(target, citizen: pseudonym, facts: Array(recorded.event.facts.dropFirst(3)))
             }
         default:
             // A person event without a citizen (the validator lets none through), or an event not
@@ -298,7 +299,7 @@ public struct ProjectionState: Sendable {
     /// The part of applying `recorded` that is not in a citizen's history: the ledger's identity,
     /// job orders, companies, events held, surveys, reference figures, goals, publications, the
     /// corrections' bookkeeping and their changes outside histories, and the head.
-    mutating func applyToJobcenter(_ recorded: RecordedEvent) {
+    mutating func applyToJobcenter(_ recorded: borrowing RecordedEvent) {
         precondition(recorded.seq == headSeq + 1, "events are applied in sequence")
         if Self.isInHistoryOnly(recorded.event.type) {
             advance(to: recorded.seq, hash: recorded.hash, recordedAt: recorded.recordedAt, effective: recorded.event.effective)
