@@ -35,4 +35,23 @@ import Testing
         index[Pseudonym(value: 0)] = 7
         #expect(index[Pseudonym(value: 0)] == 7)
     }
+
+    @Test("indexing histories gives each pseudonym its last position, as inserting them one by one does", arguments: [UInt64(4), 5])
+    func indexingHistories(seed: UInt64) {
+        var random = SplitMix64(seed: seed)
+        var keys: [UInt64] = []
+        for i in 0..<5_000 {
+            // Some keys come again, and some share home slots with an earlier key.
+            keys.append(i > 0 && i % 7 == 0 ? keys[Int(random.next() % UInt64(i))] ^ (i % 2 == 0 ? 0 : random.next() % 4) : random.next())
+        }
+        let histories = keys.map { CitizenHistory(pseudonym: Pseudonym(value: $0)) }
+        let index = histories.withUnsafeBufferPointer { CitizenIndex(indexing: $0) }
+        var reference: [UInt64: Int] = [:]
+        for (i, key) in keys.enumerated() { reference[key] = i }
+        #expect(index.count == reference.count)
+        for (key, position) in reference { #expect(index[Pseudonym(value: key)] == position) }
+        #expect(index[Pseudonym(value: random.next())] == nil)
+        // No histories, no entries.
+        #expect([CitizenHistory]().withUnsafeBufferPointer { CitizenIndex(indexing: $0) }.count == 0)
+    }
 }

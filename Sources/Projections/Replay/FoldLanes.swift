@@ -129,7 +129,6 @@ final class FoldLanes: @unchecked Sendable {
         for k in 0..<count { total += lanes[k].state.citizens.count }
         var citizens: [CitizenHistory] = []
         citizens.reserveCapacity(total)
-        var index = CitizenIndex(capacity: total)
         var next = [Int](repeating: 0, count: count)
         // The lanes' arrays are taken over (uniquely referenced here), so that moving a history out
         // of one does not copy the array.
@@ -150,12 +149,15 @@ final class FoldLanes: @unchecked Sendable {
             // array frees nothing but placeholders.
             var history = CitizenHistory(pseudonym: Pseudonym(value: 0))
             swap(&history, &laneCitizens[best][next[best]])
-            index[history.pseudonym] = citizens.count
             citizens.append(consume history)
             next[best] += 1
         }
+        // The index is built after the moves, reading the pseudonyms in order, so that its slots can
+        // be asked for ahead (see ``CitizenIndex/init(indexing:)``).
+        state.citizenIndex = citizens.withUnsafeBufferPointer { CitizenIndex(indexing: $0) }
         state.citizens = citizens
-        state.citizenIndex = index
+        // The placeholders (14 empty arrays each) are released on another thread.
+        Retirement.free(consume laneCitizens)
         return state
     }
 }

@@ -29,6 +29,25 @@ public struct CitizenIndex: Sendable {
         slots = [Slot](repeating: Slot(), count: n)
     }
 
+    /// The index of `histories`: each history's pseudonym to its position (a pseudonym that comes
+    /// twice keeps its last position, so ``count`` is then less than `histories.count`).
+    ///
+    /// Each insert lands in a random slot, a cache miss once the table outgrows the cache (16 MiB
+    /// for 267k citizens): the slot of the pseudonym ``indexingPrefetchDistance`` ahead is asked
+    /// for first, so that the misses overlap (the fold lanes' merge spent 40 ms of its 140 ms at
+    /// 10M events waiting on them).
+    public init(indexing histories: UnsafeBufferPointer<CitizenHistory>) {
+        self.init(capacity: histories.count)
+        let ahead = Self.indexingPrefetchDistance
+        for i in histories.indices {
+            if i + ahead < histories.count { prefetch(histories[i + ahead].pseudonym) }
+            self[histories[i].pseudonym] = i
+        }
+    }
+
+    /// How many histories ahead ``init(indexing:)`` asks for a slot.
+    static let indexingPrefetchDistance = 16
+
     /// The first slot to probe for a key (Fibonacci hashing: the high bits of key × 2^64/φ).
     @inline(__always)
     private static func home(_ key: UInt64, slots: Int) -> Int {

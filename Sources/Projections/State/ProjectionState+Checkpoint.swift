@@ -164,8 +164,7 @@ extension ProjectionState: CheckpointFold {
             throw E(offset: 0, message: "a citizen's place twice")
         }
         citizens = placed.map(\.history)
-        citizenIndex.reserveCapacity(citizens.count)
-        for (i, h) in citizens.enumerated() { citizenIndex[h.pseudonym] = i }
+        citizenIndex = citizens.withUnsafeBufferPointer { CitizenIndex(indexing: $0) }
         guard citizenIndex.count == citizens.count else { throw E(offset: 0, message: "a citizen twice") }
         orderBySeq = SeqIndex(sorting: orderEntries)
         visits.sort { $0.seq < $1.seq }
