@@ -69,5 +69,31 @@ extension LedgerFileTests {
                 }
             }
         }
+
+        @Test("planned chunks, resolved one by one, tile the lines from any line start, each line in exactly one chunk")
+        func plannedChunksResolveToTheLines() throws {
+            let (test, bytes) = try ledgerWithLongLines(seed: testSeed(2_024))
+            let size = Int64(bytes.count)
+            let lineStarts = [0] + bytes.indices.filter { bytes[$0] == 0x0A }.map { $0 + 1 }.dropLast()
+            for firstOffset in [0, lineStarts[lineStarts.count / 3], lineStarts[lineStarts.count - 1]] {
+                for chunkBytes: Int64 in [999, 4_096, 50_000, 1 << 20] {
+                    let label = "from \(firstOffset), \(chunkBytes)-byte chunks"
+                    let planned = LedgerChunks.plan(segmentEnds: [size], chunkBytes: chunkBytes, firstSegment: 1, firstOffset: Int64(firstOffset))
+                    let chunks = try planned.map { try LedgerChunks.resolved($0, in: test.ledger) }
+                    #expect(chunks.first?.start == Int64(firstOffset), "\(label)")
+                    #expect(chunks.last?.end == size, "\(label)")
+                    for (a, b) in zip(chunks, chunks.dropFirst()) { #expect(a.end == b.start, "\(label)") }
+                    // The lines the chunks hold, read chunk by chunk, are the file's lines from the first offset.
+                    var lines: [Int64] = []
+                    for chunk in chunks {
+                        #expect(chunk.start <= chunk.end, "\(label)")
+                        try test.ledger.forEachLine(segment: 1, from: chunk.start, to: chunk.end, firstLineNumber: chunk.firstLine) { (location, _) throws(LedgerError) in
+                            lines.append(location.offset)
+                        }
+                    }
+                    #expect(lines == lineStarts.filter { $0 >= firstOffset }.map { Int64($0) }, "\(label)")
+                }
+            }
+        }
     }
 }

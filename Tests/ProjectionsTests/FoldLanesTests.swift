@@ -65,6 +65,25 @@ import Foundation
         }
     }
 
+    @Test("small chunks, each finding its line boundaries where it is decoded, give the state one chunk gives", arguments: [UInt64(37), 38])
+    func smallChunksEqualOneChunk(seed: UInt64) throws {
+        let generated = try GeneratedLedger(seed: seed, citizens: 60)
+        let size = try FileManager.default.attributesOfItem(atPath: generated.ledger.segmentPath(1))[.size] as! Int
+        let whole = try Replayer.replay(generated.ledger, foldLanes: 1)
+        #expect(Int64(size) < Replayer.chunkBytes, "the default replay reads the ledger as one chunk")
+        // Chunks smaller than a line (boundaries resolved to the same line start, empty chunks),
+        // of a few lines, and of many, in one lane and in two, whole and cut at a sequence number.
+        for chunkBytes: Int64 in [97, 1_000, 7_777, 100_000] {
+            for lanes in [1, 2] {
+                let chunked = try Replayer.replay(generated.ledger, foldLanes: lanes, chunkBytes: chunkBytes)
+                #expect(Self.difference(chunked, whole) == nil, "seed \(seed), \(chunkBytes)-byte chunks, \(lanes) lanes")
+            }
+            let cut = whole.headSeq * 2 / 3
+            #expect(Self.difference(try Replayer.replay(generated.ledger, throughSeq: cut, foldLanes: 1, chunkBytes: chunkBytes),
+                                    try Replayer.replay(generated.ledger, throughSeq: cut, foldLanes: 1)) == nil, "through \(cut), \(chunkBytes)-byte chunks")
+        }
+    }
+
     @Test("prefetching changes nothing, and the array offsets it reads are where the arrays are")
     func prefetchIsOnlyAHint() throws {
         let generated = try GeneratedLedger(seed: 36, citizens: 40)

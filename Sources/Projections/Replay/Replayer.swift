@@ -19,11 +19,13 @@ public enum Replayer {
     ///
     /// `foldLanes` splits the fold over that many threads by citizen (``FoldLanes``); 0 chooses:
     /// one lane per processor (at most ``laneCountMax``) for a fold of ``laneFoldMinimumBytes`` or
-    /// more, else one. The state is the same either way.
+    /// more, else one. The state is the same either way, and for any `chunkBytes` (the bytes decoded
+    /// per parallel chunk; tests make them small).
     public static func replay(_ ledger: Ledger, knownAt: Timestamp? = nil, throughSeq: Int64? = nil,
                               from initial: ProjectionState = ProjectionState(), threads: Int = 0,
                               progress: ProgressReporter? = nil, checkpoints: Bool = false,
-                              saveCheckpoint: Bool = true, foldLanes: Int = 0) throws(LedgerError) -> ProjectionState {
+                              saveCheckpoint: Bool = true, foldLanes: Int = 0,
+                              chunkBytes: Int64 = Replayer.chunkBytes) throws(LedgerError) -> ProjectionState {
         var state = initial
         let head = try ledger.readHead()
         let stopSeq = min(throughSeq ?? head.seq, head.seq)
@@ -39,7 +41,8 @@ public enum Replayer {
         let startSeq = state.headSeq
         guard state.headSeq < stopSeq else { return state }
         // Lines are decoded in parallel chunks, a wave at a time, and applied in order.
-        let chunks = try LedgerChunks.split(ledger, head: head, fromSegment: startSegment, offset: startOffset, chunkBytes: chunkBytes)
+        // Planned without reading; each chunk finds its line boundaries where it is decoded.
+        let chunks = try LedgerChunks.plan(ledger, head: head, fromSegment: startSegment, offset: startOffset, chunkBytes: chunkBytes)
         let workers = threads > 0 ? threads : Parallel.processorCount
         let totalBytes = chunks.reduce(Int64(0)) { $0 + $1.end - $1.start }
         var doneBytes: Int64 = 0
@@ -61,8 +64,9 @@ public enum Replayer {
             return Pending {
                 Parallel.map(count: wave.count, workers: workers) { i -> Result<DecodedChunk, LedgerError> in
                     Result { () throws(LedgerError) -> DecodedChunk in
-                        var events = DecodedChunk(bytes: wave[i].end - wave[i].start, cut: cut, lanes: decodeLanes)
-                        try ledger.forEachLine(segment: wave[i].segment, from: wave[i].start, to: wave[i].end, firstLineNumber: wave[i].firstLine) { (location, line) throws(LedgerError) in
+                        let chunk = try LedgerChunks.resolved(wave[i], in: ledger)
+                        var events = DecodedChunk(bytes: chunk.end - chunk.start, cut: cut, lanes: decodeLanes)
+                        try ledger.forEachLine(segment: chunk.segment, from: chunk.start, to: chunk.end, firstLineNumber: chunk.firstLine) { (location, line) throws(LedgerError) in
                             // Lines already in a carried-over state are skipped undecoded (a checkpoint's
                             // lines are not in the chunks at all).
                             if skipThrough > 0, let seq = Replayer.sequenceNumber(line), seq <= skipThrough {
