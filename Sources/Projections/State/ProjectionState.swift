@@ -79,8 +79,11 @@ public struct ProjectionState: Sendable {
 
     /// Asks for the memory that applying an event about `pseudonym` of type `type` reads at `stage`
     /// to be brought into the cache. Changes nothing and waits for nothing: a prefetch is a hint.
-    /// The replay calls it 24, 16 and 8 events ahead, so that the cache misses of a large fold
-    /// (each event touches a random citizen) overlap with applying the events before.
+    /// The fold (``DecodedChunk/fold(lane:into:applied:other:)``) asks 24, 16 and 8 events ahead,
+    /// so that the cache misses of a large fold (each event touches a random citizen) overlap with
+    /// applying the events before; it calls the last two stages' functions itself, keeping the
+    /// index ``prefetchHistory(citizen:type:)`` found for ``prefetchHistoryArray(index:type:)`` and
+    /// the apply.
     ///
     /// Marked `mutating` only so that a call on a state held in unsafe memory (a fold lane's) works
     /// in place: a non-mutating call there copies the whole state first.
