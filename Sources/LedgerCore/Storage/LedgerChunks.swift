@@ -20,27 +20,37 @@ public struct LedgerChunk: Sendable {
 
 /// Splits a ledger's acknowledged bytes into chunks at line boundaries.
 public enum LedgerChunks {
-    /// The chunks of everything up to `head`, in order, each about `chunkBytes` long.
-    public static func split(_ ledger: Ledger, head: HeadRecord, chunkBytes: Int64) throws(LedgerError) -> [LedgerChunk] {
-        var ends: [Int64] = []
-        for index in 1...head.segment { ends.append(index == head.segment ? head.offset : try ledger.segmentSize(index)) }
-        return try split(ledger, segmentEnds: ends, chunkBytes: chunkBytes)
+    /// The chunks of everything after byte `offset` of segment `segment` up to `head`, in order,
+    /// each at line boundaries (the rest of a ledger after a checkpoint; line numbers in that first
+    /// segment are relative): ``plan(_:head:fromSegment:offset:chunkBytes:)``, each chunk resolved
+    /// on the calling thread.
+    public static func split(_ ledger: Ledger, head: HeadRecord, fromSegment segment: Int, offset: Int64, chunkBytes: Int64) throws(LedgerError) -> [LedgerChunk] {
+        try resolvedAll(try plan(ledger, head: head, fromSegment: segment, offset: offset, chunkBytes: chunkBytes), in: ledger)
     }
 
-    /// The chunks of everything after byte `offset` of segment `segment` up to `head`, in order
-    /// (the rest of a ledger after a checkpoint). Line numbers in that first segment are relative.
-    public static func split(_ ledger: Ledger, head: HeadRecord, fromSegment segment: Int, offset: Int64, chunkBytes: Int64) throws(LedgerError) -> [LedgerChunk] {
-        var ends: [Int64] = []
-        for index in 1...head.segment { ends.append(index < segment ? 0 : index == head.segment ? head.offset : try ledger.segmentSize(index)) }
-        return try split(ledger, segmentEnds: ends, chunkBytes: chunkBytes, firstSegment: segment, firstOffset: offset)
+    /// The chunks of segments 1, 2, ... up to the given byte ends, in order, each at line
+    /// boundaries and none empty; segments before `firstSegment` are skipped and that one starts
+    /// at `firstOffset`. Reads a few kilobytes at every boundary on the calling thread.
+    public static func split(_ ledger: Ledger, segmentEnds: [Int64], chunkBytes: Int64,
+                             firstSegment: Int = 1, firstOffset: Int64 = 0) throws(LedgerError) -> [LedgerChunk] {
+        try resolvedAll(plan(segmentEnds: segmentEnds, chunkBytes: chunkBytes, firstSegment: firstSegment, firstOffset: firstOffset), in: ledger)
+    }
+
+    /// Each chunk resolved, in order, the empty ones left out.
+    private static func resolvedAll(_ planned: [LedgerChunk], in ledger: Ledger) throws(LedgerError) -> [LedgerChunk] {
+        var chunks: [LedgerChunk] = []
+        for chunk in planned {
+            let atLines = try resolved(chunk, in: ledger)
+            if atLines.end > atLines.start { chunks.append(atLines) }
+        }
+        return chunks
     }
 
     /// The chunks of everything after byte `offset` of segment `segment` up to `head`, cut every
     /// `chunkBytes` bytes without reading anything: each chunk's boundaries are moved to line starts
     /// by ``resolved(_:in:)`` where the chunk is read, so that no serial pass reads the ledger
-    /// first. (``split(_:head:fromSegment:offset:chunkBytes:)`` read a few kilobytes at every
-    /// boundary before any line was decoded: 0.5 s of random reads for a 10M-event ledger out of
-    /// the page cache.)
+    /// first. (Splitting first read a few kilobytes at every boundary before any line was decoded:
+    /// 0.5 s of random reads for a 10M-event ledger out of the page cache.)
     public static func plan(_ ledger: Ledger, head: HeadRecord, fromSegment segment: Int, offset: Int64, chunkBytes: Int64) throws(LedgerError) -> [LedgerChunk] {
         var ends: [Int64] = []
         for index in 1...head.segment { ends.append(index < segment ? 0 : index == head.segment ? head.offset : try ledger.segmentSize(index)) }
@@ -84,29 +94,10 @@ public enum LedgerChunks {
         return resolved
     }
 
-    /// The chunks of segments 1, 2, ... up to the given byte ends, in order; segments before
-    /// `firstSegment` are skipped and that segment starts at `firstOffset`.
-    public static func split(_ ledger: Ledger, segmentEnds: [Int64], chunkBytes: Int64,
-                             firstSegment: Int = 1, firstOffset: Int64 = 0) throws(LedgerError) -> [LedgerChunk] {
-        var chunks: [LedgerChunk] = []
-        for (position, end) in segmentEnds.enumerated() where position + 1 >= firstSegment {
-            let index = position + 1
-            var start: Int64 = index == firstSegment ? firstOffset : 0
-            while start < end {
-                var stop = min(end, start + chunkBytes)
-                if stop < end { stop = try nextLineStart(ledger, segment: index, after: stop, limit: end) }
-                chunks.append(LedgerChunk(segment: index, start: start, end: stop, firstLine: start == 0 ? 1 : 0))
-                start = stop
-            }
-        }
-        return chunks
-    }
-
     /// The offset just after the first newline at or after `offset` (or `limit`).
     ///
-    /// A small window is read first, and the longest line's only when it holds no newline: a ledger
-    /// is split at every chunk before any line is decoded, so what each split reads is read on the
-    /// replay's serial path (80 KB at each of 340 chunks of a 2M-event ledger, 4 KB now).
+    /// A small window is read first, and the longest line's only when it holds no newline: every
+    /// chunk's inner boundaries are resolved this way (80 KB at each of them before, 4 KB now).
     public static func nextLineStart(_ ledger: Ledger, segment: Int, after offset: Int64, limit: Int64) throws(LedgerError) -> Int64 {
         for window in [Self.firstWindowBytes, Int64(Ledger.storedLineBytesMax) + 1] {
             var result: Int64?
