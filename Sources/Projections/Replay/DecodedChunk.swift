@@ -149,19 +149,25 @@ struct DecodedChunk: Sendable {
     /// sequence order (`i` indexes ``persons``[lane] or ``others``).
     @inline(__always)
     func forEachLine<E: Error>(lane: Int, person: (Int) throws(E) -> Void, other: (Int) throws(E) -> Void) throws(E) {
+        // The sequence numbers are read in place: through the arrays' subscripts, reading an other
+        // event's `seq` copied the whole event (for every person event before it, too).
         let persons = self.persons[lane]
-        var p = 0
-        var o = 0
-        while true {
-            let personSeq = p < persons.count ? persons[p].seq : Int64.max
-            let otherSeq = o < others.count ? others[o].seq : Int64.max
-            if personSeq < otherSeq {
-                try person(p)
-                p += 1
-            } else {
-                guard otherSeq != Int64.max else { return }
-                try other(o)
-                o += 1
+        try persons.withUnsafeBufferPointer { (persons) throws(E) in
+            try others.withUnsafeBufferPointer { (others) throws(E) in
+                var p = 0
+                var o = 0
+                while true {
+                    let personSeq = p < persons.count ? (persons.baseAddress! + p).pointee.seq : Int64.max
+                    let otherSeq = o < others.count ? (others.baseAddress! + o).pointee.seq : Int64.max
+                    if personSeq < otherSeq {
+                        try person(p)
+                        p += 1
+                    } else {
+                        guard otherSeq != Int64.max else { return }
+                        try other(o)
+                        o += 1
+                    }
+                }
             }
         }
     }
@@ -233,7 +239,11 @@ extension ProjectionState {
     /// before it, then the event applied.
     @inline(__always)
     mutating func applyToJobcenter(_ chunk: DecodedChunk, other o: Int) {
-        advancePastPersonEvents(to: chunk.others[o].seq - 1)
-        applyToJobcenter(chunk.others[o])
+        // Read in place: through the array's subscript the event was copied (in the lanes' fold).
+        chunk.others.withUnsafeBufferPointer { others in
+            let event = others.baseAddress! + o
+            advancePastPersonEvents(to: event.pointee.seq - 1)
+            applyToJobcenter(event)
+        }
     }
 }

@@ -113,12 +113,16 @@ final class FoldLanes: @unchecked Sendable {
             }
         }
         // Events are applied where they lie in the chunk (see ``ProjectionState/applyPerson(at:knownIndex:)``).
-        chunk.fold(lane: k, into: state, applied: applied, other: { o in
-            guard let citizen = chunk.others[o].event.citizen, lane(of: citizen) == k else { return }
-            let before = state.pointee.citizens.count
-            state.pointee.applyToHistories(chunk.others[o])
-            applied(chunk.others[o].seq, before)
-        })
+        // Other events are read in place: through the array's subscript each was copied.
+        chunk.others.withUnsafeBufferPointer { others in
+            chunk.fold(lane: k, into: state, applied: applied, other: { o in
+                let event = others.baseAddress! + o
+                guard let citizen = event.pointee.event.citizen, lane(of: citizen) == k else { return }
+                let before = state.pointee.citizens.count
+                state.pointee.applyToHistories(event)
+                applied(event.pointee.seq, before)
+            })
+        }
     }
 
     /// The whole fold: the jobcenter's part with every lane's citizens, in order of first appearance.

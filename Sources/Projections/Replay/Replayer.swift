@@ -159,10 +159,12 @@ public enum Replayer {
     static func foldSerially(_ chunks: [DecodedChunk], into state: inout ProjectionState) {
         withUnsafeMutablePointer(to: &state) { state in
             for chunk in chunks {
-                chunk.fold(lane: 0, into: state, applied: { _, _ in }, other: { o in
-                    state.pointee.applyToHistories(chunk.others[o])
-                    state.pointee.applyToJobcenter(chunk, other: o)
-                })
+                chunk.others.withUnsafeBufferPointer { others in
+                    chunk.fold(lane: 0, into: state, applied: { _, _ in }, other: { o in
+                        state.pointee.applyToHistories(others.baseAddress! + o)
+                        state.pointee.applyToJobcenter(chunk, other: o)
+                    })
+                }
                 state.pointee.finish(chunk)
             }
         }

@@ -159,37 +159,39 @@ public struct ProjectionState: Sendable {
     /// threads by citizen calls apart).
     public mutating func apply(_ recorded: RecordedEvent) {
         precondition(recorded.seq == headSeq + 1, "events are applied in sequence")
-        applyToHistories(recorded)
-        applyToJobcenter(recorded)
+        withUnsafePointer(to: recorded) { recorded in
+            applyToHistories(recorded)
+            applyToJobcenter(recorded)
+        }
     }
 
     /// The part of applying `recorded` that reads and writes citizens' histories (`citizens` and
     /// `citizenIndex`) and nothing else: an event about a person, and a correction's change to the
     /// history that holds the line it corrects. Nothing here reads another citizen's history or
     /// the jobcenter's facts, so citizens can be folded apart and in parallel.
-    mutating func applyToHistories(_ recorded: borrowing RecordedEvent) {
+    mutating func applyToHistories(_ recorded: UnsafePointer<RecordedEvent>) {
         // (The type is checked first: the initializer takes its argument owned, so calling it with
         // every other event copied each one.)
-        if PersonEvent.isPersonType(recorded.event.type), let person = PersonEvent(copy recorded) {
+        if PersonEvent.isPersonType(recorded.pointee.event.type), let person = PersonEvent(recorded.pointee) {
             applyPerson(person)
             return
         }
-        switch recorded.event.type {
+        switch recorded.pointee.event.type {
         case .citizenRegistered:
-            let i = citizen(recorded.event.citizen!)
-            Self.register(&citizens[i], recorded.event.facts, municipality: recorded.event.municipality ?? 0, seq: recorded.seq)
+            let i = citizen(recorded.pointee.event.citizen!)
+            Self.register(&citizens[i], recorded.pointee.event.facts, municipality: recorded.pointee.event.municipality ?? 0, seq: recorded.pointee.seq)
         case .jobOrderReferral:
             // The referred citizen gets a history (empty if new), as every event about a person does.
-            _ = citizen(recorded.event.citizen!)
+            _ = citizen(recorded.pointee.event.citizen!)
         case .jobOrderFilled:
-            if let pseudonym = recorded.event.citizen { _ = citizen(pseudonym) }
+            if let pseudonym = recorded.pointee.event.citizen { _ = citizen(pseudonym) }
         case .correction:
-            guard let pseudonym = recorded.event.citizen else { break }
-            let target = recorded.event.integer("corrects") ?? 0
-            if recorded.event.text("action") == "retract" {
+            guard let pseudonym = recorded.pointee.event.citizen else { break }
+            let target = recorded.pointee.event.integer("corrects") ?? 0
+            if recorded.pointee.event.text("action") == "retract" {
                 retractInHistory(target, citizen: pseudonym)
             } else {
-                supersedeInHistory(target, citizen: pseudonym, facts: Array(recorded.event.facts.dropFirst(3)))
+                supersedeInHistory(target, citizen: pseudonym, facts: Array(recorded.pointee.event.facts.dropFirst(3)))
             }
         default:
             // A person event without a citizen (the validator lets none through), or an event not
@@ -302,70 +304,69 @@ public struct ProjectionState: Sendable {
     /// The part of applying `recorded` that is not in a citizen's history: the ledger's identity,
     /// job orders, companies, events held, surveys, reference figures, goals, publications, the
     /// corrections' bookkeeping and their changes outside histories, and the head.
-    mutating func applyToJobcenter(_ recorded: borrowing RecordedEvent) {
-        precondition(recorded.seq == headSeq + 1, "events are applied in sequence")
-        if Self.isInHistoryOnly(recorded.event.type) {
-            advance(to: recorded.seq, hash: recorded.hash, recordedAt: recorded.recordedAt, effective: recorded.event.effective)
+    mutating func applyToJobcenter(_ recorded: UnsafePointer<RecordedEvent>) {
+        precondition(recorded.pointee.seq == headSeq + 1, "events are applied in sequence")
+        if Self.isInHistoryOnly(recorded.pointee.event.type) {
+            advance(to: recorded.pointee.seq, hash: recorded.pointee.hash, recordedAt: recorded.pointee.recordedAt, effective: recorded.pointee.event.effective)
             return
         }
-        let e = recorded.event
-        let seq = recorded.seq
-        let m = e.municipality ?? 0
-        if e.type != .correction && e.type != .publication && e.type != .ledgerOpened && e.effective > latestEffective {
-            latestEffective = e.effective
+        let seq = recorded.pointee.seq
+        let m = recorded.pointee.event.municipality ?? 0
+        if recorded.pointee.event.type != .correction && recorded.pointee.event.type != .publication && recorded.pointee.event.type != .ledgerOpened && recorded.pointee.event.effective > latestEffective {
+            latestEffective = recorded.pointee.event.effective
         }
-        switch e.type {
+        switch recorded.pointee.event.type {
         case .ledgerOpened:
-            ledgerID = e.text("ledger_id") ?? ""
-            jobcenter = e.text("jobcenter") ?? ""
-            municipalities = (e.text("municipalities") ?? "").split(separator: ",").compactMap { Int($0) }
+            ledgerID = recorded.pointee.event.text("ledger_id") ?? ""
+            jobcenter = recorded.pointee.event.text("jobcenter") ?? ""
+            municipalities = (recorded.pointee.event.text("municipalities") ?? "").split(separator: ",").compactMap { Int($0) }
         case .jobOrderReceived:
-            let id = e.text("order_id") ?? ""
-            jobOrders[id] = JobOrder(id: id, created: e.effective, municipality: m, positions: Int(e.integer("positions") ?? 1), seq: seq)
+            let id = recorded.pointee.event.text("order_id") ?? ""
+            jobOrders[id] = JobOrder(id: id, created: recorded.pointee.event.effective, municipality: m, positions: Int(recorded.pointee.event.integer("positions") ?? 1), seq: seq)
             orderBySeq[seq] = id
         case .jobOrderReferral:
-            let id = e.text("order_id") ?? ""
-            jobOrders[id]?.referrals.append((e.citizen!, e.effective, seq))
+            let id = recorded.pointee.event.text("order_id") ?? ""
+            jobOrders[id]?.referrals.append((recorded.pointee.event.citizen!, recorded.pointee.event.effective, seq))
             orderBySeq[seq] = id
         case .jobOrderFilled:
-            let id = e.text("order_id") ?? ""
-            jobOrders[id]?.fills.append((e.citizen, e.effective, seq))
+            let id = recorded.pointee.event.text("order_id") ?? ""
+            jobOrders[id]?.fills.append((recorded.pointee.event.citizen, recorded.pointee.event.effective, seq))
             orderBySeq[seq] = id
         case .companyRegistered:
-            companies.append(CompanyRegistration(cvr: e.text("cvr") ?? "", employees: Int(e.integer("employees") ?? 0), municipality: m, day: e.effective, seq: seq))
+            companies.append(CompanyRegistration(cvr: recorded.pointee.event.text("cvr") ?? "", employees: Int(recorded.pointee.event.integer("employees") ?? 0), municipality: m, day: recorded.pointee.event.effective, seq: seq))
         case .companyVisited:
-            visits.append(CompanyVisit(cvr: e.text("cvr") ?? "", day: e.effective, municipality: m, seq: seq))
+            visits.append(CompanyVisit(cvr: recorded.pointee.event.text("cvr") ?? "", day: recorded.pointee.event.effective, municipality: m, seq: seq))
         case .eventHeld:
-            heldEvents.append(HeldEvent(name: e.text("name") ?? "", day: e.effective, participants: Int(e.integer("participants") ?? 0), municipality: m, seq: seq))
+            heldEvents.append(HeldEvent(name: recorded.pointee.event.text("name") ?? "", day: recorded.pointee.event.effective, participants: Int(recorded.pointee.event.integer("participants") ?? 0), municipality: m, seq: seq))
         case .surveyResponse:
-            surveys.append(SurveyResponse(company: e.text("respondent") == "company", satisfied: e.bool("satisfied") ?? false, day: e.effective, municipality: m, seq: seq))
+            surveys.append(SurveyResponse(company: recorded.pointee.event.text("respondent") == "company", satisfied: recorded.pointee.event.bool("satisfied") ?? false, day: recorded.pointee.event.effective, municipality: m, seq: seq))
         case .referenceFigure:
-            referenceFigures.append(Self.referenceFigure(e.facts, municipality: e.municipality, seq: seq))
+            referenceFigures.append(Self.referenceFigure(recorded.pointee.event.facts, municipality: recorded.pointee.event.municipality, seq: seq))
         case .goalAdopted:
-            let id = e.text("goal_id") ?? ""
-            goals[id] = GoalRecord(id: id, scope: e.municipality,
-                                   versions: [GoalVersion(seq: seq, recordedAt: recorded.recordedAt, effective: e.effective, type: e.type, facts: e.facts)])
+            let id = recorded.pointee.event.text("goal_id") ?? ""
+            goals[id] = GoalRecord(id: id, scope: recorded.pointee.event.municipality,
+                                   versions: [GoalVersion(seq: seq, recordedAt: recorded.pointee.recordedAt, effective: recorded.pointee.event.effective, type: recorded.pointee.event.type, facts: recorded.pointee.event.facts)])
             goalOrder.append(id)
         case .goalAmended:
-            let id = e.text("goal_id") ?? ""
-            goals[id]?.versions.append(GoalVersion(seq: seq, recordedAt: recorded.recordedAt, effective: e.effective, type: e.type, facts: e.facts))
+            let id = recorded.pointee.event.text("goal_id") ?? ""
+            goals[id]?.versions.append(GoalVersion(seq: seq, recordedAt: recorded.pointee.recordedAt, effective: recorded.pointee.event.effective, type: recorded.pointee.event.type, facts: recorded.pointee.event.facts))
         case .correction:
-            let target = e.integer("corrects") ?? 0
-            if e.text("action") == "retract" {
+            let target = recorded.pointee.event.integer("corrects") ?? 0
+            if recorded.pointee.event.text("action") == "retract" {
                 retracted[target] = seq
                 retractElsewhere(target)
             } else {
                 superseded[target] = seq
-                supersedeElsewhere(target, facts: Array(e.facts.dropFirst(3)))
+                supersedeElsewhere(target, facts: Array(recorded.pointee.event.facts.dropFirst(3)))
             }
         case .publication:
-            publications.append((seq, recorded.recordedAt, e.facts))
+            publications.append((seq, recorded.pointee.recordedAt, recorded.pointee.event.facts))
         default:
             break
         }
         headSeq = seq
-        headHash = recorded.hash
-        headRecordedAt = recorded.recordedAt
+        headHash = recorded.pointee.hash
+        headRecordedAt = recorded.pointee.recordedAt
     }
 
     static func index(_ value: String?, _ list: [String]) -> UInt8 {
