@@ -59,20 +59,31 @@ public struct GoalEvaluator: Sendable {
 
     /// Evaluates all goals (in adoption order) as of `day`.
     ///
-    /// Goals are evaluated on several threads when the fold is large (`workers` 0) or when
-    /// `workers` says so; each notes its measures' parts in a recorder of its own, and those are
-    /// added to the engine's recorder in adoption order, so the result and the recorder's cache are
-    /// the same as one thread's.
+    /// On several threads when the fold is large (`workers` 0) or when `workers` says so: a goal
+    /// whose measure is split by partition (``MeasureEngine/splitsByPartition(_:)``, most of them)
+    /// is computed on all threads, one such goal after another; the other goals are evaluated side
+    /// by side, one per thread. Each goal notes its measures' parts in a recorder of its own, and
+    /// those are added to the engine's recorder in adoption order, so the result and the
+    /// recorder's cache are the same as one thread's.
     public func evaluateAll(at day: Day, workers: Int = 0) -> [GoalEvaluation] {
         let engine = self.engine
         let goals = engine.state.goalOrder.compactMap { engine.state.goals[$0] }
         let threads = workers > 0 ? workers
             : (engine.state.citizens.count >= Self.parallelMinimumCitizens ? Parallel.processorCount : 1)
-        guard threads > 1, goals.count > 1 else { return goals.compactMap { try? evaluate($0, at: day) } }
-        let results = Parallel.map(count: goals.count, workers: threads) { i -> (evaluation: GoalEvaluation?, recorder: MeasureRecorder?) in
+        guard threads > 1 else { return goals.compactMap { try? evaluate($0, at: day) } }
+        @Sendable func evaluateAlone(_ goal: GoalRecord, threads: Int) -> (evaluation: GoalEvaluation?, recorder: MeasureRecorder?) {
             let own = engine.recorder.map { _ in MeasureRecorder() }
             let evaluator = GoalEvaluator(engine: MeasureEngine(state: engine.state, cache: engine.cache, recorder: own))
-            return (try? evaluator.evaluate(goals[i], at: day), own)
+            return (try? evaluator.evaluate(goal, at: day, threads: threads), own)
+        }
+        let split = goals.map { MeasureEngine.splitsByPartition($0.text("measure") ?? "M1") }
+        let whole = goals.indices.filter { !split[$0] }
+        var results = [(evaluation: GoalEvaluation?, recorder: MeasureRecorder?)](repeating: (nil, nil), count: goals.count)
+        for (j, result) in Parallel.map(count: whole.count, workers: threads, { evaluateAlone(goals[whole[$0]], threads: 1) }).enumerated() {
+            results[whole[j]] = result
+        }
+        for i in goals.indices where split[i] {
+            results[i] = evaluateAlone(goals[i], threads: threads)
         }
         if let recorder = engine.recorder {
             for result in results { recorder.absorb(result.recorder!) }
@@ -85,7 +96,9 @@ public struct GoalEvaluator: Sendable {
 
     /// Evaluates one goal as of `day`: when the deadline has passed, at the goal's own evaluation
     /// date or period; before it, up to `day` (where things stand), with status "not yet due".
-    public func evaluate(_ goal: GoalRecord, at day: Day) throws(MeasureError) -> GoalEvaluation {
+    ///
+    /// A measure split by partition is computed on `threads` threads (the value is the same).
+    public func evaluate(_ goal: GoalRecord, at day: Day, threads: Int = 1) throws(MeasureError) -> GoalEvaluation {
         let facts = goal.current
         func text(_ name: String) -> String? { goal.text(name) }
         let measure = text("measure") ?? "M1"
@@ -114,7 +127,7 @@ public struct GoalEvaluator: Sendable {
         }
         let request = MeasureRequest(measure: measure, variant: text("variant"), at: at, period: period, benefits: text("benefits"),
                                      filter: MeasureRequest.parseFilter(text("filter")))
-        let result = try engine.compute(request, defaultDay: day)
+        let result = try engine.compute(request, defaultDay: day, threads: threads)
         var value = begun || due ? result.scope(goal.scope)?.value : nil
         var note: String? = begun || due ? nil
             : (adopted.map { $0 > day } ?? false) ? "the goal was adopted after \(day.iso)" : "the goal's period begins after \(day.iso)"

@@ -28,6 +28,28 @@ extension Day {
     public static let distantFuture = Day(ordinal: 2_000_000)
 }
 
+/// A set of closed-list positions (benefits, activation kinds), as a bit mask: asking whether it
+/// holds a code costs a shift, where a `Set<UInt8>` hashes the code (the measures ask it for every
+/// spell or activation of every citizen).
+struct CodeSet: Sendable, Equatable, ExpressibleByArrayLiteral {
+    /// Bit k is set when position k is in the set.
+    private var mask: UInt64 = 0
+
+    /// The set of `codes` (each below 64: the closed lists are short).
+    init<S: Sequence>(_ codes: S) where S.Element == UInt8 {
+        for code in codes {
+            precondition(code < 64, "a closed-list position below 64")
+            mask |= 1 << UInt64(code)
+        }
+    }
+
+    /// The set of the codes listed.
+    init(arrayLiteral codes: UInt8...) { self.init(codes) }
+
+    /// Whether `code` is in the set.
+    @inline(__always) func contains(_ code: UInt8) -> Bool { code < 64 && mask & (1 << UInt64(code)) != 0 }
+}
+
 /// The derived states of DOMAIN.md ("Derived states on a day d") for one citizen.
 ///
 /// Pure functions of a ``CitizenHistory``; `d` is a day.
@@ -41,8 +63,8 @@ public enum DerivedStates {
     static let jobparat = UInt8(Catalog.matchCategories.firstIndex(of: "jobparat")!)
     static let aktivitetsparat = UInt8(Catalog.matchCategories.firstIndex(of: "aktivitetsparat")!)
     static let aabenlyst = UInt8(Catalog.matchCategories.firstIndex(of: "aabenlyst-uddannelsesparat")!)
-    static let companyKinds: Set<UInt8> = Set(Catalog.companyOrientedActivationKinds.map { UInt8(Catalog.activationKinds.firstIndex(of: $0)!) })
-    static let praktikOrLoentilskud: Set<UInt8> = Set(["virksomhedspraktik", "loentilskud-privat", "loentilskud-offentlig"].map { UInt8(Catalog.activationKinds.firstIndex(of: $0)!) })
+    static let companyKinds = CodeSet(Catalog.companyOrientedActivationKinds.map { UInt8(Catalog.activationKinds.firstIndex(of: $0)!) })
+    static let praktikOrLoentilskud = CodeSet(["virksomhedspraktik", "loentilskud-privat", "loentilskud-offentlig"].map { UInt8(Catalog.activationKinds.firstIndex(of: $0)!) })
 
     /// A spell's days as an interval.
     public static func interval(_ spell: BenefitSpell) -> DayInterval { DayInterval(start: spell.start, end: spell.end ?? .distantFuture) }

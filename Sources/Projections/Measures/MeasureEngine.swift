@@ -164,7 +164,13 @@ public struct MeasureEngine: Sendable {
     }
 
     /// Computes a measure.
-    public func compute(_ request: MeasureRequest, defaultDay: Day) throws(MeasureError) -> MeasureResult {
+    ///
+    /// With `threads` above 1, a measure whose parts are all citizens' (``splitsByPartition(_:)``)
+    /// is computed on that many threads, each walking the citizens of its share of the partitions
+    /// (partition modulo `threads`). Every slot is then computed by one thread, in citizen order,
+    /// as one thread computes it, so the result is the same to the last bit. Contributions are
+    /// recorded on one thread.
+    public func compute(_ request: MeasureRequest, defaultDay: Day, threads: Int = 1) throws(MeasureError) -> MeasureResult {
         guard let definition = MeasureDefinition.named(request.measure) else {
             throw MeasureError(message: "unknown measure \(request.measure); known: " + MeasureDefinition.all.map(\.id).joined(separator: ", "))
         }
@@ -183,31 +189,10 @@ public struct MeasureEngine: Sendable {
             }
             context.reuse = (entry, loaded)
         }
-        switch definition.id {
-        case "M1": m1(evaluation.day!, &context)
-        case "M1b": m1b(evaluation.day!, &context)
-        case "M2": m2(evaluation.period, &context)
-        case "M3": m3(evaluation.period, &context)
-        case "M4": m4(evaluation.period, &context)
-        case "M5": m5(evaluation.day!, &context)
-        case "M6": m6(evaluation.day!, &context)
-        case "M7": m7(evaluation.day!, weeks52: variant == "52w", &context)
-        case "M8": m8(evaluation.period, &context)
-        case "M9": m9(evaluation.period, &context)
-        case "M10": m10(evaluation.period, days: variant == "4w" ? 28 : variant == "26w" ? 182 : 91, &context)
-        case "M11": m11(evaluation.day!, &context)
-        case "M12": try m12(evaluation.period, benefits: request.benefits, &context)
-        case "M13": m13(evaluation.period, fillRate: variant == "besaettelsesgrad", &context)
-        case "M14": m14(evaluation.period, &context)
-        case "M15": try m15(evaluation.day!, arrival: request.filter["arrival"], &context)
-        case "M16": m16(evaluation.period, &context)
-        case "M17": m17(evaluation.period, companies: variant == "companies", &context)
-        case "M18": m18(evaluation.period, name: request.filter["event"], &context)
-        case "M19": m19(evaluation.day!, &context)
-        case "M20": m20(evaluation.period, kind: request.filter["kind"], &context)
-        case "M21": m21(evaluation.period, &context)
-        case "M22": m22(evaluation.period, &context)
-        default: throw MeasureError(message: "measure \(definition.id) is not implemented")
+        if threads > 1 && !context.record && Self.splitsByPartition(definition.id) {
+            try computeSplit(definition, evaluation: evaluation, variant: variant, request: request, threads: threads, &context)
+        } else {
+            try run(definition, evaluation: evaluation, variant: variant, request: request, &context)
         }
         if context.reuse != nil {
             context.completeFromCache()
@@ -245,6 +230,90 @@ public struct MeasureEngine: Sendable {
                              breakdowns: breakdowns, contributions: context.contributions)
     }
 
+    /// Runs the measure's computation into `context`.
+    func run(_ definition: MeasureDefinition, evaluation: Evaluation, variant: String?, request: MeasureRequest,
+             _ context: inout Context) throws(MeasureError) {
+        switch definition.id {
+        case "M1": m1(evaluation.day!, &context)
+        case "M1b": m1b(evaluation.day!, &context)
+        case "M2": m2(evaluation.period, &context)
+        case "M3": m3(evaluation.period, &context)
+        case "M4": m4(evaluation.period, &context)
+        case "M5": m5(evaluation.day!, &context)
+        case "M6": m6(evaluation.day!, &context)
+        case "M7": m7(evaluation.day!, weeks52: variant == "52w", &context)
+        case "M8": m8(evaluation.period, &context)
+        case "M9": m9(evaluation.period, &context)
+        case "M10": m10(evaluation.period, days: variant == "4w" ? 28 : variant == "26w" ? 182 : 91, &context)
+        case "M11": m11(evaluation.day!, &context)
+        case "M12": try m12(evaluation.period, benefits: request.benefits, &context)
+        case "M13": m13(evaluation.period, fillRate: variant == "besaettelsesgrad", &context)
+        case "M14": m14(evaluation.period, &context)
+        case "M15": try m15(evaluation.day!, arrival: request.filter["arrival"], &context)
+        case "M16": m16(evaluation.period, &context)
+        case "M17": m17(evaluation.period, companies: variant == "companies", &context)
+        case "M18": m18(evaluation.period, name: request.filter["event"], &context)
+        case "M19": m19(evaluation.day!, &context)
+        case "M20": m20(evaluation.period, kind: request.filter["kind"], &context)
+        case "M21": m21(evaluation.period, &context)
+        case "M22": m22(evaluation.period, &context)
+        default: throw MeasureError(message: "measure \(definition.id) is not implemented")
+        }
+    }
+
+    /// Whether a measure's parts are all citizens' parts, each counted in the citizen's partition's
+    /// slot (no breakdowns), so that it can be computed on several threads by partition. M21's
+    /// citizens' part is; its companies' part is computed once, after.
+    public static func splitsByPartition(_ measure: String) -> Bool {
+        switch measure {
+        case "M1", "M1b", "M2", "M3", "M4", "M5", "M6", "M7", "M8", "M9", "M11", "M12", "M14", "M15", "M19", "M21", "M22": return true
+        default: return false
+        }
+    }
+
+    /// Computes a measure of ``splitsByPartition(_:)`` on `threads` threads, each walking the
+    /// citizens of the partitions p with p % threads == its number, and puts their parts together:
+    /// each partition's slot from the one thread that computed it.
+    func computeSplit(_ definition: MeasureDefinition, evaluation: Evaluation, variant: String?, request: MeasureRequest,
+                      threads: Int, _ context: inout Context) throws(MeasureError) {
+        precondition(threads > 1 && !context.record, "a split computation records no contributions")
+        let start = context
+        let shares = Parallel.map(count: threads, workers: threads) { k -> Result<(Context, [String: [Int64]]), MeasureError> in
+            var share = start
+            share.share = (k, threads)
+            return Result { () throws(MeasureError) -> (Context, [String: [Int64]]) in
+                if definition.id == "M21" {
+                    let used = m21Citizens(evaluation.period, &share)
+                    return (share, used)
+                }
+                try run(definition, evaluation: evaluation, variant: variant, request: request, &share)
+                return (share, [:])
+            }
+        }
+        let n = context.municipalities.count
+        var used: [String: [Int64]] = [:]
+        for (k, result) in shares.enumerated() {
+            let (share, shareUsed) = try result.get()
+            assert(share.breakdowns.isEmpty && share.contributions.isEmpty, "a split measure has only tallies")
+            for slot in 0..<Context.slotCount {
+                let owned = slot < ProjectionPartition.count && slot % threads == k
+                for m in 0..<n where owned {
+                    context.tallies[slot * n + m] = share.tallies[slot * n + m]
+                }
+                assert(owned || (0..<n).allSatisfy { share.tallies[slot * n + $0] == start.tallies[slot * n + $0] },
+                       "a share counts only in its own partitions' slots")
+            }
+            if let marks = share.marks {
+                if context.marks == nil { context.marks = marks }
+                for slot in 0..<ProjectionPartition.count where slot % threads == k { context.marks![slot] = marks[slot] }
+            }
+            for (cvr, seqs) in shareUsed { used[cvr, default: []] += seqs }
+        }
+        if definition.id == "M21" {
+            m21Companies(evaluation.period, used: used, &context)
+        }
+    }
+
     static func scopeValue(_ m: Int?, _ t: Tally, ratio: Bool, scale: Double) -> ScopeValue {
         if ratio {
             return ScopeValue(municipality: m, numerator: t.numerator, denominator: t.denominator,
@@ -275,6 +344,14 @@ public struct MeasureEngine: Sendable {
         var contributions: [Contribution] = []
         /// For a partial fold: the cached parts, and which partitions the fold holds.
         var reuse: (entry: MeasureCache.Entry, loaded: [Bool])?
+        /// The share of a computation split over threads (``MeasureEngine/computeSplit``): the
+        /// citizens walked are those whose partition modulo `count` is `index`.
+        var share: (index: Int, count: Int) = (0, 1)
+
+        /// Whether the computation walks this citizen (always, unless it is split over threads).
+        @inline(__always) func walks(_ citizen: Pseudonym) -> Bool {
+            share.count == 1 || ProjectionPartition.of(citizen) % share.count == share.index
+        }
 
         init(municipalities: [Int], record: Bool) {
             self.municipalities = municipalities
@@ -374,7 +451,7 @@ public struct MeasureEngine: Sendable {
         let first = d.adding(days: -363)
         state.citizens.withUnsafeBufferPointer { citizens in
             // The test reads the spells in place; only a citizen who passes it is copied out.
-            for i in citizens.indices where DerivedStates.mayBeGrossUnemployed(spells: citizens[i].spells, on: d) {
+            for i in citizens.indices where c.walks(citizens[i].pseudonym) && DerivedStates.mayBeGrossUnemployed(spells: citizens[i].spells, on: d) {
                 let h = citizens[i]
                 let pieces = DerivedStates.grossUnemploymentPieces(h)
                 guard let covering = pieces.first(where: { $0.interval.contains(d) }) else { continue }
@@ -391,7 +468,7 @@ public struct MeasureEngine: Sendable {
     func m1b(_ d: Day, _ c: inout Context) {
         state.citizens.withUnsafeBufferPointer { citizens in
             // The test reads the spells in place; only a citizen who passes it is copied out.
-            for i in citizens.indices where DerivedStates.mayBeGrossUnemployed(spells: citizens[i].spells, on: d) {
+            for i in citizens.indices where c.walks(citizens[i].pseudonym) && DerivedStates.mayBeGrossUnemployed(spells: citizens[i].spells, on: d) {
                 let h = citizens[i]
                 let pieces = DerivedStates.grossUnemploymentPieces(h)
                 guard let covering = pieces.first(where: { $0.interval.contains(d) }) else { continue }
@@ -419,7 +496,7 @@ public struct MeasureEngine: Sendable {
     func m2(_ month: Period, _ c: inout Context) {
         let first = month.last.minusMonths(11).firstOfMonth
         state.citizens.withUnsafeBufferPointer { citizens in
-            for h in citizens {
+            for h in citizens where c.walks(h.pseudonym) {
                 guard let award = h.awards.min(by: { ($0.day, $0.seq) < ($1.day, $1.seq) }) else { continue }
                 if award.day >= first && award.day <= month.last {
                     c.add(award.municipality, numerator: 1, citizen: h.pseudonym, seqs: [award.seq], reason: "first award \(award.day)")
@@ -431,7 +508,7 @@ public struct MeasureEngine: Sendable {
     /// M3: job placements with channel employer-request effective in the period.
     func m3(_ p: Period, _ c: inout Context) {
         state.citizens.withUnsafeBufferPointer { citizens in
-            for h in citizens {
+            for h in citizens where c.walks(h.pseudonym) {
                 for placement in h.placements where placement.detail == 0 && p.contains(placement.start) {
                     c.add(placement.municipality, numerator: 1, citizen: h.pseudonym, seqs: [placement.startSeq], reason: "placement \(placement.start) on employer request")
                 }
@@ -442,7 +519,7 @@ public struct MeasureEngine: Sendable {
     /// M4: flex job starts effective in the period.
     func m4(_ p: Period, _ c: inout Context) {
         state.citizens.withUnsafeBufferPointer { citizens in
-            for h in citizens {
+            for h in citizens where c.walks(h.pseudonym) {
                 for job in h.flexJobs where p.contains(job.start) {
                     c.add(job.municipality, numerator: 1, citizen: h.pseudonym, seqs: [job.startSeq], reason: "flex job started \(job.start)")
                 }
@@ -453,7 +530,7 @@ public struct MeasureEngine: Sendable {
     /// M5: in a flex job on D / (in a flex job or on ledighedsydelse on D).
     func m5(_ d: Day, _ c: inout Context) {
         state.citizens.withUnsafeBufferPointer { citizens in
-            for h in citizens {
+            for h in citizens where c.walks(h.pseudonym) {
                 if let job = DerivedStates.flexJob(h, on: d) {
                     c.add(job.municipality, numerator: 1, denominator: 1, citizen: h.pseudonym, seqs: [job.startSeq], reason: "in a flex job since \(job.start)")
                 } else if let spell = DerivedStates.spell(h, DerivedStates.ledighedsydelse, on: d) {
@@ -467,7 +544,7 @@ public struct MeasureEngine: Sendable {
     func m6(_ d: Day, _ c: inout Context) {
         let threshold = d.minusMonths(18)
         state.citizens.withUnsafeBufferPointer { citizens in
-            for h in citizens {
+            for h in citizens where c.walks(h.pseudonym) {
                 let spells = h.spells.filter { $0.benefit == DerivedStates.ledighedsydelse }
                 guard let covering = spells.first(where: { DerivedStates.interval($0).contains(d) }) else { continue }
                 guard let run = DerivedStates.union(spells.map(DerivedStates.interval)).first(where: { $0.contains(d) }) else { continue }
@@ -483,7 +560,7 @@ public struct MeasureEngine: Sendable {
     func m7(_ d: Day, weeks52: Bool, _ c: inout Context) {
         let limit = weeks52 ? 364 : 182
         state.citizens.withUnsafeBufferPointer { citizens in
-            for h in citizens {
+            for h in citizens where c.walks(h.pseudonym) {
                 for sick in h.sickLeaves where DerivedStates.interval(sick).contains(d) {
                     let length = d.days(since: sick.start) + 1
                     if length > limit {
@@ -499,7 +576,7 @@ public struct MeasureEngine: Sendable {
     func m8(_ p: Period, _ c: inout Context) {
         let education = UInt8(Catalog.benefitEndReasons.firstIndex(of: "education")!)
         state.citizens.withUnsafeBufferPointer { citizens in
-            for h in citizens {
+            for h in citizens where c.walks(h.pseudonym) {
                 for spell in DerivedStates.runs(h, DerivedStates.uddannelseshjaelp) + DerivedStates.runs(h, DerivedStates.kontanthjaelp) {
                     guard let end = spell.end, p.contains(end), let age = h.age(on: end), age < 30 else { continue }
                     let toEducation = spell.endReason == education
@@ -513,7 +590,7 @@ public struct MeasureEngine: Sendable {
     /// M9: uddannelseshjælp spells ending in the period: share self-supporting or in education on end + 92 days.
     func m9(_ p: Period, _ c: inout Context) {
         state.citizens.withUnsafeBufferPointer { citizens in
-            for h in citizens {
+            for h in citizens where c.walks(h.pseudonym) {
                 for spell in DerivedStates.runs(h, DerivedStates.uddannelseshjaelp) {
                     guard let end = spell.end, p.contains(end) else { continue }
                     let later = end.adding(days: 92)
@@ -528,7 +605,7 @@ public struct MeasureEngine: Sendable {
     /// M10: activations started in the period: share self-supporting on start + 28 / 91 / 182 days; per kind and per provider.
     func m10(_ p: Period, days: Int, _ c: inout Context) {
         state.citizens.withUnsafeBufferPointer { citizens in
-            for h in citizens {
+            for h in citizens where c.walks(h.pseudonym) {
                 for a in h.activations where p.contains(a.start) {
                     let later = a.start.adding(days: days)
                     let ok = DerivedStates.selfSupporting(h, on: later)
@@ -543,9 +620,9 @@ public struct MeasureEngine: Sendable {
 
     /// M11: of citizens on a-dagpenge, kontanthjælp, uddannelseshjælp, ledighedsydelse or selvforsørgelsesydelse on D, the share in company-oriented activation.
     func m11(_ d: Day, _ c: inout Context) {
-        let benefits: Set<UInt8> = [DerivedStates.aDagpenge, DerivedStates.kontanthjaelp, DerivedStates.uddannelseshjaelp, DerivedStates.ledighedsydelse, DerivedStates.selvforsoergelse]
+        let benefits: CodeSet = [DerivedStates.aDagpenge, DerivedStates.kontanthjaelp, DerivedStates.uddannelseshjaelp, DerivedStates.ledighedsydelse, DerivedStates.selvforsoergelse]
         state.citizens.withUnsafeBufferPointer { citizens in
-            for h in citizens {
+            for h in citizens where c.walks(h.pseudonym) {
                 guard let spell = h.spells.first(where: { benefits.contains($0.benefit) && DerivedStates.interval($0).contains(d) }) else { continue }
                 let active = DerivedStates.inCompanyActivation(h, on: d)
                 c.add(spell.municipality, numerator: active ? 1 : 0, denominator: 1, citizen: h.pseudonym, seqs: [spell.startSeq],
@@ -580,7 +657,7 @@ public struct MeasureEngine: Sendable {
         var weights = [Double](repeating: 0, count: dayCount)
         var where_ = [Int](repeating: 0, count: dayCount)
         state.citizens.withUnsafeBufferPointer { citizens in
-            for h in citizens {
+            for h in citizens where c.walks(h.pseudonym) {
                 var touched = false
                 var categories: [(interval: DayInterval, category: UInt8)]?
                 func mark(_ interval: DayInterval, weight: Double, municipality: Int) {
@@ -645,9 +722,9 @@ public struct MeasureEngine: Sendable {
 
     /// M14: of aktivitetsparate on kontanthjælp, uddannelseshjælp or selvforsørgelsesydelse, or in ressourceforløb, during the month: share with paid hours or in SU education.
     func m14(_ month: Period, _ c: inout Context) {
-        let benefits: Set<UInt8> = [DerivedStates.kontanthjaelp, DerivedStates.uddannelseshjaelp, DerivedStates.selvforsoergelse]
+        let benefits: CodeSet = [DerivedStates.kontanthjaelp, DerivedStates.uddannelseshjaelp, DerivedStates.selvforsoergelse]
         state.citizens.withUnsafeBufferPointer { citizens in
-            for h in citizens {
+            for h in citizens where c.walks(h.pseudonym) {
                 var qualifying: BenefitSpell?
                 for spell in h.spells where spell.benefit == DerivedStates.ressourceforloeb || benefits.contains(spell.benefit) {
                     let span = DerivedStates.interval(spell)
@@ -681,7 +758,7 @@ public struct MeasureEngine: Sendable {
             range = parts[0]...parts[1]
         }
         state.citizens.withUnsafeBufferPointer { citizens in
-            for h in citizens where h.refugee {
+            for h in citizens where c.walks(h.pseudonym) && h.refugee {
                 guard let a = h.arrival, a <= d else { continue }
                 if let range, !range.contains(a.year) { continue }
                 let job = DerivedStates.inJob(h, on: d)
@@ -725,10 +802,13 @@ public struct MeasureEngine: Sendable {
     func m19(_ d: Day, _ c: inout Context) {
         let first = d.minusMonths(12).adding(days: 1)
         let windowDays = Double(d.days(since: first) + 1)
-        let benefits: Set<UInt8> = [DerivedStates.aDagpenge, DerivedStates.kontanthjaelp, DerivedStates.uddannelseshjaelp]
+        let benefits: CodeSet = [DerivedStates.aDagpenge, DerivedStates.kontanthjaelp, DerivedStates.uddannelseshjaelp]
         state.citizens.withUnsafeBufferPointer { citizens in
-            for h in citizens where h.education == 0 {
-                guard let birth = h.birthDate else { continue }
+            // The cheap tests read the history in place; only a citizen who passes them is copied out.
+            for i in citizens.indices where c.walks(citizens[i].pseudonym) && citizens[i].education == 0 && citizens[i].birthDate != nil
+                && citizens[i].spells.contains(where: { benefits.contains($0.benefit) }) {
+                let h = citizens[i]
+                let birth = h.birthDate!
                 let thirtieth = Day(year: birth.year + 30, month: birth.civil.month, day: min(birth.civil.day, Day.daysInMonth(year: birth.year + 30, month: birth.civil.month)))!
                 let spells = h.spells.filter { benefits.contains($0.benefit) }
                 guard !spells.isEmpty else { continue }
@@ -759,7 +839,7 @@ public struct MeasureEngine: Sendable {
     /// M20: activations started in the period, per kind, provider and match category.
     func m20(_ p: Period, kind: String?, _ c: inout Context) {
         state.citizens.withUnsafeBufferPointer { citizens in
-            for h in citizens {
+            for h in citizens where c.walks(h.pseudonym) {
                 for a in h.activations where p.contains(a.start) {
                     let kindName = Catalog.activationKinds[Int(a.kind)]
                     if let kind, kind != kindName { continue }
@@ -777,23 +857,43 @@ public struct MeasureEngine: Sendable {
     /// The citizens' part (which companies were used) is kept per partition, so that a partial fold
     /// takes the other partitions' from the cache; the companies' part is computed whole.
     func m21(_ p: Period, _ c: inout Context) {
+        let used = m21Citizens(p, &c)
+        m21Companies(p, used: used, &c)
+    }
+
+    /// M21's citizens' part: the CVR numbers of the companies used, with the activations' sequence
+    /// numbers; and per partition, in `c.marks`.
+    func m21Citizens(_ p: Period, _ c: inout Context) -> [String: [Int64]] {
         var used: [String: [Int64]] = [:]
         var marks = [Set<String>](repeating: [], count: ProjectionPartition.count)
+        // The histories and their activations are read in place: copied out, each activation's
+        // texts were retained and released (M21 walks every activation of every citizen).
         state.citizens.withUnsafeBufferPointer { citizens in
-            for h in citizens {
-                for a in h.activations where DerivedStates.praktikOrLoentilskud.contains(a.kind) {
-                    guard let cvr = a.employerCVR, a.start <= p.last, (a.end ?? .distantFuture) >= p.first else { continue }
-                    used[cvr, default: []].append(a.startSeq)
-                    marks[ProjectionPartition.of(h.pseudonym)].insert(cvr)
+            for i in citizens.indices where c.walks(citizens[i].pseudonym) {
+                let partition = ProjectionPartition.of(citizens[i].pseudonym)
+                citizens[i].activations.withUnsafeBufferPointer { activations in
+                    for k in activations.indices where DerivedStates.praktikOrLoentilskud.contains(activations[k].kind) {
+                        let a = activations.baseAddress! + k
+                        guard a.pointee.start <= p.last, (a.pointee.end ?? .distantFuture) >= p.first, let cvr = a.pointee.employerCVR else { continue }
+                        used[cvr, default: []].append(a.pointee.startSeq)
+                        marks[partition].insert(cvr)
+                    }
                 }
             }
         }
+        c.marks = marks
+        return used
+    }
+
+    /// M21's companies' part, computed whole from the companies used (and, in a partial fold, those
+    /// the partitions it lacks used, from the cache).
+    func m21Companies(_ p: Period, used: [String: [Int64]], _ c: inout Context) {
+        var used = used
         if let (entry, loaded) = c.reuse {
             for slot in 0..<ProjectionPartition.count where !loaded[slot] && slot < entry.marks.count {
                 for cvr in entry.marks[slot] where used[cvr] == nil { used[cvr] = [] }
             }
         }
-        c.marks = marks
         for company in companies(until: p.last) where company.employees >= 2 {
             let seqs = used[company.cvr]
             c.add(company.municipality, numerator: seqs == nil ? 0 : 1, denominator: 1, citizen: nil, slot: ProjectionPartition.wholeSlot, seqs: [company.seq] + (seqs ?? []),
@@ -804,7 +904,7 @@ public struct MeasureEngine: Sendable {
     /// M22: educations started in the period by under-30s on a benefit within 30 days before: share dropped out within 365 days.
     func m22(_ p: Period, _ c: inout Context) {
         state.citizens.withUnsafeBufferPointer { citizens in
-            for h in citizens {
+            for h in citizens where c.walks(h.pseudonym) {
                 for e in h.educations where p.contains(e.start) {
                     guard let age = h.age(on: e.start), age < 30 else { continue }
                     // "Within the 30 days before the start": start - 30 ... start - 1.
