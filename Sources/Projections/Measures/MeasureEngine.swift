@@ -769,9 +769,12 @@ public struct MeasureEngine: Sendable {
 
     /// The latest registration of each company known by the end of the period.
     func companies(until day: Day) -> [CompanyRegistration] {
-        var latest: [String: CompanyRegistration] = [:]
-        for company in state.companies where company.day <= day { latest[company.cvr] = company }
-        return latest.values.sorted { $0.seq < $1.seq }
+        // Positions, not registrations, in a table sized up front: growing it rehashed every CVR
+        // number, and this is most of a report from the checkpoint (M21 needs it whole).
+        var latest: [String: Int] = [:]
+        latest.reserveCapacity(state.companies.count)
+        for (i, company) in state.companies.enumerated() where company.day <= day { latest[company.cvr] = i }
+        return latest.values.sorted { state.companies[$0].seq < state.companies[$1].seq }.map { state.companies[$0] }
     }
 
     /// M16: companies with 5 or more employees: share visited at least twice in the period.
