@@ -292,11 +292,11 @@ public struct MeasureEngine: Sendable {
         }
         let n = context.municipalities.count
         var used: [String: [Int64]] = [:]
-        for (k, result) in shares.enumerated() {
+        for result in shares {
             let (share, shareUsed) = try result.get()
             assert(share.breakdowns.isEmpty && share.contributions.isEmpty, "a split measure has only tallies")
             for slot in 0..<Context.slotCount {
-                let owned = slot < ProjectionPartition.count && slot % threads == k
+                let owned = slot < ProjectionPartition.count && share.owns(partition: slot)
                 for m in 0..<n where owned {
                     context.tallies[slot * n + m] = share.tallies[slot * n + m]
                 }
@@ -305,7 +305,7 @@ public struct MeasureEngine: Sendable {
             }
             if let marks = share.marks {
                 if context.marks == nil { context.marks = marks }
-                for slot in 0..<ProjectionPartition.count where slot % threads == k { context.marks![slot] = marks[slot] }
+                for slot in 0..<ProjectionPartition.count where share.owns(partition: slot) { context.marks![slot] = marks[slot] }
             }
             for (cvr, seqs) in shareUsed { used[cvr, default: []] += seqs }
         }
@@ -348,10 +348,13 @@ public struct MeasureEngine: Sendable {
         /// citizens walked are those whose partition modulo `count` is `index`.
         var share: (index: Int, count: Int) = (0, 1)
 
-        /// Whether the computation walks this citizen (always, unless it is split over threads).
-        @inline(__always) func walks(_ citizen: Pseudonym) -> Bool {
-            share.count == 1 || ProjectionPartition.of(citizen) % share.count == share.index
+        /// Whether this share computes a partition's parts (every one, unless split over threads).
+        @inline(__always) func owns(partition: Int) -> Bool {
+            share.count == 1 || partition % share.count == share.index
         }
+
+        /// Whether the computation walks this citizen: its partition is the share's.
+        @inline(__always) func walks(_ citizen: Pseudonym) -> Bool { owns(partition: ProjectionPartition.of(citizen)) }
 
         init(municipalities: [Int], record: Bool) {
             self.municipalities = municipalities
