@@ -149,8 +149,8 @@ struct DecodedChunk: Sendable {
     /// sequence order (`i` indexes ``persons``[lane] or ``others``).
     @inline(__always)
     func forEachLine<E: Error>(lane: Int, person: (Int) throws(E) -> Void, other: (Int) throws(E) -> Void) throws(E) {
-        // The sequence numbers are read in place: through the arrays' subscripts, reading an other
-        // event's `seq` copied the whole event (for every person event before it, too).
+        // The sequence numbers are read in place, through pointers, so that no event is copied to
+        // read its `seq` (the fold's other copies of other events were of this kind).
         let persons = self.persons[lane]
         try persons.withUnsafeBufferPointer { (persons) throws(E) in
             try others.withUnsafeBufferPointer { (others) throws(E) in
