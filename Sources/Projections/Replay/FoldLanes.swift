@@ -113,7 +113,8 @@ final class FoldLanes: @unchecked Sendable {
             }
         }
         // Events are applied where they lie in the chunk (see ``ProjectionState/applyPerson(at:knownIndex:)``).
-        // Other events are read in place: through the array's subscript each was copied.
+        // Other events are passed by pointer: passed as a borrow from the chunk's array while the
+        // lane's state was being changed, each one was copied whole.
         chunk.others.withUnsafeBufferPointer { others in
             chunk.fold(lane: k, into: state, applied: applied, other: { o in
                 let event = others.baseAddress! + o
