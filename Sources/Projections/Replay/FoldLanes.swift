@@ -23,11 +23,18 @@ final class FoldLanes: @unchecked Sendable {
 
     /// The number of lanes.
     let count: Int
-    // Lane k is read and written only by the one task that folds lane k in ``apply``, and by the
-    // caller between calls.
+    // Lane k is read and written only by lane k's task in ``submit``, and by the caller before the
+    // first submission and after ``waitUntilFolded()``.
     private let lanes: UnsafeMutablePointer<Lane>
-    // Written only by the jobcenter task in ``apply``, and read by the caller after it.
+    // Written only by the jobcenter task in ``submit``, and read by the caller after
+    // ``waitUntilFolded()``.
     private var jobcenter: ProjectionState
+    /// One serial queue per task: lanes 0..<count, then the jobcenter's.
+    private let queues: [DispatchQueue]
+    /// Every task submitted.
+    private let folding = DispatchGroup()
+    /// Counts the submitted waves not yet folded by every task, up to ``wavesInFlight``.
+    private let inFlight = DispatchSemaphore(value: FoldLanes.wavesInFlight)
 
     /// The lane of a citizen.
     @inline(__always)
@@ -46,6 +53,7 @@ final class FoldLanes: @unchecked Sendable {
         precondition(count >= 1 && count <= ProjectionPartition.count, "lane count out of range")
         precondition(state.loadedPartitions == nil, "only a whole fold is folded in lanes")
         self.count = count
+        queues = (0...count).map { DispatchQueue(label: $0 == count ? "caseledger.fold.jobcenter" : "caseledger.fold.lane\($0)") }
         lanes = UnsafeMutablePointer<Lane>.allocate(capacity: count)
         lanes.initialize(repeating: Lane(), count: count)
         var citizens = state.citizens
@@ -66,25 +74,87 @@ final class FoldLanes: @unchecked Sendable {
     }
 
     deinit {
+        // Every task holds the lanes, so none runs once they are released.
         lanes.deinitialize(count: count)
         lanes.deallocate()
     }
 
-    /// The sequence number of the last line applied.
+    /// The sequence number of the last line applied (after ``waitUntilFolded()``).
     var headSeq: Int64 { jobcenter.headSeq }
 
-    /// Applies the lines of each chunk, in order: every lane its citizens' parts and one more task
-    /// the jobcenter's part, on up to `count + 1` threads. The lines must continue the head (the
-    /// caller checks the chain).
-    func apply(_ chunks: [DecodedChunk]) {
-        DispatchQueue.concurrentPerform(iterations: count + 1) { task in
-            for chunk in chunks {
-                if task == count {
-                    foldJobcenter(chunk)
-                } else {
-                    foldLane(task, chunk)
+    /// Folds the lines of each chunk, in order: every lane its citizens' parts and one more task
+    /// the jobcenter's part, each task on a serial queue of its own. Returns once the tasks are
+    /// queued (waiting first while ``wavesInFlight`` submissions are unfinished); the tasks run at
+    /// their own pace, so a lane that finishes a wave early goes on with the next instead of
+    /// waiting for the others (a wait for every lane after each wave left a core idle for about a
+    /// seventh of a 10M report). The lines must continue the head (the caller checks the chain);
+    /// ``merge()`` waits for every task.
+    func submit(_ chunks: consuming [DecodedChunk]) {
+        inFlight.wait()
+        let wave = Wave(chunks, tasks: count + 1)
+        for task in 0...count {
+            queues[task].async(group: folding) { [self] in
+                fold(task: task, wave)
+                if wave.finishTask() {
+                    // The last task frees the wave's events on another thread, off the fold's path.
+                    Retirement.free(wave.take())
+                    inFlight.signal()
                 }
             }
+        }
+    }
+
+    /// Task `task`'s part of a wave: lane `task`'s, or the jobcenter's (the last task).
+    private func fold(task: Int, _ wave: Wave) {
+        let chunks = wave.chunks
+        for chunk in chunks {
+            if task == count {
+                foldJobcenter(chunk)
+            } else {
+                foldLane(task, chunk)
+            }
+        }
+    }
+
+    /// Waits until every submitted wave is folded by every task.
+    func waitUntilFolded() {
+        folding.wait()
+    }
+
+    /// At most this many submitted waves are being folded (so the decoded events held are bounded).
+    static let wavesInFlight = 4
+
+    /// A submitted wave's chunks, read by every task; the task that finishes last takes them.
+    private final class Wave: @unchecked Sendable {
+        // Written at init and by ``take()``, which only the last task to finish calls (after every
+        // task's reads, by ``finishTask()``'s lock).
+        private var held: [DecodedChunk]?
+        private let unfinished: Locked<Int>
+
+        init(_ chunks: consuming [DecodedChunk], tasks: Int) {
+            held = chunks
+            unfinished = Locked(tasks)
+        }
+
+        /// The chunks (until taken).
+        var chunks: [DecodedChunk] {
+            guard let held else { preconditionFailure("a wave is read only before it is taken") }
+            return held
+        }
+
+        /// Marks one task finished; true for the last.
+        func finishTask() -> Bool {
+            unfinished.withLock { left in
+                precondition(left > 0, "each task finishes a wave once")
+                left -= 1
+                return left == 0
+            }
+        }
+
+        /// The chunks, moved out.
+        func take() -> [DecodedChunk] {
+            guard let chunks = held.take() else { preconditionFailure("a wave is taken once") }
+            return chunks
         }
     }
 
@@ -127,7 +197,9 @@ final class FoldLanes: @unchecked Sendable {
     }
 
     /// The whole fold: the jobcenter's part with every lane's citizens, in order of first appearance.
+    /// Waits for the submitted waves first.
     func merge() -> ProjectionState {
+        waitUntilFolded()
         var state = jobcenter
         jobcenter = ProjectionState()
         var total = 0

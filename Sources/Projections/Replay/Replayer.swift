@@ -89,7 +89,10 @@ public enum Replayer {
         var checkedSeq = state.headSeq
         var checkedHash = state.headHash
         // A wave still decoding when the replay stops early is waited for, so no thread outlives it.
-        defer { for wave in pending { _ = wave.wait() } }
+        defer {
+            for wave in pending { _ = wave.wait() }
+            lanes?.waitUntilFolded()
+        }
         while !pending.isEmpty, !done {
             let current = pending.removeFirst()
             let decoded = current.wait()
@@ -133,14 +136,18 @@ public enum Replayer {
                 batches.append(chunk)
             }
             if let lanes {
-                lanes.apply(batches)
+                // Folded on the lanes' threads while the next waves are checked and submitted;
+                // the lanes free the events.
+                lanes.submit(consume batches)
             } else {
                 foldSerially(batches, into: &state)
+                Retirement.free(consume batches)
             }
             // The wave's events are freed on another thread, off the fold's serial path.
-            Retirement.free((consume decoded, consume batches))
+            Retirement.free(consume decoded)
         }
         if let lanes {
+            lanes.waitUntilFolded()
             assert(lanes.headSeq == checkedSeq)
             state = lanes.merge()
         }
