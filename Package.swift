@@ -26,10 +26,11 @@ let package = Package(
         .target(name: "CSHA256", path: "Sources/CSHA256"),
         // A cache prefetch hint for the replay's fold (Swift has no prefetch of its own).
         .target(name: "CPrefetch", path: "Sources/CPrefetch"),
-        // The processors a process may run on (sched_getaffinity needs _GNU_SOURCE, which Swift's Glibc lacks).
-        .target(name: "CAffinity", path: "Sources/CAffinity"),
+        // Process-wide facts and settings Swift's Glibc module lacks: the processors a process may run on
+        // (sched_getaffinity needs _GNU_SOURCE) and the allocator's settings (mallopt is in <malloc.h>).
+        .target(name: "CProcess", path: "Sources/CProcess"),
         // The event model, canonical encoding, hashing and log storage.
-        .target(name: "LedgerCore", dependencies: ["CSHA256", "CAffinity"], swiftSettings: strictSettings),
+        .target(name: "LedgerCore", dependencies: ["CSHA256", "CProcess"], swiftSettings: strictSettings),
         // Projections: the replay of events into measures, goals and their evaluation. Pure folds, no I/O
         // except the replay driver that reads a ledger.
         .target(name: "Projections", dependencies: ["LedgerCore", "CPrefetch"], swiftSettings: strictSettings),

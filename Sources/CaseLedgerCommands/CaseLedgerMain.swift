@@ -27,6 +27,13 @@ public enum CaseLedgerMain {
         return text
     }
 
+    /// Prepares the `caseledger` process before ``run(_:console:)``: the allocator's settings for
+    /// large folds on several threads (see `SystemCalls.tuneAllocator()`). Not called by tests
+    /// that run commands in-process.
+    public static func prepareProcess() {
+        SystemCalls.tuneAllocator()
+    }
+
     /// Runs the command line `arguments` (without the program name); returns the exit status.
     public static func run(_ arguments: [String], console: Console = Console()) -> Int32 {
         defer { console.flush() }

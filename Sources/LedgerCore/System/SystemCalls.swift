@@ -3,7 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import CAffinity
+import CProcess
 
 /// The one place where CaseLedger talks to the operating system.
 ///
@@ -283,8 +283,25 @@ package enum SystemCalls {
     /// The number of processors this process may run on: those in its affinity mask (`taskset`, a
     /// container's cpuset), or, when the mask cannot be read, those online.
     package static func processorCount() -> Int {
-        let allowed = Int(caffinity_allowed_processors())
+        let allowed = Int(cprocess_allowed_processors())
         return allowed > 0 ? allowed : Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
+    }
+
+    /// Sets glibc's allocator for a process that folds large ledgers on several threads: memory
+    /// below 32 MiB comes from the heaps, a heap keeps what is freed at its top (up to 1 GiB), and
+    /// it grows 64 MiB at a time.
+    ///
+    /// The fold allocates on several threads, so in glibc's per-thread heaps, which by default
+    /// give freed memory at their top back to the kernel as soon as it passes about a megabyte;
+    /// the next wave of decoded events then faults it in again, zeroed. With these settings a 10M
+    /// report on two cores took a quarter less system time (0.6 s against 0.8 s) and 4-8 % less
+    /// wall time; on one core, no change. The peak resident memory grows by about 30 MiB.
+    ///
+    /// Returns how many of the three settings glibc accepted (0 without glibc); one it refuses
+    /// stays at its default, and the process is only slower.
+    @discardableResult
+    package static func tuneAllocator() -> Int {
+        Int(cprocess_tune_allocator(32 << 20, 1 << 30, 64 << 20))
     }
 
     /// Sets a file's permission bits.
