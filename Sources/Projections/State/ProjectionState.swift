@@ -445,11 +445,11 @@ public struct ProjectionState: Sendable {
     /// may run them apart.
     mutating func retractInHistory(_ seq: Int64, citizen pseudonym: Pseudonym) {
         guard let i = citizenIndex[pseudonym] else { return }
-        // The history is moved out (not copied), so its arrays stay uniquely referenced and the
-        // edits below do not copy them.
-        var h = citizens[i]
-        citizens[i] = CitizenHistory(pseudonym: pseudonym)
-        defer { citizens[i] = h }
+        // The history is swapped out (not copied: a copy retains each of its arrays), so its
+        // arrays stay uniquely referenced and the edits below do not copy them.
+        var h = CitizenHistory(pseudonym: pseudonym)
+        swap(&h, &citizens[i])
+        defer { swap(&h, &citizens[i]) }
         if let k = h.spells.firstIndex(where: { $0.startSeq == seq }) { h.spells.remove(at: k); return }
         if let k = h.spells.firstIndex(where: { $0.endSeq == seq }) {
             h.spells[k].end = nil; h.spells[k].endSeq = nil; h.spells[k].endReason = nil; return
@@ -488,11 +488,10 @@ public struct ProjectionState: Sendable {
         func text(_ name: String) -> String? { facts.first { $0.name == name }?.value.display }
         func int(_ name: String) -> Int? { text(name).flatMap { Int($0) } }
         if let i = citizenIndex[pseudonym] {
-            // The history is moved out (not copied), so its arrays stay uniquely referenced and the
-            // edits below do not copy them.
-            var h = citizens[i]
-            citizens[i] = CitizenHistory(pseudonym: pseudonym)
-            defer { citizens[i] = h }
+            // Swapped out and back, as in ``retractInHistory(_:citizen:)``.
+            var h = CitizenHistory(pseudonym: pseudonym)
+            swap(&h, &citizens[i])
+            defer { swap(&h, &citizens[i]) }
             if h.registrationSeq == seq { Self.register(&h, facts, municipality: h.municipality, seq: seq); return }
             if let k = h.spells.firstIndex(where: { $0.startSeq == seq }) { h.spells[k].weeklyHours = int("weekly_hours") ?? 37; return }
             if let k = h.spells.firstIndex(where: { $0.endSeq == seq }) { h.spells[k].endReason = Self.index(text("reason"), Catalog.benefitEndReasons); return }
