@@ -79,9 +79,6 @@ final class FoldLanes: @unchecked Sendable {
         lanes.deallocate()
     }
 
-    /// The sequence number of the last line applied (after ``waitUntilFolded()``).
-    var headSeq: Int64 { jobcenter.headSeq }
-
     /// Folds the lines of each chunk, in order: every lane its citizens' parts and one more task
     /// the jobcenter's part, each task on a serial queue of its own. Returns once the tasks are
     /// queued (waiting first while ``wavesInFlight`` submissions are unfinished); the tasks run at
