@@ -2,7 +2,8 @@ import Testing
 @testable import LedgerCore
 import Foundation
 
-/// The binary codec, the checkpoint file, and the validator's checkpoint used by append.
+/// The binary codec, the checkpoint file, the validator's checkpoint used by append, and a state
+/// loaded before an append reused by it.
 @Suite struct CheckpointTests {
     @Test("the binary codec reads back what it wrote, and refuses every cut of it")
     func codecRoundTrip() throws {
@@ -109,6 +110,52 @@ import Foundation
         writeBytes(file, bytes)
         try Self.appendCitizens(test, from: 200, count: 1)
         #expect(try test.ledger.replayState(head: try test.ledger.readHead(), useCheckpoint: true).municipalities == testMunicipalities)
+    }
+
+    @Test("an append reuses a state loaded before it while the head has not moved, and loads it again when it has")
+    func appendReusesLoadedState() throws {
+        let directory = TemporaryDirectory("reused-state")
+        let test = try TestLedger(in: directory)
+        try Self.appendCitizens(test, from: 0, count: 3)
+        let head = try test.ledger.readHead()
+        let loaded = try test.ledger.loadState(head: head)
+        #expect(loaded.head == head)
+        #expect(loaded.state == (try test.ledger.replayState(head: head, useCheckpoint: false)))
+        let known = "c-" + String(format: "%016x", 0x1000 + 1)
+        let assessed = try test.records([inputLine("match_assessed", effective: "2014-02-01", citizen: known, facts: #"{"category":"jobparat"}"#)])
+
+        // A state marked (no municipalities) at the same head is the one the validator uses: the
+        // valid event is refused, which it would not be against a state loaded again.
+        var marked = loaded.state
+        marked.municipalities = []
+        let markedLoaded = LoadedLedgerState(head: head, state: marked, checkpointSeq: loaded.checkpointSeq)
+        #expect(throws: LedgerError.self) { try test.ledger.append(assessed, source: "test input", recordedAt: nil, reusing: markedLoaded) }
+        #expect(try test.ledger.readHead() == head)
+
+        // Once another append moved the head, the marked state is ignored and the state loaded
+        // again: the same event is accepted, after the other append's lines, and a citizen
+        // registered by that append is known.
+        try Self.appendCitizens(test, from: 10, count: 1)
+        let moved = try test.ledger.readHead()
+        let other = "c-" + String(format: "%016x", 0x1000 + 10)
+        let both = try test.records([
+            inputLine("match_assessed", effective: "2014-02-01", citizen: known, facts: #"{"category":"jobparat"}"#),
+            inputLine("match_assessed", effective: "2014-02-01", citizen: other, facts: #"{"category":"jobparat"}"#),
+        ])
+        let result = try test.ledger.append(both, source: "test input", recordedAt: nil, reusing: markedLoaded)
+        #expect(result.firstSeq == moved.seq + 1 && result.lastSeq == moved.seq + 2)
+
+        // The true state reused: the append continues the ledger as one that loads it would, and
+        // the state after it equals a full replay.
+        let now = try test.ledger.readHead()
+        let reusable = try test.ledger.loadState(head: now)
+        let again = try test.records([inputLine("match_assessed", effective: "2014-03-01", citizen: other, facts: #"{"category":"aktivitetsparat"}"#)])
+        let last = try test.ledger.append(again, source: "test input", recordedAt: nil, reusing: reusable)
+        #expect(last.firstSeq == now.seq + 1)
+        let end = try test.ledger.readHead()
+        #expect(try test.ledger.replayState(head: end, useCheckpoint: true) == test.ledger.replayState(head: end, useCheckpoint: false))
+        let report = try LedgerVerifier.verify(test.ledger)
+        #expect(report.head == end && report.events == end.seq && report.tail == nil)
     }
 
     @Test("a retraction after the state came from the checkpoint undoes the period it opened or closed")

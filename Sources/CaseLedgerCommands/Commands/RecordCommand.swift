@@ -84,7 +84,9 @@ enum RecordCommand: LedgerCommand {
         let request = try validate(arguments)
         let ledger = try Ledger(path: request.directory)
         let head = try ledger.readHead()
-        let state = try ledger.replayState(head: head)
+        // Loaded once: the append below reuses it unless another writer moved the head meanwhile.
+        let loaded = try ledger.loadState(head: head)
+        let state = loaded.state
         if let code = request.municipality, !state.municipalities.contains(code) {
             throw UsageError(
                 "--municipality \(CanonicalEncoder.municipalityText(code)) is not one of this ledger's: "
@@ -117,7 +119,7 @@ enum RecordCommand: LedgerCommand {
         // Ctrl-C from here on ends the process the ordinary way; the ledger's own recovery handles
         // an append cut short.
         terminal.close()
-        let result = try ledger.append([record], source: "terminal", recordedAt: nil)
+        let result = try ledger.append([record], source: "terminal", recordedAt: nil, reusing: loaded)
         AppendCommand.report(result, count: 1, json: arguments.flag("json"), console: console)
         return ExitStatus.success
     }

@@ -4,6 +4,17 @@ import Glibc
 import Darwin
 #endif
 
+/// The validator's state at a head, loaded before an append takes the writer lock
+/// (``Ledger/loadState(head:)``); the append reuses it while the head has not moved.
+public struct LoadedLedgerState: Sendable {
+    /// The head the state is at.
+    public let head: HeadRecord
+    /// The validator's state at ``head``.
+    public let state: LedgerState
+    /// The sequence number of the checkpoint the state started from (0: none).
+    let checkpointSeq: Int64
+}
+
 extension Ledger {
     /// Removes an unacknowledged tail left by a writer that died mid-batch: bytes beyond the head in
     /// the head's segment, and segment files after it. Must be called holding the writer lock.
@@ -58,11 +69,24 @@ extension Ledger {
     /// rejects the batch, and what was written of it is cut off again, so nothing of it stays),
     /// fsyncs, reads them back, then moves the head and fsyncs it. Returns only after the batch is
     /// on disk.
+    ///
+    /// `reusing` is the validator's state as loaded before the call (``loadState(head:)``: what
+    /// `record` shows its prompts from). It is used when the head has not moved since, instead of
+    /// loading the state again under the lock (at 10M events, a quarter of a second); otherwise the
+    /// state is loaded again, so that another writer's lines are known.
     public func append(_ records: [InputRecord], source: String, recordedAt: Timestamp?,
-                       clock: (() -> Timestamp)? = nil) throws(LedgerError) -> AppendResult {
-        try append(source: source, recordedAt: recordedAt, clock: clock) { (emit) throws(LedgerError) in
+                       clock: (() -> Timestamp)? = nil, reusing loaded: LoadedLedgerState? = nil) throws(LedgerError) -> AppendResult {
+        try append(source: source, recordedAt: recordedAt, clock: clock, chunkBytes: BatchWriter.defaultChunkBytes,
+                   reusing: loaded) { (emit) throws(LedgerError) in
             for record in records { try emit(record) }
         }
+    }
+
+    /// The validator's state at `head` (from its checkpoint when that fits), for an append that may
+    /// reuse it (``append(_:source:recordedAt:clock:reusing:)``).
+    public func loadState(head: HeadRecord) throws(LedgerError) -> LoadedLedgerState {
+        let (state, checkpointSeq) = try replayStateFromCheckpoint(head: head, useCheckpoint: true)
+        return LoadedLedgerState(head: head, state: state, checkpointSeq: checkpointSeq)
     }
 
     /// Appends a batch whose records are produced one at a time by `produce` (which calls its
@@ -76,11 +100,21 @@ extension Ledger {
     /// ``append(source:recordedAt:clock:produce:)`` writing the batch in chunks of `chunkBytes`
     /// (tests use small chunks to write a batch in many).
     func append(source: String, recordedAt: Timestamp?, clock: (() -> Timestamp)? = nil, chunkBytes: Int,
+                reusing loaded: LoadedLedgerState? = nil,
                 produce: ((InputRecord) throws(LedgerError) -> Void) throws(LedgerError) -> Void) throws(LedgerError) -> AppendResult {
         try withWriterLock { () throws(LedgerError) -> AppendResult in
             let head = try readHead()
+            // (A tail removed here lies beyond the head: a state loaded at the head still holds.)
             let recovered = try recoverTail(head: head)
-            let (state, checkpointSeq) = try replayStateFromCheckpoint(head: head, useCheckpoint: true)
+            let state: LedgerState
+            let checkpointSeq: Int64
+            if let loaded, loaded.head == head {
+                state = loaded.state
+                checkpointSeq = loaded.checkpointSeq
+            } else {
+                (state, checkpointSeq) = try replayStateFromCheckpoint(head: head, useCheckpoint: true)
+            }
+            assert(state.headSeq == head.seq && state.headHash == head.hash, "the validator starts at the head")
             let stored: (Int64) throws(LedgerError) -> Event? = { [self] (seq) throws(LedgerError) -> Event? in
                 try self.event(at: seq, head: head)?.event
             }
