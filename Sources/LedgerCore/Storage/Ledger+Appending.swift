@@ -91,7 +91,7 @@ extension Ledger {
 
     /// Appends a batch whose records are produced one at a time by `produce` (which calls its
     /// argument with each record, in order) while the lock is held, so that a large input is never
-    /// held as decoded records all at once. Same guarantees as ``append(_:source:recordedAt:clock:)``.
+    /// held as decoded records all at once. Same guarantees as ``append(_:source:recordedAt:clock:reusing:)``.
     public func append(source: String, recordedAt: Timestamp?, clock: (() -> Timestamp)? = nil,
                        produce: ((InputRecord) throws(LedgerError) -> Void) throws(LedgerError) -> Void) throws(LedgerError) -> AppendResult {
         try append(source: source, recordedAt: recordedAt, clock: clock, chunkBytes: BatchWriter.defaultChunkBytes, produce: produce)
