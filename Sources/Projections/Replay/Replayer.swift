@@ -135,16 +135,16 @@ public enum Replayer {
                 if chunk.reachedCut || checkedSeq >= stopSeq { done = true }
                 batches.append(chunk)
             }
+            // The wave's events are freed on another thread, off the fold's serial path.
             if let lanes {
                 // Folded on the lanes' threads while the next waves are checked and submitted;
-                // the lanes free the events.
+                // the lanes free the events they hold.
                 lanes.submit(consume batches)
+                Retirement.free(consume decoded)
             } else {
                 foldSerially(batches, into: &state)
-                Retirement.free(consume batches)
+                Retirement.free((consume decoded, consume batches))
             }
-            // The wave's events are freed on another thread, off the fold's serial path.
-            Retirement.free(consume decoded)
         }
         if let lanes {
             // Waits for the lanes' tasks; the head is checked below.
