@@ -45,6 +45,51 @@ import Simulation
         #expect(nonzero >= Self.requests.count * 3 / 2)
     }
 
+    @Test("measures computed together in one pass give what each computed alone gives, and note the same parts",
+          arguments: [2, 3])
+    func computedTogether(threads: Int) throws {
+        let generated = try ReplayPropertyTests.GeneratedLedger(seed: 34, citizens: 300)
+        let state = try Replayer.replay(generated.ledger)
+        let day = Day(iso: "2014-12-31")!
+        // Every split measure and variant, two measures computed whole (M13, M20), one that fails
+        // (an unknown variant) and one whose contributions are recorded (so computed whole).
+        var requests = Self.requests.map { definition, variant in
+            MeasureRequest(measure: definition.id, variant: variant, at: definition.evaluation == .period ? nil : day,
+                           period: definition.evaluation == .period ? Period(text: "2014") : nil)
+        }
+        requests.insert(MeasureRequest(measure: "M13", variant: nil, at: nil, period: Period(text: "2014")), at: 3)
+        requests.insert(MeasureRequest(measure: "M2", variant: "no-such-variant", at: nil, period: Period(text: "2014")), at: 5)
+        requests.append(MeasureRequest(measure: "M20", variant: nil, at: nil, period: Period(text: "2014")))
+        requests.append(MeasureRequest(measure: "M3", variant: nil, at: nil, period: Period(text: "2014"), recordContributions: true))
+        func bits(_ result: MeasureResult) -> [String] {
+            result.scopes.map { "\($0.municipality ?? 0):\($0.numerator.bitPattern):\(($0.denominator ?? -1).bitPattern)" }
+                + result.breakdowns.flatMap { group in group.entries.flatMap { entry in entry.scopes.map { "\(group.name)/\(entry.label):\($0.numerator.bitPattern)" } } }
+        }
+        let recorders = requests.map { _ in MeasureRecorder() }
+        let together = MeasureEngine(state: state).computeAll(requests, defaultDay: day, threads: threads, recorders: recorders)
+        #expect(together.count == requests.count)
+        var failures = 0
+        var nonzero = 0
+        for (i, request) in requests.enumerated() {
+            let own = MeasureRecorder()
+            let alone = Result { () throws(MeasureError) in try MeasureEngine(state: state, recorder: own).compute(request, defaultDay: day, threads: 1) }
+            switch (together[i], alone) {
+            case (.success(let a), .success(let b)):
+                #expect(bits(a) == bits(b), "\(request.measure) \(request.variant ?? "-") on \(threads) threads")
+                #expect(a.contributions == b.contributions, "\(request.measure): contributions")
+                #expect(recorders[i].cache.sectionBytes() == own.cache.sectionBytes(), "\(request.measure) \(request.variant ?? "-"): noted parts")
+                if (a.scopes.first?.numerator ?? 0) != 0 { nonzero += 1 }
+            case (.failure(let a), .failure(let b)):
+                #expect(a.message == b.message)
+                failures += 1
+            default:
+                Issue.record("\(request.measure) \(request.variant ?? "-"): one way failed, the other did not")
+            }
+        }
+        #expect(failures == 1)
+        #expect(nonzero >= requests.count / 2, "the comparison is not of zeros")
+    }
+
     @Test("contributions are recorded on one thread, in citizen order, whatever the threads asked for")
     func contributionsOnOneThread() throws {
         let generated = try ReplayPropertyTests.GeneratedLedger(seed: 33, citizens: 200)

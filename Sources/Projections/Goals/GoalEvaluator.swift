@@ -59,36 +59,40 @@ public struct GoalEvaluator: Sendable {
 
     /// Evaluates all goals (in adoption order) as of `day`.
     ///
-    /// On several threads when the fold is large (`workers` 0) or when `workers` says so: a goal
-    /// whose measure is split by partition (``MeasureEngine/splitsByPartition(_:)``, most of them)
-    /// is computed on all threads, one such goal after another; the other goals are evaluated side
-    /// by side, one per thread. Each goal notes its measures' parts in a recorder of its own, and
-    /// those are added to the engine's recorder in adoption order, so the result and the
-    /// recorder's cache are the same as one thread's.
+    /// On several threads when the fold is large (`workers` 0) or when `workers` says so: the goals
+    /// whose measures are split by partition (``MeasureEngine/splitsByPartition(_:)``, most of them)
+    /// are computed in one pass on all threads, each thread computing its share of every one of
+    /// them (``MeasureEngine/computeAll(_:defaultDay:threads:recorders:)``); the other goals are
+    /// evaluated side by side, one per thread. Each goal notes its measure's parts in a recorder of
+    /// its own, and those are added to the engine's recorder in adoption order, so the result and
+    /// the recorder's cache are the same as one thread's.
     public func evaluateAll(at day: Day, workers: Int = 0) -> [GoalEvaluation] {
         let engine = self.engine
         let goals = engine.state.goalOrder.compactMap { engine.state.goals[$0] }
         let threads = workers > 0 ? workers
             : (engine.state.citizens.count >= Self.parallelMinimumCitizens ? Parallel.processorCount : 1)
         guard threads > 1 else { return goals.compactMap { try? evaluate($0, at: day) } }
-        @Sendable func evaluateAlone(_ goal: GoalRecord, threads: Int) -> (evaluation: GoalEvaluation?, recorder: MeasureRecorder?) {
-            let own = engine.recorder.map { _ in MeasureRecorder() }
-            let evaluator = GoalEvaluator(engine: MeasureEngine(state: engine.state, cache: engine.cache, recorder: own))
-            return (try? evaluator.evaluate(goal, at: day, threads: threads), own)
-        }
+        let recorders = goals.map { _ in engine.recorder.map { _ in MeasureRecorder() } }
         let split = goals.map { MeasureEngine.splitsByPartition($0.text("measure") ?? "M1") }
         let whole = goals.indices.filter { !split[$0] }
-        var results = [(evaluation: GoalEvaluation?, recorder: MeasureRecorder?)](repeating: (nil, nil), count: goals.count)
-        for (j, result) in Parallel.map(count: whole.count, workers: threads, { evaluateAlone(goals[whole[$0]], threads: 1) }).enumerated() {
-            results[whole[j]] = result
+        var results = [GoalEvaluation?](repeating: nil, count: goals.count)
+        for (j, evaluation) in Parallel.map(count: whole.count, workers: threads, { j -> GoalEvaluation? in
+            let i = whole[j]
+            let alone = GoalEvaluator(engine: MeasureEngine(state: engine.state, cache: engine.cache, recorder: recorders[i]))
+            return try? alone.evaluate(goals[i], at: day)
+        }).enumerated() {
+            results[whole[j]] = evaluation
         }
-        for i in goals.indices where split[i] {
-            results[i] = evaluateAlone(goals[i], threads: threads)
+        let splitGoals = goals.indices.filter { split[$0] }
+        let plans = splitGoals.map { plan(goals[$0], at: day) }
+        let computed = engine.computeAll(plans.map(\.request), defaultDay: day, threads: threads, recorders: splitGoals.map { recorders[$0] })
+        for (j, i) in splitGoals.enumerated() {
+            results[i] = (try? computed[j].get()).map { evaluation(goals[i], plans[j], result: $0) }
         }
         if let recorder = engine.recorder {
-            for result in results { recorder.absorb(result.recorder!) }
+            for own in recorders { recorder.absorb(own!) }
         }
-        return results.compactMap(\.evaluation)
+        return results.compactMap { $0 }
     }
 
     /// Folds with fewer citizens evaluate their goals on one thread (it takes milliseconds).
@@ -99,7 +103,26 @@ public struct GoalEvaluator: Sendable {
     ///
     /// A measure split by partition is computed on `threads` threads (the value is the same).
     public func evaluate(_ goal: GoalRecord, at day: Day, threads: Int = 1) throws(MeasureError) -> GoalEvaluation {
-        let facts = goal.current
+        let plan = plan(goal, at: day)
+        return evaluation(goal, plan, result: try engine.compute(plan.request, defaultDay: day, threads: threads))
+    }
+
+    /// What a goal's evaluation at a day asks of the measures, and what it knows before the answer.
+    struct Plan {
+        /// The measure request: at the goal's date or period, or up to the day before the deadline.
+        var request: MeasureRequest
+        /// The day evaluated at.
+        var day: Day
+        /// Whether the deadline has passed.
+        var due: Bool
+        /// Whether the goal's date or period has begun (and the goal was adopted) by the day.
+        var begun: Bool
+        /// The day the goal was adopted, if the plan says.
+        var adopted: Day?
+    }
+
+    /// The measure request of a goal at `day` (see ``evaluate(_:at:threads:)``).
+    func plan(_ goal: GoalRecord, at day: Day) -> Plan {
         func text(_ name: String) -> String? { goal.text(name) }
         let measure = text("measure") ?? "M1"
         let deadline = text("deadline").flatMap { Day(iso: $0) } ?? day
@@ -127,7 +150,15 @@ public struct GoalEvaluator: Sendable {
         }
         let request = MeasureRequest(measure: measure, variant: text("variant"), at: at, period: period, benefits: text("benefits"),
                                      filter: MeasureRequest.parseFilter(text("filter")))
-        let result = try engine.compute(request, defaultDay: day, threads: threads)
+        return Plan(request: request, day: day, due: due, begun: begun, adopted: adopted)
+    }
+
+    /// A goal's evaluation from its plan and its measure's result: the value in the goal's scope
+    /// against the target, and the status.
+    func evaluation(_ goal: GoalRecord, _ plan: Plan, result: MeasureResult) -> GoalEvaluation {
+        let facts = goal.current
+        func text(_ name: String) -> String? { goal.text(name) }
+        let (day, due, begun, adopted) = (plan.day, plan.due, plan.begun, plan.adopted)
         var value = begun || due ? result.scope(goal.scope)?.value : nil
         var note: String? = begun || due ? nil
             : (adopted.map { $0 > day } ?? false) ? "the goal was adopted after \(day.iso)" : "the goal's period begins after \(day.iso)"

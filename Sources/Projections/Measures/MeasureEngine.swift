@@ -171,6 +171,67 @@ public struct MeasureEngine: Sendable {
     /// as one thread computes it, so the result is the same to the last bit. Contributions are
     /// recorded on one thread.
     public func compute(_ request: MeasureRequest, defaultDay: Day, threads: Int = 1) throws(MeasureError) -> MeasureResult {
+        var prepared = try prepare(request, defaultDay: defaultDay)
+        if threads > 1 && prepared.splits {
+            try computeSplit(&prepared, threads: threads)
+        } else {
+            try run(prepared.definition, evaluation: prepared.evaluation, variant: prepared.variant, request: request, &prepared.context)
+        }
+        return finish(prepared, recorder: recorder)
+    }
+
+    /// Computes several measures on `threads` threads in one pass: those split by partition
+    /// (``splitsByPartition(_:)``) as ``compute(_:defaultDay:threads:)`` splits one, but thread k
+    /// computes its share of every one of them in turn, so the threads wait for one another once
+    /// rather than after each measure (a goal report's measures are a few milliseconds each, and
+    /// each wait cost a wake-up and the slower share's lead). The others are computed after, one
+    /// at a time. Each result is the one ``compute(_:defaultDay:threads:)`` gives (to the bit), and
+    /// is noted in `recorders[i]` (nil: none) as that would note it in the engine's recorder.
+    public func computeAll(_ requests: [MeasureRequest], defaultDay: Day, threads: Int,
+                           recorders: [MeasureRecorder?]) -> [Result<MeasureResult, MeasureError>] {
+        precondition(recorders.count == requests.count, "one recorder (or nil) per request")
+        var prepared = requests.map { request in Result { () throws(MeasureError) in try prepare(request, defaultDay: defaultDay) } }
+        let split = prepared.indices.filter { i in threads > 1 && ((try? prepared[i].get())?.splits ?? false) }
+        if !split.isEmpty {
+            let starts = split.map { try! prepared[$0].get() }
+            // shares[k][j]: thread k's share of the j-th split request.
+            let shares = Parallel.map(count: threads, workers: threads) { k in
+                starts.map { start in computeShare(start, index: k, of: threads) }
+            }
+            for (j, i) in split.enumerated() {
+                var computed = starts[j]
+                prepared[i] = Result { () throws(MeasureError) in
+                    try combine(shares.map { $0[j] }, into: &computed)
+                    return computed
+                }
+            }
+        }
+        return prepared.indices.map { i in
+            Result { () throws(MeasureError) -> MeasureResult in
+                var computed = try prepared[i].get()
+                if !split.contains(i) {
+                    try run(computed.definition, evaluation: computed.evaluation, variant: computed.variant, request: computed.request, &computed.context)
+                }
+                return finish(computed, recorder: recorders[i])
+            }
+        }
+    }
+
+    /// A request resolved against its measure's definition, with the parts computed so far.
+    struct Prepared: Sendable {
+        let request: MeasureRequest
+        let definition: MeasureDefinition
+        let evaluation: Evaluation
+        let variant: String?
+        let key: String
+        var context: Context
+        /// Whether it may be split over threads: its parts are all citizens' and no contributions
+        /// are recorded (those are recorded on one thread).
+        var splits: Bool { !context.record && MeasureEngine.splitsByPartition(definition.id) }
+    }
+
+    /// Checks a request and makes its empty context (with a partial fold's cached parts).
+    func prepare(_ request: MeasureRequest, defaultDay: Day) throws(MeasureError) -> Prepared {
         guard let definition = MeasureDefinition.named(request.measure) else {
             throw MeasureError(message: "unknown measure \(request.measure); known: " + MeasureDefinition.all.map(\.id).joined(separator: ", "))
         }
@@ -189,18 +250,23 @@ public struct MeasureEngine: Sendable {
             }
             context.reuse = (entry, loaded)
         }
-        if threads > 1 && !context.record && Self.splitsByPartition(definition.id) {
-            try computeSplit(definition, evaluation: evaluation, variant: variant, request: request, threads: threads, &context)
-        } else {
-            try run(definition, evaluation: evaluation, variant: variant, request: request, &context)
-        }
+        return Prepared(request: request, definition: definition, evaluation: evaluation, variant: variant, key: key, context: context)
+    }
+
+    /// The result of a computed request: a partial fold's missing slots from the cache, the
+    /// whole fold's parts noted in `recorder`, and the values per scope.
+    func finish(_ prepared: Prepared, recorder: MeasureRecorder?) -> MeasureResult {
+        let definition = prepared.definition
+        let evaluation = prepared.evaluation
+        let variant = prepared.variant
+        var context = prepared.context
         if context.reuse != nil {
             context.completeFromCache()
         } else if let recorder {
             // The request as resolved: computed again with it, the key is the same.
             let resolved = MeasureRequest(measure: definition.id, variant: variant, at: evaluation.day,
-                                          period: evaluation.day == nil ? evaluation.period : nil, benefits: request.benefits, filter: request.filter)
-            recorder.record(key, context.cacheEntry(request: resolved))
+                                          period: evaluation.day == nil ? evaluation.period : nil, benefits: prepared.request.benefits, filter: prepared.request.filter)
+            recorder.record(prepared.key, context.cacheEntry(request: resolved))
         }
         let isRatio = definition.kind == .share
         let scale = definition.kind == .fullTimePersons ? 1.0 / Double(max(1, DerivedStates.weekdays(from: evaluation.period.first, through: evaluation.period.last))) : 1.0
@@ -274,43 +340,55 @@ public struct MeasureEngine: Sendable {
     /// Computes a measure of ``splitsByPartition(_:)`` on `threads` threads, each walking the
     /// citizens of the partitions p with p % threads == its number, and puts their parts together:
     /// each partition's slot from the one thread that computed it.
-    func computeSplit(_ definition: MeasureDefinition, evaluation: Evaluation, variant: String?, request: MeasureRequest,
-                      threads: Int, _ context: inout Context) throws(MeasureError) {
-        precondition(threads > 1 && !context.record, "a split computation records no contributions")
-        let start = context
-        let shares = Parallel.map(count: threads, workers: threads) { k -> Result<(Context, [String: [Int64]]), MeasureError> in
-            var share = start
-            share.share = (k, threads)
-            return Result { () throws(MeasureError) -> (Context, [String: [Int64]]) in
-                if definition.id == "M21" {
-                    let used = m21Citizens(evaluation.period, &share)
-                    return (share, used)
-                }
-                try run(definition, evaluation: evaluation, variant: variant, request: request, &share)
-                return (share, [:])
+    func computeSplit(_ prepared: inout Prepared, threads: Int) throws(MeasureError) {
+        let start = prepared
+        let shares = Parallel.map(count: threads, workers: threads) { k in computeShare(start, index: k, of: threads) }
+        try combine(shares, into: &prepared)
+    }
+
+    /// One thread's share of a split computation: the parts of the partitions p with
+    /// p % `count` == `index`, and for M21 the CVR numbers its citizens were placed with.
+    func computeShare(_ prepared: Prepared, index: Int, of count: Int) -> Result<(Context, [String: [Int64]]), MeasureError> {
+        precondition(count > 1 && prepared.splits, "a split computation records no contributions")
+        var share = prepared.context
+        share.share = (index, count)
+        return Result { () throws(MeasureError) -> (Context, [String: [Int64]]) in
+            if prepared.definition.id == "M21" {
+                let used = m21Citizens(prepared.evaluation.period, &share)
+                return (share, used)
             }
+            try run(prepared.definition, evaluation: prepared.evaluation, variant: prepared.variant, request: prepared.request, &share)
+            return (share, [:])
         }
-        let n = context.municipalities.count
+    }
+
+    /// Puts the shares of a split computation (``computeShare(_:index:of:)``, share k at index k)
+    /// together into `prepared`'s context: each partition's slot from the one share that computed
+    /// it; then M21's companies' part, computed once.
+    func combine(_ shares: [Result<(Context, [String: [Int64]]), MeasureError>], into prepared: inout Prepared) throws(MeasureError) {
+        let start = prepared.context
+        let n = start.municipalities.count
         var used: [String: [Int64]] = [:]
-        for result in shares {
+        for (k, result) in shares.enumerated() {
             let (share, shareUsed) = try result.get()
+            assert(share.share == (k, shares.count), "share k at index k")
             assert(share.breakdowns.isEmpty && share.contributions.isEmpty, "a split measure has only tallies")
             for slot in 0..<Context.slotCount {
                 let owned = slot < ProjectionPartition.count && share.owns(partition: slot)
                 for m in 0..<n where owned {
-                    context.tallies[slot * n + m] = share.tallies[slot * n + m]
+                    prepared.context.tallies[slot * n + m] = share.tallies[slot * n + m]
                 }
                 assert(owned || (0..<n).allSatisfy { share.tallies[slot * n + $0] == start.tallies[slot * n + $0] },
                        "a share counts only in its own partitions' slots")
             }
             if let marks = share.marks {
-                if context.marks == nil { context.marks = marks }
-                for slot in 0..<ProjectionPartition.count where share.owns(partition: slot) { context.marks![slot] = marks[slot] }
+                if prepared.context.marks == nil { prepared.context.marks = marks }
+                for slot in 0..<ProjectionPartition.count where share.owns(partition: slot) { prepared.context.marks![slot] = marks[slot] }
             }
             for (cvr, seqs) in shareUsed { used[cvr, default: []] += seqs }
         }
-        if definition.id == "M21" {
-            m21Companies(evaluation.period, used: used, &context)
+        if prepared.definition.id == "M21" {
+            m21Companies(prepared.evaluation.period, used: used, &prepared.context)
         }
     }
 
