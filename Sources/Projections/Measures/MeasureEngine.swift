@@ -219,11 +219,17 @@ public struct MeasureEngine: Sendable {
 
     /// A request resolved against its measure's definition, with the parts computed so far.
     struct Prepared: Sendable {
+        /// The request as asked.
         let request: MeasureRequest
+        /// Its measure.
         let definition: MeasureDefinition
+        /// The day or period it is evaluated at.
         let evaluation: Evaluation
+        /// The variant asked for, else the measure's first.
         let variant: String?
+        /// Its key in the checkpoint's measure cache.
         let key: String
+        /// The parts computed so far.
         var context: Context
         /// Whether it may be split over threads: its parts are all citizens' and no contributions
         /// are recorded (those are recorded on one thread).
