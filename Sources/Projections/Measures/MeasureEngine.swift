@@ -191,25 +191,30 @@ public struct MeasureEngine: Sendable {
                            recorders: [MeasureRecorder?]) -> [Result<MeasureResult, MeasureError>] {
         precondition(recorders.count == requests.count, "one recorder (or nil) per request")
         var prepared = requests.map { request in Result { () throws(MeasureError) in try prepare(request, defaultDay: defaultDay) } }
-        let split = prepared.indices.filter { i in threads > 1 && ((try? prepared[i].get())?.splits ?? false) }
+        // The requests computed split, by index, with their empty contexts.
+        let split: [(index: Int, start: Prepared)] = threads < 2 ? [] : prepared.indices.compactMap { i in
+            guard case .success(let start) = prepared[i], start.splits else { return nil }
+            return (i, start)
+        }
+        var computedSplit = [Bool](repeating: false, count: requests.count)
         if !split.isEmpty {
-            let starts = split.map { try! prepared[$0].get() }
             // shares[k][j]: thread k's share of the j-th split request.
             let shares = Parallel.map(count: threads, workers: threads) { k in
-                starts.map { start in computeShare(start, index: k, of: threads) }
+                split.map { computeShare($0.start, index: k, of: threads) }
             }
-            for (j, i) in split.enumerated() {
-                var computed = starts[j]
+            for (j, (i, start)) in split.enumerated() {
+                var computed = start
                 prepared[i] = Result { () throws(MeasureError) in
                     try combine(shares.map { $0[j] }, into: &computed)
                     return computed
                 }
+                computedSplit[i] = true
             }
         }
         return prepared.indices.map { i in
             Result { () throws(MeasureError) -> MeasureResult in
                 var computed = try prepared[i].get()
-                if !split.contains(i) {
+                if !computedSplit[i] {
                     try run(computed.definition, evaluation: computed.evaluation, variant: computed.variant, request: computed.request, &computed.context)
                 }
                 return finish(computed, recorder: recorders[i])
