@@ -78,7 +78,7 @@ extension LedgerFileTests {
                 var refusals = 0
                 for _ in 0..<25 {
                     do {
-                        try test.ledger.append(source: "test input", recordedAt: nil, chunkBytes: 4096) { (emit) throws(LedgerError) in
+                        _ = try test.ledger.append(source: "test input", recordedAt: nil, chunkBytes: 4096) { (emit) throws(LedgerError) in
                             for record in refused { try emit(record) }
                         }
                     } catch { refusals += 1 }

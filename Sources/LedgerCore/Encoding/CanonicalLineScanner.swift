@@ -31,6 +31,8 @@ public struct CanonicalLineScanner: Sendable {
         public var prevOffset: Int
         /// Byte offset of the 64 hex digits of `hash` in the line.
         public var hashOffset: Int
+        /// The line's event type.
+        public var type: EventType
     }
 
     /// A field kind as the scanner checks it.
@@ -56,6 +58,7 @@ public struct CanonicalLineScanner: Sendable {
 
     /// An event type the scanner decides.
     struct TypeEntry: Sendable {
+        var type: EventType
         var name: [UInt8]
         var citizen: Presence
         var municipality: Presence
@@ -93,7 +96,7 @@ public struct CanonicalLineScanner: Sendable {
             }
             let name = Array(type.rawValue.utf8)
             while byLength.count <= name.count { byLength.append([]) }
-            byLength[name.count].append(TypeEntry(name: name, citizen: spec.citizen, municipality: spec.municipality, fields: fields))
+            byLength[name.count].append(TypeEntry(type: type, name: name, citizen: spec.citizen, municipality: spec.municipality, fields: fields))
         }
         typesByNameLength = byLength
         municipalityAllowed = (0..<1000).map { municipalities.contains($0) }
@@ -199,7 +202,7 @@ public struct CanonicalLineScanner: Sendable {
         let hashOffset = c.p
         c.p += 64
         guard c.take(#""}"#), c.p == c.end else { return nil }
-        return Accepted(seq: seq, recordedAt: recordedAt, prevOffset: prevOffset, hashOffset: hashOffset)
+        return Accepted(seq: seq, recordedAt: recordedAt, prevOffset: prevOffset, hashOffset: hashOffset, type: type.type)
     }
 
     /// The decided type named by `name`, or nil.

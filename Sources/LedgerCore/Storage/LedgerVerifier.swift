@@ -58,6 +58,11 @@ public enum LedgerVerifier {
         var lastRecordedAt = Timestamp(milliseconds: 0)
         /// A defect: 1-based line number within the chunk and the reason.
         var defect: (line: Int, reason: String)?
+        /// The type of each line checked, in order (one byte each): a correction is checked
+        /// against the type of the line it corrects once the chunks are joined.
+        var types: [EventType] = []
+        /// The corrections among the lines checked: 1-based line number within the chunk and event.
+        var corrections: [(line: Int, event: Event)] = []
     }
 
     /// Verifies the ledger; throws ``LedgerError/corrupt(file:line:reason:)`` at the first defect.
@@ -110,6 +115,9 @@ public enum LedgerVerifier {
         var lineBase = 0
         var currentSegment = 0
         var bytes: Int64 = 0
+        // Every acknowledged line's type by seq - 1, for the corrections' checks.
+        var types: [EventType] = []
+        types.reserveCapacity(Int(clamping: head.seq))
         for (i, chunk) in chunks.enumerated() {
             let summary = try results[i].get()
             if chunk.segment != currentSegment { currentSegment = chunk.segment; lineBase = 0 }
@@ -134,6 +142,15 @@ public enum LedgerVerifier {
                 previousHash = summary.lastHash
                 previousRecordedAt = summary.lastRecordedAt
             }
+            // The chunk's lines before any defect continue the chain, so line k of it holds seq
+            // types.count + k; each correction's target is before it, so its type is known.
+            assert(summary.types.count == summary.lines - (summary.defect == nil ? 0 : 1), "a type for every line checked")
+            types.append(contentsOf: summary.types)
+            for correction in summary.corrections {
+                if let problem = correctionProblem(correction.event, types: types) {
+                    throw LedgerError.corrupt(file: file, line: lineBase + correction.line, reason: problem)
+                }
+            }
             if let defect = summary.defect {
                 throw LedgerError.corrupt(file: file, line: lineBase + defect.line, reason: defect.reason)
             }
@@ -148,9 +165,10 @@ public enum LedgerVerifier {
             throw LedgerError.corrupt(file: Ledger.segmentName(head.segment), line: lineBase,
                                       reason: "the last acknowledged line (seq \(expectedSeq - 1)) does not match the head file (seq \(head.seq)); lines were altered or removed")
         }
+        let acknowledgedTypes = types
         let checkBeyondHead = { (now: Timestamp) throws(LedgerError) -> VerificationReport.Tail? in
             try checkTail(ledger, head: head, segments: try ledger.segmentIndexes().last ?? indexes.count, headLineCount: lineBase,
-                          municipalities: municipalities, after: (head.seq, head.hash, previousRecordedAt), now: now)
+                          municipalities: municipalities, after: (head.seq, head.hash, previousRecordedAt), types: acknowledgedTypes, now: now)
         }
         let tail: VerificationReport.Tail?
         do {
@@ -217,6 +235,8 @@ public enum LedgerVerifier {
             summary.lastSeq = recorded.seq
             summary.lastHash = recorded.hash
             summary.lastRecordedAt = recorded.recordedAt
+            summary.types.append(recorded.event.type)
+            if recorded.event.type == .correction { summary.corrections.append((summary.lines, recorded.event)) }
             lastHashHex.withUnsafeMutableBytes { recorded.hash.writeHex(to: $0.baseAddress!) }
         }
         if summary.defect == nil && end != chunk.end {
@@ -249,8 +269,19 @@ public enum LedgerVerifier {
         summary.lastSeq = accepted.seq
         summary.lastHash = computed
         summary.lastRecordedAt = accepted.recordedAt
+        summary.types.append(accepted.type)
         lastHashHex.withUnsafeMutableBytes { _ = memcpy($0.baseAddress!, hashText.baseAddress!, 64) }
         return true
+    }
+
+    /// What is wrong with a correction given the types of the lines before it (`types[seq - 1]`),
+    /// or nil. The correction's own checks (``checkLine(_:municipalities:now:scratch:)``) have
+    /// already placed its target before it.
+    static func correctionProblem(_ correction: Event, types: [EventType]) -> String? {
+        guard let target = correction.integer("corrects"), target >= 1, target <= types.count else {
+            return "facts.corrects names a line that is not before the correction"
+        }
+        return CatalogCheck.correctionProblem(in: correction, correctedType: types[Int(target) - 1])
     }
 
     /// Checks one line on its own: hash, canonical form, catalog shape, genesis rules.
@@ -290,10 +321,13 @@ public enum LedgerVerifier {
     }
 
     /// Classifies bytes beyond the head: complete lines continuing the chain and a torn last line
-    /// are a recoverable tail; anything else is corruption.
+    /// are a recoverable tail; anything else is corruption. With `types` (every acknowledged
+    /// line's type by seq - 1) the tail's corrections are checked against what they correct.
     static func checkTail(_ ledger: Ledger, head: HeadRecord, segments: Int, headLineCount: Int, municipalities: Set<Int>,
-                          after: (seq: Int64, hash: SHA256Digest, recordedAt: Timestamp), now: Timestamp) throws(LedgerError) -> VerificationReport.Tail? {
+                          after: (seq: Int64, hash: SHA256Digest, recordedAt: Timestamp), types acknowledgedTypes: [EventType]? = nil,
+                          now: Timestamp) throws(LedgerError) -> VerificationReport.Tail? {
         var tail: VerificationReport.Tail?
+        var types = acknowledgedTypes
         var expectedSeq = after.seq + 1
         var previousHash = after.hash
         var previousRecordedAt = after.recordedAt
@@ -316,6 +350,14 @@ public enum LedgerVerifier {
                 }
                 guard recorded.seq == expectedSeq, recorded.prev == previousHash, recorded.recordedAt >= previousRecordedAt else {
                     throw LedgerError.corrupt(file: location.fileName, line: location.line, reason: "a line beyond the head does not continue the chain")
+                }
+                // The types of the lines before the head are known to `verify`, not to an append
+                // removing an interrupted tail (which removes these lines whatever they hold).
+                if types != nil {
+                    if recorded.event.type == .correction, let problem = correctionProblem(recorded.event, types: types!) {
+                        throw LedgerError.corrupt(file: location.fileName, line: location.line, reason: problem + " (beyond the head)")
+                    }
+                    types!.append(recorded.event.type)
                 }
                 expectedSeq += 1
                 previousHash = recorded.hash

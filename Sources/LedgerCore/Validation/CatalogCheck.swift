@@ -26,22 +26,47 @@ public enum CatalogCheck {
             facts = Array(facts.prefix(3))
             fields = spec.fields
         }
-        var index = 0
-        for field in fields {
-            if index < facts.count, facts[index].name == field.name {
-                if let problem = kindProblem(facts[index].value, field) { return "facts.\(field.name): \(problem)" }
-                index += 1
-            } else if field.required {
-                return "facts.\(field.name) is missing"
-            }
-        }
-        if index < facts.count { return "facts.\(facts[index].name) is not a field of \(event.type.rawValue) in this place" }
+        if let problem = factsProblem(facts[...], fields: fields, typeName: event.type.rawValue) { return problem }
         if event.type == .correction {
             let target = event.integer("corrects") ?? 0
             if let seq, target >= seq { return "facts.corrects names seq \(target), which is not before the correction" }
             if target == 1 { return "facts.corrects names the ledger's first line" }
             if event.text("action") == "retract" && event.facts.count != 3 { return "a retracting correction carries no other facts" }
         }
+        return nil
+    }
+
+    /// A description of what is wrong with a correction given the type of the event it corrects,
+    /// or nil when it fits: ledger_opened, publication and correction lines are never corrected,
+    /// and a superseding correction carries the corrected type's facts in full, after its own
+    /// three, in the catalog's order (EventLogs/FORMAT.md sections 8 and 9).
+    public static func correctionProblem(in correction: Event, correctedType: EventType) -> String? {
+        precondition(correction.type == .correction, "only a correction is checked against the event it corrects")
+        let target = correction.integer("corrects") ?? 0
+        switch correctedType {
+        case .ledgerOpened, .publication, .correction:
+            return "facts.corrects names seq \(target), a \(correctedType.rawValue), which cannot be corrected"
+        default: break
+        }
+        guard correction.text("action") == "supersede" else { return nil }
+        let replacement = correction.facts.dropFirst(3)
+        guard let problem = factsProblem(replacement, fields: Catalog.spec(correctedType).fields, typeName: correctedType.rawValue) else { return nil }
+        return problem + " (a superseding correction carries the facts of the \(correctedType.rawValue) it replaces in full)"
+    }
+
+    /// The first fact out of place, missing or of the wrong kind for `fields` (a type's catalog
+    /// fields, in order), or nil.
+    static func factsProblem(_ facts: ArraySlice<Fact>, fields: [FieldSpec], typeName: String) -> String? {
+        var index = facts.startIndex
+        for field in fields {
+            if index < facts.endIndex, facts[index].name == field.name {
+                if let problem = kindProblem(facts[index].value, field) { return "facts.\(field.name): \(problem)" }
+                index += 1
+            } else if field.required {
+                return "facts.\(field.name) is missing"
+            }
+        }
+        if index < facts.endIndex { return "facts.\(facts[index].name) is not a field of \(typeName) in this place" }
         return nil
     }
 
