@@ -84,28 +84,28 @@ extension History {
         case .matchAssessed(let category):
             writer.fact("category", text: category.rawValue)
         case .activationStarted(let activity, let kind, let provider, let employer, let weeklyMinutes):
-            writer.fact("activity_id", prefix: "A-", number: Int(activity))
+            writer.fact("activity_id", prefix: "A-", seed: world.options.seed, number: Int(activity))
             writer.fact("kind", text: kind.rawValue)
             writer.fact("provider", text: provider >= 0 ? "anden-aktoer" : "jobcenter")
             if provider >= 0 { writer.fact("provider_name", text: Names.providers[Int(provider)]) }
             if employer >= 0 { writer.fact("employer_cvr", cvr: world.companies[Int(employer)].cvr) }
             writer.fact("weekly_minutes", integer: Int(weeklyMinutes))
         case .activationEnded(let activity):
-            writer.fact("activity_id", prefix: "A-", number: Int(activity))
+            writer.fact("activity_id", prefix: "A-", seed: world.options.seed, number: Int(activity))
         case .jobPlacement(let channel, let employer, let order):
             writer.fact("channel", text: channel.rawValue)
             if employer >= 0 { writer.fact("employer_cvr", cvr: world.companies[Int(employer)].cvr) }
-            if order >= 0 { writer.fact("order_id", prefix: "JO-", number: Int(order) + 1) }
+            if order >= 0 { writer.fact("order_id", prefix: "JO-", seed: world.options.seed, number: Int(order) + 1) }
         case .employmentEnded, .flexJobApproved, .flexJobEnded, .disabilityPensionAwarded:
             break
         case .jobOrderReceived(let order, let employer, let positions):
-            writer.fact("order_id", prefix: "JO-", number: Int(order) + 1)
+            writer.fact("order_id", prefix: "JO-", seed: world.options.seed, number: Int(order) + 1)
             writer.fact("employer_cvr", cvr: world.companies[Int(employer)].cvr)
             writer.fact("positions", integer: Int(positions))
         case .jobOrderReferral(let order):
-            writer.fact("order_id", prefix: "JO-", number: Int(order) + 1)
+            writer.fact("order_id", prefix: "JO-", seed: world.options.seed, number: Int(order) + 1)
         case .jobOrderFilled(let order, let positions):
-            writer.fact("order_id", prefix: "JO-", number: Int(order) + 1)
+            writer.fact("order_id", prefix: "JO-", seed: world.options.seed, number: Int(order) + 1)
             writer.fact("positions", integer: Int(positions))
         case .flexJobStarted(let employer, let weeklyHours):
             writer.fact("employer_cvr", cvr: world.companies[Int(employer)].cvr)

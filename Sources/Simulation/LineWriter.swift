@@ -130,11 +130,15 @@ struct LineWriter {
         append("\"")
     }
 
-    /// An identifier fact made of a prefix and a number in six or more digits: `"name":"A-000123"`.
-    mutating func fact(_ name: StaticString, prefix: StaticString, number value: Int) {
+    /// An identifier fact made of a prefix, the history's seed and a number in six or more digits:
+    /// `"name":"A-7-000123"` for seed 7. The seed keeps the identifiers of two generated histories
+    /// apart when both are appended to one ledger.
+    mutating func fact(_ name: StaticString, prefix: StaticString, seed: UInt64, number value: Int) {
         key(name)
         append("\"")
         append(prefix)
+        append(String(seed))
+        append("-")
         padded(value, width: 6)
         append("\"")
     }

@@ -2,6 +2,7 @@
 // profiles of the demo jobcenters move their figures the way their calibration needs (at a
 // smaller scale than the demo; the demo's own figures are in EventLogs/README.md).
 
+import Foundation
 import LedgerCore
 import Testing
 
@@ -43,11 +44,17 @@ import Testing
         #expect(options.profile == .generic)
         #expect(lines == SimulationSupport.lines(generic))
         // The digest of `caseledger generate --citizens 300 --seed 3 --municipality 183
-        // --municipality 187` before profiles existed.
+        // --municipality 187` before profiles existed, when job order and activity ids did not
+        // carry the seed yet ("JO-000001" where it is now "JO-3-000001"): the seed in the ids is
+        // the only change since.
+        let withoutSeed = lines.map { $0.replacingOccurrences(of: "\"A-3-", with: "\"A-").replacingOccurrences(of: "\"JO-3-", with: "\"JO-") }
+        #expect(withoutSeed != lines)
+        #expect(ProfileTests.digest(withoutSeed) == ProfileTests.goldenDigestBeforeSeededIdentifiers)
         #expect(ProfileTests.digest(lines) == ProfileTests.goldenDigest)
     }
 
-    static let goldenDigest: UInt64 = 0x3699_A0E2_76EC_8A75
+    static let goldenDigestBeforeSeededIdentifiers: UInt64 = 0x3699_A0E2_76EC_8A75
+    static let goldenDigest: UInt64 = 0x0197_16EF_5918_1C6D
 
     @Test func frederikssundProfileMovesItsFiguresTheCalibratedWay() {
         let generic = SimulationSupport.lines(ProfileTests.options(2_000, seed: 250, [250], .generic))

@@ -5,11 +5,16 @@ import Simulation
 enum GenerateCommand: LedgerCommand {
     static let name = "generate"
     static let abstract = "Write a synthetic jobcenter history (valid input events) to standard output."
-    static let usage = "--citizens N --seed S [--from DATE] [--to DATE] [--municipality CODE ...] [--first-seq N] [--with-recorded-at]"
+    static let usage = "--citizens N --seed S [--from DATE] [--to DATE] [--municipality CODE ...] [--first-seq N | --ledger DIR] [--with-recorded-at]"
     static let discussion = """
     The same seed gives the same output. Every event type appears (goals come from plan files). The
     output is one batch for `caseledger append`; corrections in it refer to sequence numbers counted
-    from --first-seq (default 2: a fresh ledger after init). With --with-recorded-at each line carries
+    from --first-seq (default 2: a fresh ledger after init). To append to a ledger that holds events
+    already, give --ledger DIR: the numbers then follow its head, and the output must be appended to
+    it before anything else is. Histories of different seeds can go into one ledger: job order and
+    activity ids carry the seed, citizens are drawn anew; company CVR numbers are drawn at random
+    per seed, so two seeds may by chance share one, which then counts as one company.
+    With --with-recorded-at each line carries
     its own recorded_at (late registration included): append it with --historical into a ledger
     created with an earlier --recorded-at. Citizens are pseudonyms; no CPR numbers are generated.
     """
@@ -20,6 +25,7 @@ enum GenerateCommand: LedgerCommand {
         .option("to", "DATE", "Last effective date (default 2014-12-31)."),
         .option("municipality", "CODE", "Municipalities the citizens live in (default 250).", repeatable: true),
         .option("first-seq", "N", "Sequence number the first line will get (default 2)."),
+        .option("ledger", "DIR", "Number the lines to follow this ledger's head (instead of --first-seq)."),
         .flag("with-recorded-at", "Give each line its own recorded_at (for append --historical)."),
     ]
 
@@ -36,8 +42,14 @@ enum GenerateCommand: LedgerCommand {
         if municipalities.isEmpty { municipalities = [250] }
         var firstSeq: Int64 = 2
         if let text = arguments.value("first-seq") {
+            guard arguments.value("ledger") == nil else { throw UsageError("give --first-seq or --ledger, not both") }
             guard let n = Int64(text), n >= 2 else { throw UsageError("--first-seq expects 2 or more") }
             firstSeq = n
+        }
+        if let directory = arguments.value("ledger") {
+            // The head names the last acknowledged line; the output's first line follows it.
+            let ledger = try Ledger(path: directory)
+            firstSeq = try ledger.readHead().seq + 1
         }
         let options = GeneratorOptions(citizens: citizens, seed: seed, from: from, to: to, municipalities: municipalities,
                                        firstSeq: firstSeq, withRecordedAt: arguments.flag("with-recorded-at"))
