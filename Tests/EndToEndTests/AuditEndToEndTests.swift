@@ -4,7 +4,6 @@ import Foundation
 /// The auditor's three commands through the real binary: publish, audit (reproduce, restatements,
 /// tampering) and explain (numerators, access records written before anything is shown).
 @Suite struct AuditEndToEndTests {
-    typealias E2E = PlanReportEndToEndTests
 
     /// A generated Frederikssund-like ledger with its 2014 plan, in a temporary directory.
     struct Fixture {

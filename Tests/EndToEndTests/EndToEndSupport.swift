@@ -82,6 +82,49 @@ enum CaseLedgerBinary {
     }
 }
 
+// MARK: - Running the binary to the end
+
+/// Runs the `caseledger` binary to its end with its own HOME, synchronously: for tests that need
+/// no concurrency (``Sandbox`` runs it asynchronously, and starts processes to kill or race).
+enum E2E {
+    /// The package's root folder (Tests/EndToEndTests/EndToEndSupport.swift, two levels up).
+    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    /// The built binary (``CaseLedgerBinary``).
+    static func binary() throws -> URL { try CaseLedgerBinary.url() }
+
+    /// A finished run: exit status, standard output's bytes and standard error's text.
+    struct Run { var status: Int32; var out: Data; var err: String }
+
+    /// Runs `caseledger arguments` with `input` on standard input and HOME set to `home`.
+    static func run(_ arguments: [String], input: Data? = nil, home: String, extraEnvironment: [String: String] = [:]) throws -> Run {
+        let process = Process()
+        process.executableURL = try binary()
+        process.arguments = arguments
+        var environment = ProcessInfo.processInfo.environment
+        environment["HOME"] = home
+        environment.removeValue(forKey: "CASELEDGER_KEY_FILE")
+        environment.removeValue(forKey: "CASELEDGER_TEST_FAULTS")
+        for (key, value) in extraEnvironment { environment[key] = value }
+        process.environment = environment
+        // Standard input, output and error go through files, so no pipe can fill up and block.
+        let base = NSTemporaryDirectory() + "caseledger-run-\(UUID().uuidString)"
+        let inPath = base + ".in", outPath = base + ".out", errPath = base + ".err"
+        defer { for path in [inPath, outPath, errPath] { try? FileManager.default.removeItem(atPath: path) } }
+        _ = FileManager.default.createFile(atPath: inPath, contents: input ?? Data())
+        _ = FileManager.default.createFile(atPath: outPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: errPath, contents: nil)
+        process.standardInput = FileHandle(forReadingAtPath: inPath)
+        process.standardOutput = FileHandle(forWritingAtPath: outPath)
+        process.standardError = FileHandle(forWritingAtPath: errPath)
+        try process.run()
+        process.waitUntilExit()
+        let out = try Data(contentsOf: URL(fileURLWithPath: outPath))
+        let err = try Data(contentsOf: URL(fileURLWithPath: errPath))
+        return Run(status: process.terminationStatus, out: out, err: String(decoding: err, as: UTF8.self))
+    }
+}
+
 // MARK: - Seeded randomness
 
 /// SplitMix64: a small seedable generator, so that every random run can be repeated from its seed.

@@ -3,7 +3,6 @@ import Foundation
 
 /// The example case-system exports in EventLogs/examples import as the README there says.
 @Suite struct ExamplesEndToEndTests {
-    typealias E2E = PlanReportEndToEndTests
 
     @Test("the example CSV exports import in order into a fresh ledger, which then verifies")
     func examplesImport() throws {

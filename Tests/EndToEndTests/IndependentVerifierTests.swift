@@ -4,7 +4,6 @@ import Foundation
 /// Tools/verify_ledger.py, written from EventLogs/FORMAT.md alone, agrees with caseledger on a
 /// generated ledger: the chain verifies and M4 is the same; an altered line fails both.
 @Suite struct IndependentVerifierTests {
-    typealias E2E = PlanReportEndToEndTests
 
     static var python: String? {
         ["/usr/bin/python3", "/usr/local/bin/python3"].first { FileManager.default.isExecutableFile(atPath: $0) }

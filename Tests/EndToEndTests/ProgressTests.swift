@@ -3,7 +3,6 @@ import Foundation
 
 /// Long work shows progress on standard error at a terminal, never when the output is piped.
 @Suite struct ProgressTests {
-    typealias E2E = PlanReportEndToEndTests
 
     static let script = "/usr/bin/script"
 
