@@ -4,12 +4,17 @@ import LedgerCore
 enum CatalogCommand: LedgerCommand {
     static let name = "catalog"
     static let abstract = "Show every event type with its fields and allowed values."
-    static let usage = "[TYPE] [--markdown]"
+    static let usage = "[TYPE] [--markdown] [--language en|da]"
     static let discussion = """
     Without TYPE, lists every event type. --markdown prints the tables of EventLogs/FORMAT.md's
-    catalog section (a test keeps the two identical).
+    catalog section (a test keeps the two identical). --language da prints each type and field
+    with the Danish explanations that `record` shows the caseworker; English is the file format's
+    reference (the default).
     """
-    static let options: [OptionSpec] = [.flag("markdown", "Print Markdown tables.")]
+    static let options: [OptionSpec] = [
+        .flag("markdown", "Print Markdown tables (English, as in EventLogs/FORMAT.md)."),
+        .option("language", "en|da", "Explanations in English (default) or Danish (as record shows them)."),
+    ]
 
     static func run(_ arguments: Arguments, console: Console) throws -> Int32 {
         var types = EventType.allCases
@@ -19,7 +24,16 @@ enum CatalogCommand: LedgerCommand {
             }
             types = [type]
         }
-        console.out(arguments.flag("markdown") ? markdown(types) : text(types))
+        var language = CatalogLanguage.english
+        if let code = arguments.value("language") {
+            guard let chosen = CatalogLanguage(rawValue: code) else { throw UsageError("--language expects en or da") }
+            guard !arguments.flag("markdown") || chosen == .english else { throw UsageError("--markdown is the English reference; leave out --language da") }
+            language = chosen
+        }
+        switch language {
+        case .english: console.out(arguments.flag("markdown") ? markdown(types) : text(types))
+        case .danish: console.out(danishText(types))
+        }
         return ExitStatus.success
     }
 
@@ -58,6 +72,21 @@ enum CatalogCommand: LedgerCommand {
                 out += "| `\(field.name)` | \(field.kind.summary) | \(field.required ? "yes" : "no") | \(field.meaning) |\n"
             }
             out += "\n"
+        }
+        return out
+    }
+
+    /// The catalog with the Danish explanations `record` shows: each type's meaning, then each
+    /// field with whether it must be given, its kind and what it holds.
+    static func danishText(_ types: [EventType]) -> String {
+        var out = ""
+        for type in types {
+            let spec = Catalog.spec(type)
+            out += "\(type.rawValue): \(spec.meaning(in: .danish))\n"
+            for field in spec.fields {
+                out += "  " + field.name.padding(toLength: 18) + (field.required ? "skal udfyldes  " : "kan stå tom    ")
+                    + spec.meaning(of: field, in: .danish) + "; " + field.kind.summary(in: .danish) + "\n"
+            }
         }
         return out
     }

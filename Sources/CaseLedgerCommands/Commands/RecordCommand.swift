@@ -17,7 +17,8 @@ enum RecordCommand: LedgerCommand {
     static let abstract = "Record one event at a terminal, asking for each field in turn."
     static let usage = "DIR TYPE [--municipality CODE] [--key-file PATH] [--json]"
     static let discussion = """
-        Asks at the terminal, in Danish, for the citizen's CPR number (read without echo: a CPR number
+        Asks at the terminal, in Danish (the catalog's Danish texts: `caseledger catalog --language da`),
+        for the citizen's CPR number (read without echo: a CPR number
         is never taken from the command line or the environment, which leak into shell history and
         process lists), the effective date (default today), the municipality (default --municipality,
         else the ledger's first), and each fact of TYPE in catalog order, showing what it means, its
@@ -28,8 +29,9 @@ enum RecordCommand: LedgerCommand {
         For a correction, the original's date, municipality and citizen are kept; a superseding
         correction offers the original's facts as defaults ('-' empties an optional one).
 
-        q, or Ctrl-D, at any prompt stops without writing anything. Prompts go to standard error;
-        the result ("appended 1 event: seq N") to standard output.
+        q, or Ctrl-D, at any prompt stops without writing anything. Prompts go to standard error, with
+        "Gemt som seq N." at the end; the result for scripts ("appended 1 event: seq N", as append
+        prints it) to standard output.
 
         Standard input must be a terminal. For scripts and integrations use 'caseledger append DIR',
         which reads JSON Lines. Exit status: 0 appended, 1 stopped, declined or rejected (nothing
@@ -120,6 +122,7 @@ enum RecordCommand: LedgerCommand {
         // an append cut short.
         terminal.close()
         let result = try ledger.append([record], source: "terminal", recordedAt: nil, reusing: loaded)
+        console.error("Gemt som seq \(result.lastSeq).")
         AppendCommand.report(result, count: 1, json: arguments.flag("json"), console: console)
         return ExitStatus.success
     }
@@ -194,7 +197,7 @@ struct RecordSession {
     /// record to append, or nil when the caseworker declines.
     mutating func run() throws -> InputRecord? {
         say("Ny hændelse: \(type.rawValue) (\(state.jobcenter))")
-        say("  \(spec.meaning)")
+        say("  \(spec.meaning(in: .danish))")
         say("Svar på hvert spørgsmål og tryk Enter. q eller Ctrl-D afbryder uden at gemme.")
         for _ in 0..<RecordCommand.attemptsMax {
             while let question = try questions(for: answers).first(where: { answers[$0.key] == nil }) {
@@ -316,7 +319,7 @@ struct RecordSession {
 
     mutating func askFact(_ field: FieldSpec, defaultValue: String?) throws {
         say("")
-        say("\(field.name): \(field.meaning)")
+        say("\(field.name): \(spec.meaning(of: field, in: .danish))")
         var choices: [String] = []
         let need = field.required ? "skal udfyldes" : "kan stå tom" + (defaultValue != nil ? " ('-' tømmer)" : "")
         switch field.kind {
@@ -329,9 +332,9 @@ struct RecordSession {
                 say("    " + String(repeating: " ", count: width - number.count) + number + "  " + value)
             }
         case .bool:
-            say("  \(need); \(field.kind.summary) (ja/nej)")
+            say("  \(need); \(field.kind.summary(in: .danish))")
         default:
-            say("  \(need); \(field.kind.summary)")
+            say("  \(need); \(field.kind.summary(in: .danish))")
         }
         let prompt = "\(field.name)" + (defaultValue.map { " [\($0)]" } ?? "") + ": "
         try askValidated(.fact(field, defaultValue: defaultValue), prompt: prompt, defaultValue: defaultValue, optional: !field.required) { text in
@@ -376,7 +379,7 @@ struct RecordSession {
                 // Show the event to be corrected, so that a mistyped number is seen at once. The
                 // validator checks it only when the correction's other fields are there.
                 guard let original = try original(seq) else {
-                    say("  Afvist: there is no event \(seq) (the ledger's last sequence number is \(head.seq))")
+                    say("  Afvist: der er ingen hændelse \(seq) (ledgerens sidste løbenummer er \(head.seq))")
                     continue
                 }
                 say("  = " + Self.summary(seq: seq, original))
