@@ -63,8 +63,7 @@ public enum Checkpoint {
     /// is read or written).
     ///
     /// Read in pieces into one buffer and hashed as they come: a buffer of the whole executable
-    /// (9 MB) cost its page faults and zeroing in every command that reads a checkpoint (a sixth
-    /// of a 50 ms report from one).
+    /// would cost its page faults and zeroing in every command that reads a checkpoint.
     public static let program: String? = {
         let path = "/proc/self/exe"
         guard let fd = try? SystemCalls.open(path, flags: O_RDONLY) else { return nil }

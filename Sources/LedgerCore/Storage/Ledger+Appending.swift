@@ -72,7 +72,7 @@ extension Ledger {
     ///
     /// `reusing` is the validator's state as loaded before the call (``loadState(head:)``: what
     /// `record` shows its prompts from). It is used when the head has not moved since, instead of
-    /// loading the state again under the lock (at 10M events, a quarter of a second); otherwise the
+    /// loading the state again under the lock (which grows with the ledger); otherwise the
     /// state is loaded again, so that another writer's lines are known.
     public func append(_ records: [InputRecord], source: String, recordedAt: Timestamp?,
                        clock: (() -> Timestamp)? = nil, reusing loaded: LoadedLedgerState? = nil) throws(LedgerError) -> AppendResult {

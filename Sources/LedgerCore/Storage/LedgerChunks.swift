@@ -48,9 +48,8 @@ public enum LedgerChunks {
 
     /// The chunks of everything after byte `offset` of segment `segment` up to `head`, cut every
     /// `chunkBytes` bytes without reading anything: each chunk's boundaries are moved to line starts
-    /// by ``resolved(_:in:)`` where the chunk is read, so that no serial pass reads the ledger
-    /// first. (Splitting first read a few kilobytes at every boundary before any line was decoded:
-    /// 0.5 s of random reads for a 10M-event ledger out of the page cache.)
+    /// by ``resolved(_:in:)`` where the chunk is read, so that no serial pass of random reads at
+    /// every boundary comes before the first line is decoded.
     public static func plan(_ ledger: Ledger, head: HeadRecord, fromSegment segment: Int, offset: Int64, chunkBytes: Int64) throws(LedgerError) -> [LedgerChunk] {
         var ends: [Int64] = []
         for index in 1...head.segment { ends.append(index < segment ? 0 : index == head.segment ? head.offset : try ledger.segmentSize(index)) }
@@ -97,7 +96,7 @@ public enum LedgerChunks {
     /// The offset just after the first newline at or after `offset` (or `limit`).
     ///
     /// A small window is read first, and the longest line's only when it holds no newline: every
-    /// chunk's inner boundaries are resolved this way (80 KB at each of them before, 4 KB now).
+    /// chunk's inner boundaries are resolved this way, so the common case reads a few kilobytes.
     public static func nextLineStart(_ ledger: Ledger, segment: Int, after offset: Int64, limit: Int64) throws(LedgerError) -> Int64 {
         for window in [Self.firstWindowBytes, Int64(Ledger.storedLineBytesMax) + 1] {
             var result: Int64?

@@ -293,10 +293,8 @@ package enum SystemCalls {
     ///
     /// The fold allocates on several threads, so in glibc's per-thread heaps, which by default
     /// give freed memory at their top back to the kernel as soon as it passes about a megabyte;
-    /// the next wave of decoded events then faults it in again, zeroed. With these settings a 10M
-    /// report on two cores took 0.69 s of system time against 0.81 s, and 3 % less wall time
-    /// (medians of five alternating runs); on one core, no change. The peak resident memory of a
-    /// 10M report grew by about 50 MiB (713 to 763 MiB).
+    /// the next wave of decoded events then faults it in again, zeroed. These settings keep it, at
+    /// the price of a somewhat higher peak resident memory (the figures are in the bench notes).
     ///
     /// Returns how many of the three settings glibc accepted (0 without glibc); one it refuses
     /// stays at its default, and the process is only slower.

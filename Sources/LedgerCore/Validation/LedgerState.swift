@@ -56,8 +56,8 @@ public struct LedgerState: Sendable, Equatable {
     /// retraction can be undone without reading the original line again. It follows from
     /// ``periods`` (each period's start and end sequence numbers), so it is built from them on the
     /// first retraction and kept up to date from then on; nil until then (so an append with a
-    /// retraction builds it once, a pass over the periods). Not in the checkpoint, where it was more
-    /// than half the bytes (193 MB of a 10-million-event ledger's), and not compared by `==`.
+    /// retraction builds it once, a pass over the periods). Not in the checkpoint, where it would be
+    /// more than half the bytes, and not compared by `==`.
     var periodBySeq: [Int64: PeriodKey]? = nil
     /// The order id of each job order received, by sequence number.
     var orderBySeq: [Int64: String] = [:]
