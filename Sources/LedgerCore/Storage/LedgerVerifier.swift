@@ -144,7 +144,9 @@ public enum LedgerVerifier {
             }
             // The chunk's lines before any defect continue the chain, so line k of it holds seq
             // types.count + k; each correction's target is before it, so its type is known.
-            assert(summary.types.count == summary.lines - (summary.defect == nil ? 0 : 1), "a type for every line checked")
+            // A type for every line that passed its own checks: all of them, or all but a defective one.
+            assert(summary.types.count == summary.lines || (summary.defect != nil && summary.types.count == summary.lines - 1),
+                   "a type for every line checked")
             types.append(contentsOf: summary.types)
             for correction in summary.corrections {
                 if let problem = correctionProblem(correction.event, types: types) {
