@@ -12,7 +12,7 @@ public struct MeasureCache: Sendable {
         var tallies: [MeasureEngine.Tally]
         /// Breakdown entries with their partition slots' tallies.
         var breakdowns: [(name: String, label: String, tallies: [MeasureEngine.Tally])]
-        /// M21: per partition, the CVR numbers its citizens were placed with (empty for other measures).
+        /// Per partition, the keys its citizens marked (``MeasureEngine/Context/marks``; empty for most measures).
         var marks: [[String]]
         /// The request, resolved (its day or period explicit), so that the parts can be computed
         /// again on a later fold (see ``ProjectionCheckpoint/saveCarryingEarlier(_:to:head:current:)``).
