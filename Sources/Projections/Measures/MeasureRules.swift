@@ -43,9 +43,10 @@ extension MeasureEngine {
         }
     }
 
-    /// Whether a measure's parts are all citizens' parts, each counted in the citizen's partition's
-    /// slot (no breakdowns), so that it can be computed on several threads by partition. M21's
-    /// citizens' part is; its companies' part is computed once, after.
+    /// Whether a measure can be computed on several threads, by partition.
+    ///
+    /// It can when its parts are all citizens' parts, each counted in the citizen's partition's
+    /// slot (no breakdowns). M21's citizens' part is; its companies' part is computed once, after.
     public static func splitsByPartition(_ measure: String) -> Bool {
         switch measure {
         case "M1", "M1b", "M2", "M3", "M4", "M5", "M6", "M7", "M8", "M9", "M11", "M12", "M14", "M15", "M19", "M21", "M22": return true

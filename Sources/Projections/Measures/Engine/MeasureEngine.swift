@@ -66,12 +66,13 @@ public struct MeasureEngine: Sendable {
         return finish(prepared, recorder: recorder)
     }
 
-    /// Computes several measures on `threads` threads in one pass: those split by partition
-    /// (``splitsByPartition(_:)``) as ``compute(_:defaultDay:threads:)`` splits one, but thread k
-    /// computes its share of every one of them in turn, so the threads wait for one another once
-    /// rather than after each measure (a goal report's measures are a few milliseconds each, and
-    /// each wait cost a wake-up and the slower share's lead). The others are computed after, one
-    /// at a time. Each result is the one ``compute(_:defaultDay:threads:)`` gives (to the bit), and
+    /// Computes several measures on `threads` threads in one pass.
+    ///
+    /// Those split by partition (``splitsByPartition(_:)``) are split as
+    /// ``compute(_:defaultDay:threads:)`` splits one, but thread k computes its share of every one
+    /// of them in turn, so the threads wait for one another once rather than after each measure (a
+    /// goal report's measures are short, and each wait costs a wake-up and the slower share's
+    /// lead). The others are computed after, one at a time. Each result is the one ``compute(_:defaultDay:threads:)`` gives (to the bit), and
     /// is noted in `recorders[i]` (nil: none) as that would note it in the engine's recorder.
     public func computeAll(_ requests: [MeasureRequest], defaultDay: Day, threads: Int,
                            recorders: [MeasureRecorder?]) -> [Result<MeasureResult, MeasureError>] {
