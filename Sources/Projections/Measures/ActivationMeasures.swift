@@ -6,8 +6,7 @@ import LedgerCore
 // the dispatch from a measure's id to its rule is in MeasureRules.swift.
 
 extension MeasureEngine {
-    /// M10, self-support after activation start, 4 / 13 / 26 weeks: activations started in the period,
-    /// the share self-supporting on start + 28 / 91 / 182 days; per kind and per provider.
+    /// M10, self-support after activation start: self-supporting 28 / 91 / 182 days after the start.
     ///
     /// DOMAIN.md: "of activations started in P, the share whose citizen is self-supporting on start + 28 /
     /// 91 / 182 days; per activation kind and per provider".
@@ -30,9 +29,7 @@ extension MeasureEngine {
         }
     }
 
-    /// M11, share in company-oriented activation at D: of citizens on a-dagpenge, kontanthjælp,
-    /// uddannelseshjælp, ledighedsydelse or selvforsørgelsesydelse on D, the share in company-oriented
-    /// activation.
+    /// M11, share in company-oriented activation at D, of the citizens on five benefits.
     ///
     /// DOMAIN.md: "of citizens on a-dagpenge, kontanthjælp, uddannelseshjælp, ledighedsydelse or
     /// selvforsørgelses- og hjemrejseydelse on D, the share in company-oriented activation on D".

@@ -6,9 +6,10 @@ import LedgerCore
 // the dispatch from a measure's id to its rule is in MeasureRules.swift.
 
 extension MeasureEngine {
-    /// The latest registration of each company known by the end of the period, in the order of
-    /// those registrations (FORMAT.md section 10, M16 and M21: "a company's latest registration effective
-    /// by the end of P; its municipality").
+    /// The latest registration of each company known by `day`, in the order of those registrations.
+    ///
+    /// FORMAT.md section 10, M16 and M21: "a company's latest registration effective by the end of P;
+    /// its municipality".
     func companies(until day: Day) -> [CompanyRegistration] {
         // Positions, not registrations, in a table sized up front: growing it rehashed every CVR
         // number, and this is most of a report from the checkpoint (M21 needs it whole).
@@ -18,8 +19,7 @@ extension MeasureEngine {
         return latest.values.sorted { state.companies[$0].seq < state.companies[$1].seq }.map { state.companies[$0] }
     }
 
-    /// M16, company visit coverage: companies with 5 or more employees, the share visited at least
-    /// twice in the period.
+    /// M16, company visit coverage: companies of 5 or more employees visited at least twice.
     ///
     /// DOMAIN.md: "of companies with 5 or more employees, the share visited at least twice in Y".
     ///
@@ -34,7 +34,7 @@ extension MeasureEngine {
         }
     }
 
-    /// M17, satisfaction, period P: the share of satisfied responses, of citizens or of companies.
+    /// M17, satisfaction: the share of satisfied responses, of citizens or of companies.
     ///
     /// DOMAIN.md: "share of satisfied survey responses, citizens and companies separately".
     ///
@@ -46,7 +46,7 @@ extension MeasureEngine {
         }
     }
 
-    /// M18, event participants: participants of events (of the given name) held in the period.
+    /// M18, event participants: participants of the events held in the period.
     ///
     /// DOMAIN.md: "participants of a named event".
     ///
@@ -58,8 +58,7 @@ extension MeasureEngine {
         }
     }
 
-    /// M21, cooperation rate (samarbejdsgrad), period P: companies with 2 or more employees, the share
-    /// with a citizen in virksomhedspraktik or løntilskud during the period.
+    /// M21, cooperation rate (samarbejdsgrad): companies of 2 or more employees with a citizen placed.
     ///
     /// DOMAIN.md: "of registered companies with 2 or more employees, the share that had at least one
     /// citizen in virksomhedspraktik or løntilskud during P".
@@ -74,8 +73,9 @@ extension MeasureEngine {
         m21Companies(p, used: used, &c)
     }
 
-    /// M21's citizens' part: the CVR numbers of the companies used, with the activations' sequence
-    /// numbers; and per partition, in `c.marks`.
+    /// M21's citizens' part: the companies used, each with the activations' sequence numbers.
+    ///
+    /// Per partition, the companies used are also noted in `c.marks`.
     func m21Citizens(_ p: Period, _ c: inout Context) -> [String: [Int64]] {
         var used: [String: [Int64]] = [:]
         var marks = [Set<String>](repeating: [], count: ProjectionPartition.count)
@@ -98,8 +98,9 @@ extension MeasureEngine {
         return used
     }
 
-    /// M21's companies' part, computed whole from the companies used (and, in a partial fold, those
-    /// the partitions it lacks used, from the cache).
+    /// M21's companies' part, computed whole from the companies used.
+    ///
+    /// In a partial fold, the companies used by the partitions it lacks come from the cache.
     func m21Companies(_ p: Period, used: [String: [Int64]], _ c: inout Context) {
         var used = used
         if let (entry, loaded) = c.reuse {

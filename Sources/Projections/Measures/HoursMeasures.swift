@@ -6,8 +6,7 @@ import LedgerCore
 // the dispatch from a measure's id to its rule is in MeasureRules.swift.
 
 extension MeasureEngine {
-    /// M12, full-time persons (fuldtidspersoner), period P: weighted weekdays on the chosen benefits in
-    /// the period (the engine divides by the period's weekdays, ``ValueKind/fullTimePersons``).
+    /// M12, full-time persons (fuldtidspersoner) on the chosen benefits in the period.
     ///
     /// DOMAIN.md: "sum over citizens of weekdays (Monday to Friday) on benefit b (each benefit of fact 2,
     /// and flex job) within P, weighted by hours/37 where a spell has part-time hours (flex jobs always
@@ -19,7 +18,8 @@ extension MeasureEngine {
     /// its `weekly_hours`/37 (37 when not given), a flex job 1; per citizen and day the weights of the
     /// selected benefits are added and capped at 1; `benefits` selects `benefit[:category]+...` (and
     /// `flexjob`), nil selecting every benefit and flex jobs. A day counts in the municipality of the
-    /// first selected spell found on it.
+    /// first selected spell found on it. The rule sums the weighted weekdays; the engine divides them
+    /// by the weekdays of P (``ValueKind/fullTimePersons``).
     func m12(_ p: Period, benefits: String?, _ c: inout Context) throws(MeasureError) {
         // Parse "benefit[:category]+...": nil category means any; "flexjob" means flex jobs.
         var selection: [(benefit: UInt8?, category: UInt8?)] = []
@@ -93,9 +93,7 @@ extension MeasureEngine {
         }
     }
 
-    /// M14, paid hours (lønnede timer), month M: of aktivitetsparate on kontanthjælp, uddannelseshjælp
-    /// or selvforsørgelsesydelse, or in ressourceforløb, during the month, the share with paid hours or in
-    /// SU education.
+    /// M14, paid hours (lønnede timer): aktivitetsparate with paid hours or in SU education in the month.
     ///
     /// DOMAIN.md: "of aktivitetsparate citizens on kontanthjælp, uddannelseshjælp, selvforsørgelses- og
     /// hjemrejseydelse or in ressourceforløb during M, the share with paid hours registered for M or in SU
@@ -132,8 +130,7 @@ extension MeasureEngine {
         }
     }
 
-    /// M15, refugees in employment at D: refugees and family-reunified (arrived in the range, if given),
-    /// the share in a job on D.
+    /// M15, refugees in employment: refugees and family-reunified in a job at D.
     ///
     /// DOMAIN.md: "of refugees / family-reunified with arrival in a given year range, the share in a job
     /// (placement not ended, or flex job) on D".

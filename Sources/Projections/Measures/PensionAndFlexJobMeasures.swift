@@ -6,8 +6,7 @@ import LedgerCore
 // the dispatch from a measure's id to its rule is in MeasureRules.swift.
 
 extension MeasureEngine {
-    /// M2, disability pension inflow, rolling year to month M: first-time awards in the 12 calendar
-    /// months ending with the month.
+    /// M2, disability pension inflow: first-time awards in the 12 calendar months ending with the month.
     ///
     /// DOMAIN.md: "first-time disability pension awards with effective date in the 12 calendar months
     /// ending with M; a citizen counts once, in the municipality of residence on that date", and "M2
@@ -29,7 +28,7 @@ extension MeasureEngine {
         }
     }
 
-    /// M4, new flex jobs, period P: flex job starts effective in the period.
+    /// M4, new flex jobs: flex job starts effective in the period.
     ///
     /// DOMAIN.md: "flex job starts effective in P".
     ///
@@ -45,8 +44,7 @@ extension MeasureEngine {
         }
     }
 
-    /// M5, flex-job-approved in a flex job at D (andel fleksjobvisiterede i beskæftigelse): in a flex job
-    /// on D / (in a flex job or on ledighedsydelse on D).
+    /// M5, flex-job-approved in a flex job at D: in a flex job / (in a flex job or on ledighedsydelse).
     ///
     /// DOMAIN.md: "in a flex job on D / (in a flex job or on ledighedsydelse on D)".
     ///

@@ -6,8 +6,7 @@ import LedgerCore
 // the dispatch from a measure's id to its rule is in MeasureRules.swift.
 
 extension MeasureEngine {
-    /// M3, ordinary jobs filled with the jobcenter, period P: job placements on employer request
-    /// effective in the period.
+    /// M3, ordinary jobs filled with the jobcenter: placements on employer request in the period.
     ///
     /// DOMAIN.md: "job placements with channel employer request, effective in P".
     ///
@@ -23,8 +22,7 @@ extension MeasureEngine {
         }
     }
 
-    /// M13, job orders, period P: orders created in the period, the share with a referral
-    /// (formidlingsgrad), or of those the share filled by a referred citizen (besættelsesgrad).
+    /// M13, job orders created in the period: formidlingsgrad or besættelsesgrad.
     ///
     /// DOMAIN.md: "of job orders created in P, the share with at least one referral (formidlingsgrad); of
     /// those with a referral, the share filled by a referred citizen (besættelsesgrad)".

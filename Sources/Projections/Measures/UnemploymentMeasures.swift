@@ -6,8 +6,7 @@ import LedgerCore
 // the dispatch from a measure's id to its rule is in MeasureRules.swift.
 
 extension MeasureEngine {
-    /// M1, long-term unemployed at D (langtidsledige), Jobindsats rule: gross unemployed on D and on at
-    /// least 292 of the 364 days D-363 ... D.
+    /// M1, long-term unemployed at D, Jobindsats rule (292 of the 364 days).
     ///
     /// DOMAIN.md: "citizens gross unemployed on D and on at least 292 of the 364 days D-363 ... D (80 % of
     /// 52 weeks)".
@@ -32,8 +31,7 @@ extension MeasureEngine {
         }
     }
 
-    /// M1b, long-term unemployed at D, Danmarks Statistik rule: gross unemployed on D with a run ending
-    /// on D of at least 364 counted days, gaps of at most 28 days not breaking it.
+    /// M1b, long-term unemployed at D, Danmarks Statistik rule (a run of 364 days, gaps of 28 not breaking it).
     ///
     /// DOMAIN.md: "citizens gross unemployed on D whose gross-unemployment run ending on D is at least 364
     /// days long, where gaps of at most 28 days do not break the run (gap days are not counted)".
@@ -68,8 +66,7 @@ extension MeasureEngine {
         }
     }
 
-    /// M6, long ledighedsydelse spells at D: on ledighedsydelse on D in an unbroken spell that started
-    /// before D minus 18 months.
+    /// M6, long ledighedsydelse spells at D: runs started before D minus 18 months.
     ///
     /// DOMAIN.md: "citizens on ledighedsydelse on D whose unbroken ledighedsydelse spell started before D
     /// minus 18 calendar months".
@@ -92,8 +89,7 @@ extension MeasureEngine {
         }
     }
 
-    /// M7, long sick-leave cases at D: open cases on D lasting more than 182 (26 weeks) or 364 (52 weeks)
-    /// days.
+    /// M7, long sick-leave cases at D: open more than 182 (26 weeks) or 364 (52 weeks) days.
     ///
     /// DOMAIN.md: "open sick-leave cases on D with D - first day + 1 > 182 / > 364 days".
     ///

@@ -6,8 +6,7 @@ import LedgerCore
 // the dispatch from a measure's id to its rule is in MeasureRules.swift.
 
 extension MeasureEngine {
-    /// M8, youth exits to education, period P: spells of under-30s on uddannelseshjælp or kontanthjælp
-    /// ending in the period, those with reason education of all.
+    /// M8, youth exits to education: under-30s' spells ending in the period, those with reason education.
     ///
     /// DOMAIN.md: "spells of under-30s on uddannelseshjælp or kontanthjælp ending in P with reason
     /// education: count, and share of all such spells ending in P".
@@ -29,8 +28,7 @@ extension MeasureEngine {
         }
     }
 
-    /// M9, youth in education or self-supporting 3 months after uddannelseshjælp, period P: spells
-    /// ending in the period, the share self-supporting or in education on end + 92 days.
+    /// M9, youth after uddannelseshjælp: self-supporting or in education 92 days after a spell ends.
     ///
     /// DOMAIN.md: "of uddannelseshjælp spells ending in P, the share whose citizen is self-supporting or in
     /// education on end + 92 days (Jobindsats fixes 1, 3, 6, 12 months as 30, 92, 182, 365 days)".
@@ -102,8 +100,7 @@ extension MeasureEngine {
         }
     }
 
-    /// M22, education dropout, period P: educations started in the period by under-30s on a benefit
-    /// within 30 days before, the share dropped out within 365 days.
+    /// M22, education dropout: under-30s' educations started in the period, dropped out within 365 days.
     ///
     /// DOMAIN.md: "of educations started in P by citizens under 30 who were on a benefit within the 30
     /// days before the start, the share that ended with reason dropped out within 365 days of the start
