@@ -491,3 +491,61 @@ struct MeasureCase: Sendable, CustomTestStringConvertible {
         check(result, expected, sourceLocation: sourceLocation)
     }
 }
+
+/// Five events on the boundaries of 2014, plus others, for the period-count measures M3 and M4.
+/// `add(citizen, day, municipality)` records one event of the measure's kind.
+func boundaryCases(_ measure: String, _ add: @escaping @Sendable (inout LedgerBuilder, Int, String, Int) -> Void) -> [MeasureCase] {
+    [
+        // 2013-12-31 out; 2014-01-01 in (183); 2014-06-15 in (187); 2014-12-31 in (187); 2015-01-01 out. 183: 1, 187: 2.
+        MeasureCase(
+            "\(measure) year 2014: 2013-12-31 out, 2014-01-01 and 2014-12-31 in", measure: measure, period: "2014",
+            expect: [total(3), municipality(183, 1), municipality(187, 2)]
+        ) { b in
+            for n in 1...5 { b.register(n) }
+            add(&b, 1, "2013-12-31", 183)
+            add(&b, 2, "2014-01-01", 183)
+            add(&b, 3, "2014-06-15", 187)
+            add(&b, 4, "2014-12-31", 187)
+            add(&b, 5, "2015-01-01", 187)
+        },
+        // 2014Q2 is 2014-04-01 ... 2014-06-30: 03-31 out, 04-01 in, 06-30 in, 07-01 out.
+        MeasureCase(
+            "\(measure) quarter 2014Q2: 2014-03-31 out, 04-01 and 06-30 in, 07-01 out", measure: measure, period: "2014Q2",
+            expect: [total(2), municipality(183, 1), municipality(187, 1)]
+        ) { b in
+            for n in 1...4 { b.register(n) }
+            add(&b, 1, "2014-03-31", 183)
+            add(&b, 2, "2014-04-01", 183)
+            add(&b, 3, "2014-06-30", 187)
+            add(&b, 4, "2014-07-01", 187)
+        },
+        // 2014-02 is 2014-02-01 ... 2014-02-28: 01-31 out, 02-01 in, 02-28 in, 03-01 out.
+        MeasureCase(
+            "\(measure) month 2014-02: 01-31 out, 02-01 and 02-28 in, 03-01 out", measure: measure, period: "2014-02",
+            expect: [total(2)]
+        ) { b in
+            for n in 1...4 { b.register(n) }
+            add(&b, 1, "2014-01-31", 183)
+            add(&b, 2, "2014-02-01", 183)
+            add(&b, 3, "2014-02-28", 183)
+            add(&b, 4, "2014-03-01", 183)
+        },
+        // 2016-02 (leap) is 2016-02-01 ... 2016-02-29.
+        MeasureCase("\(measure) leap month 2016-02: 2016-02-29 in, 2016-03-01 out", measure: measure, period: "2016-02", expect: [total(1)]) { b in
+            for n in 1...2 { b.register(n) }
+            add(&b, 1, "2016-02-29", 183)
+            add(&b, 2, "2016-03-01", 183)
+        },
+        // An explicit range 2014-03-10/2014-03-20: 03-09 out, 03-10 in, 03-20 in, 03-21 out.
+        MeasureCase(
+            "\(measure) range 2014-03-10/2014-03-20: both ends included", measure: measure, period: "2014-03-10/2014-03-20",
+            expect: [total(2)]
+        ) { b in
+            for n in 1...4 { b.register(n) }
+            add(&b, 1, "2014-03-09", 183)
+            add(&b, 2, "2014-03-10", 183)
+            add(&b, 3, "2014-03-20", 183)
+            add(&b, 4, "2014-03-21", 183)
+        },
+    ]
+}

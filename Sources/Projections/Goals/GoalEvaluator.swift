@@ -98,8 +98,10 @@ public struct GoalEvaluator: Sendable {
     /// Folds with fewer citizens evaluate their goals on one thread (it takes milliseconds).
     static let parallelMinimumCitizens = 5_000
 
-    /// Evaluates one goal as of `day`: when the deadline has passed, at the goal's own evaluation
-    /// date or period; before it, up to `day` (where things stand), with status "not yet due".
+    /// Evaluates one goal as of `day`.
+    ///
+    /// When the deadline has passed, at the goal's own evaluation date or period; before it, up to
+    /// `day` (where things stand), with status "not yet due".
     ///
     /// A measure split by partition is computed on `threads` threads (the value is the same).
     public func evaluate(_ goal: GoalRecord, at day: Day, threads: Int = 1) throws(MeasureError) -> GoalEvaluation {
@@ -227,8 +229,10 @@ public struct GoalEvaluator: Sendable {
                               changeFromBaselinePercent: change, reference: reference, note: note)
     }
 
-    /// The reference figure of a name for a scope and period: the latest recorded whose period equals
-    /// the evaluation period's year or text, else (unless `exact`) the latest recorded of that name.
+    /// The reference figure of a name for a scope and period.
+    ///
+    /// The latest recorded whose period equals the evaluation period's year or text, else (unless
+    /// `exact`) the latest recorded of that name.
     public func referenceFigure(_ name: String, scope: Int?, period: Period, exact: Bool = false) -> ReferenceFigure? {
         let candidates = engine.state.referenceFigures.filter { $0.name == name && ($0.municipality == scope || $0.municipality == nil) }
         let matching = candidates.filter { figure in

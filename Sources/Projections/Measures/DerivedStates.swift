@@ -72,8 +72,10 @@ public enum DerivedStates {
     /// A period's days as an interval.
     public static func interval(_ period: PeriodRecord) -> DayInterval { DayInterval(start: period.start, end: period.end ?? .distantFuture) }
 
-    /// The match-category intervals: each assessment holds from its day until the day before the next
-    /// (by effective day, then sequence number). Before the first assessment there is no category.
+    /// The match-category intervals of a citizen, in order.
+    ///
+    /// Each assessment holds from its day until the day before the next (by effective day, then
+    /// sequence number). Before the first assessment there is no category.
     public static func categoryIntervals(_ h: CitizenHistory) -> [(interval: DayInterval, category: UInt8)] {
         let sorted = h.assessments.sorted { ($0.day, $0.seq) < ($1.day, $1.seq) }
         var result: [(DayInterval, UInt8)] = []
@@ -94,8 +96,9 @@ public enum DerivedStates {
         return best?.category
     }
 
-    /// The pieces of gross unemployment (bruttoledighed) with the municipality of the spell behind
-    /// each: a-dagpenge; kontanthjælp or selvforsørgelsesydelse while jobparat; uddannelseshjælp while
+    /// The pieces of gross unemployment (bruttoledighed), each with its spell's municipality.
+    ///
+    /// A-dagpenge; kontanthjælp or selvforsørgelsesydelse while jobparat; uddannelseshjælp while
     /// åbenlyst uddannelsesparat. Activation does not change it. Pieces may overlap.
     public static func grossUnemploymentPieces(_ h: CitizenHistory) -> [(interval: DayInterval, municipality: Int, seq: Int64)] {
         var pieces: [(DayInterval, Int, Int64)] = []
@@ -146,9 +149,10 @@ public enum DerivedStates {
         return merged
     }
 
-    /// The spells of one benefit merged where they overlap or touch (DOMAIN.md, "Overlaps"): each
-    /// run keeps its first start and sequence number, and its last spell's end, end reason, closing
-    /// event and municipality. A run with an open spell is open.
+    /// The spells of one benefit merged where they overlap or touch (DOMAIN.md, "Overlaps").
+    ///
+    /// Each run keeps its first start and sequence number, and its last spell's end, end reason,
+    /// closing event and municipality. A run with an open spell is open.
     public static func runs(_ h: CitizenHistory, _ benefit: UInt8) -> [BenefitSpell] {
         let spells = h.spells.filter { $0.benefit == benefit }.sorted { ($0.start, $0.startSeq) < ($1.start, $1.startSeq) }
         var runs: [BenefitSpell] = []

@@ -83,8 +83,8 @@ final class FoldLanes: @unchecked Sendable {
     /// the jobcenter's part, each task on a serial queue of its own. Returns once the tasks are
     /// queued (waiting first while ``wavesInFlight`` submissions are unfinished); the tasks run at
     /// their own pace, so a lane that finishes a wave early goes on with the next instead of
-    /// waiting for the others (a wait for every lane after each wave left a core idle for about a
-    /// seventh of a 10M report). The lines must continue the head (the caller checks the chain);
+    /// waiting for the others (a wait for every lane after each wave leaves a core idle while the
+    /// slowest lane finishes). The lines must continue the head (the caller checks the chain);
     /// ``merge()`` waits for every task.
     func submit(_ chunks: consuming [DecodedChunk]) {
         inFlight.wait()

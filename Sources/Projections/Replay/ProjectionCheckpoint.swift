@@ -1,9 +1,10 @@
 public import LedgerCore
 
-/// The projections' checkpoint (`cache/projection.bin`): the fold saved in sections (the
-/// whole-jobcenter facts, one section per ``ProjectionPartition``, then the report's
-/// ``MeasureCache``), so that a command may read the whole fold or only the partitions a few new
-/// lines touch. See EventLogs/FORMAT.md, "Checkpoints".
+/// The projections' checkpoint (`cache/projection.bin`): the fold saved in sections.
+///
+/// The sections are the whole-jobcenter facts, one section per ``ProjectionPartition``, then the
+/// report's ``MeasureCache``, so that a command may read the whole fold or only the partitions a
+/// few new lines touch. See EventLogs/FORMAT.md, "Checkpoints".
 public enum ProjectionCheckpoint {
     /// Sections: the whole-jobcenter one, the partitions', the measure cache.
     static let sectionCount = 1 + ProjectionPartition.count + 1
@@ -13,9 +14,10 @@ public enum ProjectionCheckpoint {
     /// (a partial fold then touches most partitions anyway).
     public static let partialTailLinesMax: Int64 = 20_000
 
-    /// The whole fold saved beside the ledger, its position and its measure cache, when the file is
-    /// usable (its header and every section check, the ledger continues its position) and `accept`
-    /// takes its position.
+    /// The whole fold saved beside the ledger, with its position and its measure cache, or nil.
+    ///
+    /// Nil unless the file is usable (its header and every section check, the ledger continues its
+    /// position) and `accept` takes its position.
     public static func loadWhole(_ ledger: Ledger, head: HeadRecord, accept: (CheckpointPosition) -> Bool)
         -> (state: ProjectionState, position: CheckpointPosition, cache: MeasureCache)? {
         guard let opened = SectionedCheckpoint.open(ledger, kind: ProjectionState.checkpointKind, head: head),
@@ -37,13 +39,15 @@ public enum ProjectionCheckpoint {
     }
 
     /// Most requests of the previous checkpoint computed again for a new one (each is a pass over
-    /// the citizens: some 10 ms at 10 million events).
+    /// the citizens).
     public static let carriedRequestsMax = 100
 
-    /// Saves a whole fold at the head, with `current` (the parts this command computed) and, computed
-    /// again on `state`, the parts of the requests the checkpoint being replaced held and this
-    /// command did not ask for (the most recent ``carriedRequestsMax``), so that reports of other
-    /// days or goals, run in turn, keep finding their parts instead of each refolding the ledger.
+    /// Saves a whole fold at the head with this command's measure parts and the earlier checkpoint's.
+    ///
+    /// It saves `current` (the parts this command computed) and, computed again on `state`, the parts
+    /// of the requests the checkpoint being replaced held and this command did not ask for (the most
+    /// recent ``carriedRequestsMax``), so that reports of other days or goals, run in turn, keep
+    /// finding their parts instead of each refolding the ledger.
     public static func saveCarryingEarlier(_ state: ProjectionState, to ledger: Ledger, head: HeadRecord, current: MeasureCache) {
         guard state.loadedPartitions == nil, state.headSeq == head.seq, state.headHash == head.hash else { return }
         save(state, to: ledger, head: head, cache: carried(ledger, head: head, state: state, skipping: current).merging(current))
@@ -67,12 +71,13 @@ public enum ProjectionCheckpoint {
         return recorder.cache
     }
 
-    /// A partial fold at the head (or at the last line known at `knownAt`): the checkpoint's
-    /// whole-jobcenter facts and only the partitions that the lines after it touch, with those lines
-    /// applied, and the checkpoint's measure cache for the other partitions. Nil when there is no
-    /// usable checkpoint, it holds no measure cache, more than ``partialTailLinesMax`` lines follow
-    /// it, or a line corrects an earlier line the partial fold cannot place; then the caller folds
-    /// the whole ledger.
+    /// A partial fold at the head (or at the last line known at `knownAt`), or nil.
+    ///
+    /// It holds the checkpoint's whole-jobcenter facts and only the partitions that the lines after it
+    /// touch, with those lines applied, and the checkpoint's measure cache for the other partitions.
+    /// Nil when there is no usable checkpoint, it holds no measure cache, more than
+    /// ``partialTailLinesMax`` lines follow it, or a line corrects an earlier line the partial fold
+    /// cannot place; then the caller folds the whole ledger.
     public static func replayPartially(_ ledger: Ledger, knownAt: Timestamp?) throws(LedgerError) -> (state: ProjectionState, cache: MeasureCache)? {
         let head = try ledger.readHead()
         guard let opened = SectionedCheckpoint.open(ledger, kind: ProjectionState.checkpointKind, head: head),

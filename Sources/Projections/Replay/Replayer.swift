@@ -7,8 +7,10 @@ import Dispatch
 /// recorded-at never decreases along a ledger, the replay stops at the first line recorded after
 /// the knowledge time. Each line's `seq` and `prev` are checked against the line before it.
 public enum Replayer {
-    /// Replays `ledger` into `state` (empty, or carried over from an earlier replay of a prefix),
-    /// applying lines with seq > state.headSeq and recorded-at at or before `knownAt` (nil: all).
+    /// Replays `ledger` into `state`, as known at `knownAt`.
+    ///
+    /// `state` is empty, or carried over from an earlier replay of a prefix; the lines applied are
+    /// those with seq > state.headSeq and recorded-at at or before `knownAt` (nil: all).
     /// `throughSeq` stops after that sequence number (nil: the head).
     ///
     /// With `checkpoints`, an empty initial state starts from the projections' checkpoint when it
@@ -161,7 +163,7 @@ public enum Replayer {
     /// small one, a partial one, or one on a single processor).
     ///
     /// A function of its own, with the state `inout`: applied inside `replay`'s loop, every access
-    /// to its local state went through the runtime's exclusivity check (5 % of a fold's time).
+    /// to its local state went through the runtime's exclusivity check.
     static func foldSerially(_ chunks: [DecodedChunk], into state: inout ProjectionState) {
         withUnsafeMutablePointer(to: &state) { state in
             for chunk in chunks {

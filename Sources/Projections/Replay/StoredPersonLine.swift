@@ -11,16 +11,19 @@ public import LedgerCore
 /// and only the fields the history uses or that it steps over by their shape (a line with any
 /// other field, such as an activation's authority, goes to the full decoder).
 public enum StoredPersonLine {
-    /// The person event of a canonical line (without its newline), or nil: not a person event,
-    /// not in a shape this reader takes, or not valid (the full decoder then decides and words it).
+    /// The person event of a canonical line (without its newline), or nil.
+    ///
+    /// Nil when the line is not a person event, not in a shape this reader takes, or not valid (the
+    /// full decoder then decides and words it).
     public static func decode(_ line: UnsafeRawBufferPointer) -> PersonEvent? {
         var memo = Memo()
         return decode(line, memo: &memo)
     }
 
-    /// The last texts read of the fields that repeat from line to line, with their values: a
-    /// recorded-at (a batch shares one), an effective date, and a hash (the next line's `prev`).
-    /// The same text always reads as the same value, so a line whose text equals the memo's takes
+    /// The last texts read of the fields that repeat from line to line, with their values.
+    ///
+    /// They are a recorded-at (a batch shares one), an effective date, and a hash (the next line's
+    /// `prev`).    /// The same text always reads as the same value, so a line whose text equals the memo's takes
     /// the value without parsing it again. Keep one per thread, across a chunk's lines.
     ///
     /// It also holds what the chain check needs of the line read last (``lineRecordedAt``,
@@ -173,6 +176,7 @@ public enum StoredPersonLine {
             b = (word(4), word(5), word(6), word(7))
         }
 
+        /// Whether the two texts are the same 64 bytes.
         @inline(__always)
         public static func == (x: HexText, y: HexText) -> Bool {
             ((x.a.0 ^ y.a.0) | (x.a.1 ^ y.a.1) | (x.a.2 ^ y.a.2) | (x.a.3 ^ y.a.3)

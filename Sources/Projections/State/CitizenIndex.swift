@@ -29,13 +29,14 @@ public struct CitizenIndex: Sendable {
         slots = [Slot](repeating: Slot(), count: n)
     }
 
-    /// The index of `histories`: each history's pseudonym to its position (a pseudonym that comes
-    /// twice keeps its last position, so ``count`` is then less than `histories.count`).
+    /// The index of `histories`: each history's pseudonym to its position.
+    ///
+    /// A pseudonym that comes twice keeps its last position, so ``count`` is then less than
+    /// `histories.count`.
     ///
     /// Each insert lands in a random slot, a cache miss once the table outgrows the cache (16 MiB
     /// for 267k citizens): the slot of the pseudonym ``indexingPrefetchDistance`` ahead is asked
-    /// for first, so that the misses overlap (the fold lanes' merge spent 40 ms of its 140 ms at
-    /// 10M events waiting on them).
+    /// for first, so that the misses overlap instead of being waited for one at a time.
     public init(indexing histories: UnsafeBufferPointer<CitizenHistory>) {
         self.init(capacity: histories.count)
         let ahead = Self.indexingPrefetchDistance

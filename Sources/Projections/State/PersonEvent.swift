@@ -1,8 +1,9 @@
 public import LedgerCore
 
-/// An event about a person that only adds to or closes something in the citizen's history
-/// (benefit spells, assessments, activations, placements, flex jobs, sick leave, awards,
-/// educations, paid hours), with the few facts the history keeps already decoded.
+/// An event about a person that only adds to or closes something in the citizen's history.
+///
+/// It is one of benefit spells, assessments, activations, placements, flex jobs, sick leave,
+/// awards, educations and paid hours, with the few facts the history keeps already decoded.
 ///
 /// ``ProjectionState/applyPerson(_:)`` applies it. Every fold reaches it the same way: the replay
 /// decodes most stored lines straight into one (``StoredPersonLine``), and ``init(_:)`` makes one
@@ -34,8 +35,10 @@ public struct PersonEvent: Sendable, Equatable {
         self.facts = facts
     }
 
-    /// The types a person event can have: every event about a person except the registration
-    /// (which sets the history's own fields), job order events and corrections.
+    /// Whether a person event can have this type.
+    ///
+    /// Every event about a person can, except the registration (which sets the history's own
+    /// fields), job order events and corrections.
     @inline(__always)
     public static func isPersonType(_ type: EventType) -> Bool {
         switch type {
@@ -49,8 +52,10 @@ public struct PersonEvent: Sendable, Equatable {
         }
     }
 
-    /// The person event of a decoded event, or nil when its type is not a person type (or it
-    /// names no citizen, which the validator never lets through).
+    /// The person event of a decoded event, or nil.
+    ///
+    /// Nil when its type is not a person type (or it names no citizen, which the validator never
+    /// lets through).
     public init?(_ recorded: RecordedEvent) {
         let e = recorded.event
         guard Self.isPersonType(e.type), let citizen = e.citizen else { return nil }
@@ -89,8 +94,9 @@ public struct PersonEvent: Sendable, Equatable {
     }
 }
 
-/// The facts of a person event that its citizen's history keeps, decoded. Which fields a type
-/// uses is in ``PersonEvent/init(_:)``; the others keep their defaults.
+/// The facts of a person event that its citizen's history keeps, decoded.
+///
+/// Which fields a type uses is in ``PersonEvent/init(_:)``; the others keep their defaults.
 public struct HistoryFacts: Sendable, Equatable {
     /// A closed-list position or a detail code: the benefit, match category or activation kind; a
     /// placement's channel (0 employer-request, 1 other); a sick leave's status (0 employed,

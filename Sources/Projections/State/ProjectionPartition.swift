@@ -1,10 +1,12 @@
 public import LedgerCore
 
-/// The projections' fold is kept in partitions: every citizen's history, job order, company's
-/// visits, survey response and event held belongs to exactly one, decided by its own key. A
-/// measure's value is the sum of each partition's part (plus a part computed from the whole
-/// jobcenter's facts, such as M21's companies), so a report after a few new events recomputes only
-/// the partitions those events touch and takes the others' parts from the checkpoint.
+/// The partitions the projections' fold is kept in.
+///
+/// Every citizen's history, job order, company's visits, survey response and event held belongs to
+/// exactly one, decided by its own key. A measure's value is the sum of each partition's part (plus a
+/// part computed from the whole jobcenter's facts, such as M21's companies), so a report after a few
+/// new events recomputes only the partitions those events touch and takes the others' parts from the
+/// checkpoint.
 public enum ProjectionPartition {
     /// The number of partitions.
     public static let count = 256
@@ -35,9 +37,10 @@ public enum ProjectionPartition {
         case unknown
     }
 
-    /// What applying `event` touches, when the fold it is applied to was loaded from a checkpoint
-    /// through line `checkpointSeq` (a correction of a later line touches that line's partitions,
-    /// which its own application has already loaded).
+    /// What applying `event` touches in a fold loaded from a checkpoint through line `checkpointSeq`.
+    ///
+    /// A correction of a later line touches that line's partitions, which its own application has
+    /// already loaded.
     public static func reach(of event: RecordedEvent, checkpointSeq: Int64) -> Reach {
         let e = event.event
         var parts: [Int] = []

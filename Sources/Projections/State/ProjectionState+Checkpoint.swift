@@ -4,10 +4,12 @@ extension ProjectionState: CheckpointFold {
     /// The kind name of the projections' checkpoint (`cache/projection.bin`).
     public static let checkpointKind = "projection"
 
-    /// The state as checkpoint sections: first the whole-jobcenter facts (header, companies,
-    /// reference figures, goals, publications, corrections), then one section per partition (its
-    /// citizens with their places in first-appearance order, job orders, visits, survey responses
-    /// and events held). The citizen index and the order-by-line map are rebuilt on reading.
+    /// The state as checkpoint sections.
+    ///
+    /// First the whole-jobcenter facts (header, companies, reference figures, goals, publications,
+    /// corrections), then one section per partition (its citizens with their places in first-appearance
+    /// order, job orders, visits, survey responses and events held). The citizen index and the
+    /// order-by-line map are rebuilt on reading.
     public func checkpointSections() -> [[UInt8]] {
         precondition(loadedPartitions == nil, "only a whole fold is saved")
         var w = BinaryWriter()
@@ -66,9 +68,10 @@ extension ProjectionState: CheckpointFold {
         return sections
     }
 
-    /// The state the sections hold: the whole-jobcenter section and partition sections. With every
-    /// partition it is the whole fold; with some, a partial fold (``loadedPartitions``) that only a
-    /// report's measures, completed from the checkpoint's measure parts, may use.
+    /// The state the sections hold: the whole-jobcenter section and partition sections.
+    ///
+    /// With every partition it is the whole fold; with some, a partial fold (``loadedPartitions``) that
+    /// only a report's measures, completed from the checkpoint's measure parts, may use.
     public init(checkpointWhole global: BinaryReader, partitions: [BinaryReader]) throws(BinaryReadError) {
         typealias E = BinaryReadError
         typealias P = ProjectionPartition

@@ -1,8 +1,10 @@
 public import LedgerCore
 import CPrefetch
 
-/// The fold of a ledger's events into what the measures need: per-citizen histories and the
-/// jobcenter's non-person facts, with corrections applied as they were recorded.
+/// The fold of a ledger's events into what the measures need.
+///
+/// It holds per-citizen histories and the jobcenter's non-person facts, with corrections applied as
+/// they were recorded.
 ///
 /// `apply` is a pure function of the state and one event: no I/O. Replaying a ledger in two parts
 /// with the state carried over gives the same state as one replay.
@@ -154,9 +156,10 @@ public struct ProjectionState: Sendable {
         static let awards = MemoryLayout<CitizenHistory>.offset(of: \CitizenHistory.awards)!
     }
 
-    /// Applies one recorded event (in sequence order): its part in a citizen's history, then the
-    /// rest (see ``applyToHistories(_:)`` and ``applyToJobcenter(_:)``, which a fold split over
-    /// threads by citizen calls apart).
+    /// Applies one recorded event, the next in sequence order.
+    ///
+    /// Its part in a citizen's history, then the rest (see ``applyToHistories(_:)`` and
+    /// ``applyToJobcenter(_:)``, which a fold split over threads by citizen calls apart).
     public mutating func apply(_ recorded: RecordedEvent) {
         precondition(recorded.seq == headSeq + 1, "events are applied in sequence")
         withUnsafePointer(to: recorded) { recorded in
@@ -327,8 +330,7 @@ public struct ProjectionState: Sendable {
         case .jobOrderReferral:
             let id = recorded.pointee.event.text("order_id") ?? ""
             // Changed in place through the dictionary's values: `jobOrders[id]?.referrals.append`
-            // copied the order (and then its whole referral list) for each referral (perf: about
-            // 4 % of a one-core 10M report).
+            // copied the order (and then its whole referral list) for each referral.
             if let k = jobOrders.index(forKey: id) {
                 jobOrders.values[k].referrals.append((recorded.pointee.event.citizen!, recorded.pointee.event.effective, seq))
             }

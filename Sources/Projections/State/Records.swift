@@ -151,7 +151,7 @@ public struct JobOrder: Sendable {
     public var fills: [(citizen: Pseudonym?, day: Day, seq: Int64)] = []
 }
 
-/// A non-person fact: company registration or visit, event held, survey response, reference figure.
+/// A company registration (a non-person fact): its CVR number, employees and municipality.
 public struct CompanyRegistration: Sendable {
     /// CVR number.
     public var cvr: String

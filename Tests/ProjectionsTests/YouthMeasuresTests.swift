@@ -1,5 +1,5 @@
-// Youth and education measures: M8 (exits to education), M9 (3 months after uddannelseshjælp),
-// M19 (uddannelsesgrad) and M22 (education dropout), computed by hand from DOMAIN.md.
+// Youth and education measures (YouthMeasures.swift): M8 (exits to education), M9 (3 months after
+// uddannelseshjælp), M19 (uddannelsesgrad) and M22 (education dropout), computed by hand from DOMAIN.md.
 
 import LedgerCore
 import Testing

@@ -1,8 +1,9 @@
 public import LedgerCore
 
-/// The parts of measures computed on a whole fold, per partition, saved with the projections'
-/// checkpoint: what a partial fold (a report after a few new events) takes for the partitions it
-/// does not hold. Keyed by request (``MeasureEngine``'s cache key).
+/// The parts of measures computed on a whole fold, per partition, saved with the checkpoint.
+///
+/// They are what a partial fold (a report after a few new events) takes for the partitions it does
+/// not hold. Keyed by request (``MeasureEngine``'s cache key).
 public struct MeasureCache: Sendable {
     /// One request's parts.
     public struct Entry: Sendable {
@@ -12,7 +13,7 @@ public struct MeasureCache: Sendable {
         var tallies: [MeasureEngine.Tally]
         /// Breakdown entries with their partition slots' tallies.
         var breakdowns: [(name: String, label: String, tallies: [MeasureEngine.Tally])]
-        /// M21: per partition, the CVR numbers its citizens were placed with (empty for other measures).
+        /// Per partition, the keys its citizens marked (``MeasureEngine/Context/marks``; empty for most measures).
         var marks: [[String]]
         /// The request, resolved (its day or period explicit), so that the parts can be computed
         /// again on a later fold (see ``ProjectionCheckpoint/saveCarryingEarlier(_:to:head:current:)``).
@@ -43,8 +44,10 @@ public struct MeasureCache: Sendable {
         return merged
     }
 
-    /// The cache as a checkpoint section. Tallies are written sparsely (most slots of most
-    /// measures are zero in a small ledger; none are in a large one, where this costs 2 bytes a slot).
+    /// The cache as a checkpoint section.
+    ///
+    /// Tallies are written sparsely (most slots of most measures are zero in a small ledger; none
+    /// are in a large one, where this costs 2 bytes a slot).
     public func sectionBytes() -> [UInt8] {
         var w = BinaryWriter()
         func tallies(_ t: [MeasureEngine.Tally], into w: inout BinaryWriter) {
@@ -121,8 +124,10 @@ public struct MeasureCache: Sendable {
     }
 }
 
-/// Notes, across a report's measure computations, the parts a whole fold computed (to save with the
-/// checkpoint) and whether a partial fold lacked any (then the report is computed on a whole fold).
+/// Notes a report's measure parts: those a whole fold computed, and whether a partial fold lacked any.
+///
+/// The parts a whole fold computed are saved with the checkpoint; when a partial fold lacked any,
+/// the report is computed on a whole fold.
 public final class MeasureRecorder: Sendable {
     private let state = Locked<(cache: MeasureCache, missed: Bool)>((MeasureCache(), false))
 

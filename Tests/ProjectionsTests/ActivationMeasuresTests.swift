@@ -1,5 +1,6 @@
-// Activation measures: M10 (self-support after activation start, with breakdowns), M11 (share in
-// company-oriented activation), M20 (activations started, with breakdowns) and M21 (samarbejdsgrad).
+// Activation measures (ActivationMeasures.swift): M10 (self-support after activation start, with
+// breakdowns), M11 (share in company-oriented activation) and M20 (activations started, with
+// breakdowns), computed by hand from DOMAIN.md.
 
 import LedgerCore
 import Testing
@@ -179,39 +180,4 @@ struct M20Tests {
         #expect(breakdown(nytte, "category", "aktivitetsparat")?.first { $0.municipality == nil }?.value == 1)
         #expect(breakdown(nytte, "category", "none") == nil)
     }
-}
-
-@Suite("M21 samarbejdsgrad, period P")
-struct M21Tests {
-    static let cases: [MeasureCase] = [
-        // Period 2014; companies with 2 or more employees.
-        // K1 20000001 (183, 2 employees): virksomhedspraktik 2013-11-01 ... 2014-01-01 overlaps P: yes.
-        // K2 20000002 (183, 1 employee): excluded although it has a praktik.
-        // K3 20000003 (187, 10): only a mentor activation there: no.
-        // K4 20000004 (187, 3): løntilskud offentlig 2013-01-01 ... 2013-12-31, before P: no.
-        // K5 20000005 (187, 5): løntilskud privat starting 2014-12-31: yes.
-        // K6 20000006 (187, 20): nytteindsats is not praktik or løntilskud: no.
-        // 183: 1 / 1; 187: 1 / 4; jobcenter 2 / 5 = 40 %.
-        MeasureCase(
-            "period 2014: employees >= 2, praktik or loentilskud overlapping P", measure: "M21", period: "2014",
-            expect: [share(2, of: 5), share(1, of: 1, in: 183), share(1, of: 4, in: 187)]
-        ) { b in
-            b.company("20000001", employees: 2, in: 183)
-            b.company("20000002", employees: 1, in: 183)
-            b.company("20000003", employees: 10, in: 187)
-            b.company("20000004", employees: 3, in: 187)
-            b.company("20000005", employees: 5, in: 187)
-            b.company("20000006", employees: 20, in: 187)
-            for n in 1...6 { b.register(n) }
-            b.activation(1, id: "a1", kind: "virksomhedspraktik", employer: "20000001", from: "2013-11-01", to: "2014-01-01")
-            b.activation(2, id: "a2", kind: "virksomhedspraktik", employer: "20000002", from: "2014-03-01", to: "2014-04-01")
-            b.activation(3, id: "a3", kind: "mentor", employer: "20000003", from: "2014-03-01")
-            b.activation(4, id: "a4", kind: "loentilskud-offentlig", employer: "20000004", from: "2013-01-01", to: "2013-12-31")
-            b.activation(5, id: "a5", kind: "loentilskud-privat", employer: "20000005", from: "2014-12-31")
-            b.activation(6, id: "a6", kind: "nytteindsats", employer: "20000006", from: "2014-03-01")
-        }
-    ]
-
-    @Test("M21 table", arguments: cases)
-    func table(_ c: MeasureCase) throws { try c.run() }
 }

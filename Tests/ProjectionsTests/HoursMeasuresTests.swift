@@ -1,3 +1,6 @@
+// Hours and employment measures (HoursMeasures.swift): M12 (full-time persons), M14 (paid hours) and
+// M15 (refugees in employment), computed by hand from DOMAIN.md.
+//
 // M12 full-time persons (fuldtidspersoner): weekdays on a benefit in P, weighted by hours / 37,
 // divided by the weekdays of P; at most 1 per citizen per day in the total.
 //
@@ -158,4 +161,98 @@ private func jobparat(_ b: inout LedgerBuilder) {
     b.assess(1, "jobparat", on: "2014-02-17")
     b.benefit(2, "kontanthjaelp", from: "2014-02-01", to: "2014-02-28")
     b.benefit(3, "a-dagpenge", from: "2014-02-01", to: "2014-02-28")
+}
+
+@Suite("M14 paid hours, month M")
+struct M14Tests {
+    static let cases: [MeasureCase] = [
+        // Month 2014-03. Denominator: aktivitetsparate on kontanthjælp, uddannelseshjælp or selvforsørgelsesydelse, or in
+        // ressourceforløb, during March.
+        // 1 (183) kontanthjælp, aktivitetsparat, paid hours for 2014-03: yes. 2 (183) the same, paid hours for 2014-02 only: no.
+        // 3 (183) kontanthjælp jobparat: not in the denominator. 4 (187) ressourceforløb (no category needed), education
+        // from 03-20: yes. 5 (187) uddannelseshjælp, uddannelsesparat, aktivitetsparat from 03-31 (last day of M): in the
+        // denominator, no hours: no. 6 (187) kontanthjælp never assessed: not aktivitetsparat. 7 (187) selvforsørgelsesydelse,
+        // aktivitetsparat, in løntilskud (not paid hours): no. 8 (187) kontanthjælp aktivitetsparat, spell ended 2014-02-28:
+        // not on it during March.
+        // Numerator 1, 4 = 2; denominator 1, 2, 4, 5, 7 = 5: 40 %. 183: 1 / 2; 187: 1 / 3.
+        MeasureCase(
+            "month 2014-03: paid hours or SU education among aktivitetsparate", measure: "M14", period: "2014-03",
+            expect: [share(2, of: 5), share(1, of: 2, in: 183), share(1, of: 3, in: 187)]
+        ) { b in
+            for n in 1...8 { b.register(n, in: n <= 3 ? 183 : 187) }
+            for n in 1...2 {
+                b.benefit(n, "kontanthjaelp", from: "2014-01-01", in: 183)
+                b.assess(n, "aktivitetsparat", on: "2014-01-01", in: 183)
+            }
+            b.paidHours(1, month: "2014-03", hours: 12, in: 183)
+            b.paidHours(2, month: "2014-02", hours: 12, in: 183)
+            b.benefit(3, "kontanthjaelp", from: "2014-01-01", in: 183)
+            b.assess(3, "jobparat", on: "2014-01-01", in: 183)
+            b.paidHours(3, month: "2014-03", hours: 20, in: 183)
+            b.benefit(4, "ressourceforloeb", from: "2013-01-01", in: 187)
+            b.education(4, from: "2014-03-20", in: 187)
+            b.benefit(5, "uddannelseshjaelp", from: "2014-01-01", in: 187)
+            b.assess(5, "uddannelsesparat", on: "2014-01-01", in: 187)
+            b.assess(5, "aktivitetsparat", on: "2014-03-31", in: 187)
+            b.benefit(6, "kontanthjaelp", from: "2014-01-01", in: 187)
+            b.paidHours(6, month: "2014-03", hours: 5, in: 187)
+            b.benefit(7, "selvforsoergelsesydelse", from: "2014-01-01", in: 187)
+            b.assess(7, "aktivitetsparat", on: "2014-01-01", in: 187)
+            b.activation(7, id: "a7", kind: "loentilskud-privat", from: "2014-03-01", in: 187)
+            b.benefit(8, "kontanthjaelp", from: "2014-01-01", to: "2014-02-28", reason: "job", in: 187)
+            b.assess(8, "aktivitetsparat", on: "2014-01-01", in: 187)
+            b.paidHours(8, month: "2014-03", hours: 5, in: 187)
+        }
+    ]
+
+    @Test("M14 table", arguments: cases)
+    func table(_ c: MeasureCase) throws { try c.run() }
+}
+
+/// Refugees at D = 2014-12-31. 1 (183) arrived 2010-01-01, placement open: in a job. 2 (183) arrived 2012-12-31, flex job:
+/// in a job. 3 (187) arrived 2011-05-01, placement ended 2014-12-30: not. 4 (187) arrived 2013-01-01, no job. 5 (187) not
+/// a refugee, placement: excluded. 6 (187) arrived 2009-12-31, placement open: in a job. 7 (187) arrived 2012-06-01,
+/// placement ended on D: in a job on D. 8 (187) arrives 2015-02-01, after D: not yet a refugee here.
+private func refugees(_ b: inout LedgerBuilder) {
+    b.register(1, born: "1980-01-01", arrived: "2010-01-01", in: 183)
+    b.register(2, born: "1980-01-01", arrived: "2012-12-31", in: 183)
+    b.register(3, born: "1980-01-01", arrived: "2011-05-01", in: 187)
+    b.register(4, born: "1980-01-01", arrived: "2013-01-01", in: 187)
+    b.register(5, born: "1980-01-01", in: 187)
+    b.register(6, born: "1980-01-01", arrived: "2009-12-31", in: 187)
+    b.register(7, born: "1980-01-01", arrived: "2012-06-01", in: 187)
+    b.register(8, born: "1980-01-01", arrived: "2015-02-01", on: "2015-02-10", in: 187)
+    b.placement(1, on: "2014-06-01", channel: "other", in: 183)
+    b.flexJob(2, from: "2014-01-01", in: 183)
+    b.placement(3, on: "2014-01-01", channel: "other", ended: "2014-12-30", in: 187)
+    b.placement(5, on: "2014-01-01", in: 187)
+    b.placement(6, on: "2014-01-01", in: 187)
+    b.placement(7, on: "2014-01-01", ended: "2014-12-31", in: 187)
+}
+
+@Suite("M15 refugees in employment at D")
+struct M15Tests {
+    static let cases: [MeasureCase] = [
+        // Arrival 2010-2012: 1, 2, 3, 7; in a job 1, 2, 7: 3 / 4 = 75 %. 183: 2 / 2; 187: 1 / 2.
+        MeasureCase(
+            "arrival 2010-2012: 3 / 4", measure: "M15", at: "2014-12-31", filter: ["arrival": "2010-2012"],
+            expect: [share(3, of: 4), share(2, of: 2, in: 183), share(1, of: 2, in: 187)]
+        ) { b in refugees(&b) },
+        // All arrived by D: 1, 2, 3, 4, 6, 7; in a job 1, 2, 6, 7: 4 / 6.
+        MeasureCase(
+            "all arrivals: 4 / 6", measure: "M15", at: "2014-12-31",
+            expect: [
+                share(4, of: 6), share(2, of: 2, in: 183),
+                share(2, of: 4, in: 187),
+            ]
+        ) { b in refugees(&b) },
+        // Arrival 2013-2013: 4, no job: 0 / 1.
+        MeasureCase(
+            "arrival 2013-2013: 0 / 1", measure: "M15", at: "2014-12-31", filter: ["arrival": "2013-2013"],
+            expect: [share(0, of: 1)]
+        ) { b in refugees(&b) },
+    ]
+
+    @Test("M15 table", arguments: cases)
+    func table(_ c: MeasureCase) throws { try c.run() }
 }
