@@ -183,6 +183,18 @@ struct M19Tests {
             b.benefit(1, "kontanthjaelp", from: "2013-01-01")
             b.education(1, from: "2014-09-01")
         },
+        // Born 1984-02-29: in 2014, which has no 29 February, the age becomes 30 on 03-01 (as M8 and M22
+        // count ages), so the citizen is under 30 on 2014-01-01 ... 02-28 = 59 days. Education from 2014-02-28,
+        // age 29: numerator 1. 1 / (59 / 365) x 100 = 36500 / 59 %. (Found by Tools/sql's property test:
+        // M19 made this citizen 30 on 02-28 and counted 58 days.)
+        MeasureCase(
+            "born on 29 February: 30 on 1 March in a year without it", municipalities: "250", measure: "M19", at: "2014-12-31",
+            expect: [Expected(scope: nil, value: 36500.0 / 59, numerator: 1, denominator: 59.0 / 365)]
+        ) { b in
+            b.register(1, born: "1984-02-29")
+            b.benefit(1, "kontanthjaelp", from: "2013-01-01")
+            b.education(1, from: "2014-02-28")
+        },
     ]
 
     @Test("M19 table", arguments: cases)

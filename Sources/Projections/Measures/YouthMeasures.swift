@@ -73,7 +73,12 @@ extension MeasureEngine {
                 && citizens[i].spells.contains(where: { benefits.contains($0.benefit) }) {
                 let h = citizens[i]
                 let birth = h.birthDate!
-                let thirtieth = Day(year: birth.year + 30, month: birth.civil.month, day: min(birth.civil.day, Day.daysInMonth(year: birth.year + 30, month: birth.civil.month)))!
+                // The first day of age 30, as `age(on:)` counts it: for a birth on 29 February, 1 March
+                // in a year without one.
+                let monthDays = Day.daysInMonth(year: birth.year + 30, month: birth.civil.month)
+                let thirtieth = birth.civil.day <= monthDays
+                    ? Day(year: birth.year + 30, month: birth.civil.month, day: birth.civil.day)!
+                    : Day(year: birth.year + 30, month: birth.civil.month, day: monthDays)!.adding(days: 1)
                 let spells = h.spells.filter { benefits.contains($0.benefit) }
                 guard !spells.isEmpty else { continue }
                 // Denominator: days on the benefits while under 30, within the window.
