@@ -352,7 +352,7 @@ struct RecordTerminalTests {
         try await session.press(0x0D)
         try await session.answer("employer_cvr: ", "")
         try await session.answer("weekly_minutes: ", "ti timer")
-        try await session.expect("Afvist: forventede et helt tal")
+        try await session.expect("Afvist: skal være et helt tal")
         try await session.answer("weekly_minutes: ", "600")
         try await session.answer("authority: ", "")
         try await session.expect(#""kind":"mentor","provider":"anden-aktoer","provider_name":"Aktør Østbyø Ålborg","weekly_minutes":600}}"#)

@@ -24,7 +24,7 @@ enum RecordCommand: LedgerCommand {
         else the ledger's first), and each fact of TYPE in catalog order, showing what it means, its
         kind and, for closed lists, the allowed values numbered: type the number or the value. Optional
         facts may be left empty. Each answer is checked by the same rules as append and asked again,
-        with the reason, when rejected. The event is then shown as it will be stored, with the
+        with the reason in Danish, when rejected. The event is then shown as it will be stored, with the
         citizen's pseudonym and never the CPR number, and appended after "Gem? [j/N]" is answered j.
         For a correction, the original's date, municipality and citizen are kept; a superseding
         correction offers the original's facts as defaults ('-' empties an optional one).

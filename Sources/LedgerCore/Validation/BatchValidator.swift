@@ -192,7 +192,7 @@ public struct BatchValidator {
     private func checkGoalDates(_ event: Event, _ record: InputRecord) throws(LedgerError) {
         for name in ["evaluation", "baseline_at"] {
             if let value = event.text(name), Day(iso: value) == nil, Period(text: value) == nil {
-                throw reject(record, "facts.\(name)", "expected a date YYYY-MM-DD or a period YYYY, YYYY-MM or YYYYQn", da: "forventede en dato ÅÅÅÅ-MM-DD eller en periode ÅÅÅÅ, ÅÅÅÅ-MM eller ÅÅÅÅKn")
+                throw reject(record, "facts.\(name)", "expected a date YYYY-MM-DD or a period YYYY, YYYY-MM or YYYYQn", da: "skal være en dato ÅÅÅÅ-MM-DD eller en periode ÅÅÅÅ, ÅÅÅÅ-MM eller ÅÅÅÅKn")
             }
         }
     }
@@ -200,20 +200,22 @@ public struct BatchValidator {
     private func checkPeriod(_ event: Event, _ record: InputRecord) throws(LedgerError) {
         guard let (role, key) = LedgerState.periodKey(of: event) else { return }
         let label = key.key.isEmpty ? key.kind : "\(key.kind) \(key.key)"
-        let danishKind = BatchValidator.danishPeriodKinds[key.kind] ?? key.kind
-        let danishLabel = key.key.isEmpty ? danishKind : "\(danishKind) \(key.key)"
+        func danishLabel() -> String {
+            let kind = BatchValidator.danishPeriodKinds[key.kind] ?? key.kind
+            return key.key.isEmpty ? kind : "\(kind) \(key.key)"
+        }
         let current = state.periods[key]
         switch role {
         case .opens:
             if let current, current.end == nil {
-                throw reject(record, "type", "citizen \(key.citizen) already has an open \(label) since \(current.start) (seq \(current.startSeq)); end it first", da: "borgeren \(key.citizen) har allerede en åben periode (\(danishLabel)) siden \(current.start) (seq \(current.startSeq)); afslut den først")
+                throw reject(record, "type", "citizen \(key.citizen) already has an open \(label) since \(current.start) (seq \(current.startSeq)); end it first", da: "borgeren \(key.citizen) har allerede en åben periode (\(danishLabel())) siden \(current.start) (seq \(current.startSeq)); afslut den først")
             }
         case .closes, .within:
             guard let current, current.end == nil else {
-                throw reject(record, "type", "citizen \(key.citizen) has no open \(label) to \(event.type == .sickLeavePartialReturn ? "return partially from" : "end")", da: "borgeren \(key.citizen) har ingen åben periode (\(danishLabel)) at \(event.type == .sickLeavePartialReturn ? "raskmelde sig delvis fra" : "afslutte")")
+                throw reject(record, "type", "citizen \(key.citizen) has no open \(label) to \(event.type == .sickLeavePartialReturn ? "return partially from" : "end")", da: "borgeren \(key.citizen) har ingen åben periode (\(danishLabel())) at \(event.type == .sickLeavePartialReturn ? "raskmelde sig delvis fra" : "afslutte")")
             }
             guard event.effective >= current.start else {
-                throw reject(record, "effective", "\(event.effective) is before the start \(current.start) of the \(label) opened at seq \(current.startSeq)", da: "\(event.effective) ligger før starten \(current.start) af perioden (\(danishLabel)), der blev åbnet ved seq \(current.startSeq)")
+                throw reject(record, "effective", "\(event.effective) is before the start \(current.start) of the \(label) opened at seq \(current.startSeq)", da: "\(event.effective) ligger før starten \(current.start) af perioden (\(danishLabel())), der blev åbnet ved seq \(current.startSeq)")
             }
         }
     }

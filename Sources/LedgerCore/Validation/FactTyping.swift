@@ -27,10 +27,11 @@ enum FactTyping {
 
     static func value(_ json: JSONValue, spec: FieldSpec) throws(Rejection) -> FactValue {
         func reject(_ message: String, da danish: String) -> Rejection { Rejection(field: spec.name, message: message, danishMessage: danish) }
-        let danishKind = spec.kind.summary(in: .danish)
+        // Built only for a rejection: typing is on append's hot path.
+        func danishKind() -> String { spec.kind.summary(in: .danish) }
         func string() throws(Rejection) -> String {
             guard case .string(let s) = json else {
-                throw reject("expected \(spec.kind.summary), found \(json.kindName)", da: "forventede \(danishKind), fik \(danishKindName(json))")
+                throw reject("expected \(spec.kind.summary), found \(json.kindName)", da: "skal være \(danishKind()), ikke \(danishKindName(json))")
             }
             return s
         }
@@ -42,7 +43,7 @@ enum FactTyping {
             switch json {
             case .number(let n): return n
             case .string(let s): return s.trimmingSpaces
-            default: throw reject("expected \(spec.kind.summary), found \(json.kindName)", da: "forventede \(danishKind), fik \(danishKindName(json))")
+            default: throw reject("expected \(spec.kind.summary), found \(json.kindName)", da: "skal være \(danishKind()), ikke \(danishKindName(json))")
             }
         }
         switch spec.kind {
@@ -57,40 +58,40 @@ enum FactTyping {
             return .text(s)
         case .identifier:
             let s = try string()
-            guard Validators.isIdentifier(s) else { throw reject("expected \(spec.kind.summary)", da: "forventede \(danishKind)") }
+            guard Validators.isIdentifier(s) else { throw reject("expected \(spec.kind.summary)", da: "skal være \(danishKind())") }
             guard !CPR.containsCPRShape(s) else { throw cprShaped() }
             return .text(s)
         case .choice(let values):
             let s = try string()
             guard values.contains(s) else {
-                throw reject("\"\(String(s.prefix(40)))\" is not \(spec.kind.summary)", da: "\"\(String(s.prefix(40)))\" er ikke \(danishKind)")
+                throw reject("\"\(String(s.prefix(40)))\" is not \(spec.kind.summary)", da: "\"\(String(s.prefix(40)))\" er ikke \(danishKind())")
             }
             return .text(s)
         case .date:
             guard let day = Day(iso: try string()) else {
-                throw reject("expected a real calendar date YYYY-MM-DD", da: "forventede en dato, der findes i kalenderen, ÅÅÅÅ-MM-DD")
+                throw reject("expected a real calendar date YYYY-MM-DD", da: "skal være en gyldig dato ÅÅÅÅ-MM-DD")
             }
             return .date(day)
         case .month:
             let s = try string()
-            guard s.utf8.count == 7, Day(iso: s + "-01") != nil else { throw reject("expected a month YYYY-MM", da: "forventede en måned ÅÅÅÅ-MM") }
+            guard s.utf8.count == 7, Day(iso: s + "-01") != nil else { throw reject("expected a month YYYY-MM", da: "skal være en måned ÅÅÅÅ-MM") }
             return .text(s)
         case .integer(let min, let max):
             let text = try numberText()
-            guard let v = Int64(text), String(v) == text else { throw reject("expected a whole number", da: "forventede et helt tal") }
+            guard let v = Int64(text), String(v) == text else { throw reject("expected a whole number", da: "skal være et helt tal") }
             guard v >= min, v <= max else { throw reject("\(v) is outside \(min)...\(max)", da: "\(v) ligger uden for \(min)-\(max)") }
             return .integer(v)
         case .sequence:
             let text = try numberText()
             guard let v = Int64(text), String(v) == text, v >= 1 else {
-                throw reject("expected a sequence number (1 or more)", da: "forventede et løbenummer (seq, 1 eller derover)")
+                throw reject("expected a sequence number (1 or more)", da: "skal være et løbenummer (seq, 1 eller derover)")
             }
             return .integer(v)
         case .decimal:
             let text = try numberText()
             guard let canonical = CanonicalEncoder.canonicalDecimal(text) else {
                 throw reject("expected a decimal number without exponent, at most 6 fraction digits",
-                             da: "forventede et decimaltal uden eksponent, med højst 6 decimaler (punktum som decimaltegn)")
+                             da: "skal være et decimaltal uden eksponent med højst 6 decimaler (punktum som decimaltegn)")
             }
             // Ten digits in a row could be a CPR number put in the wrong field; no figure needs them.
             guard !CPR.containsCPRShape(canonical) else {
@@ -104,43 +105,43 @@ enum FactTyping {
                 switch s.lowercased() {
                 case "true", "ja", "yes", "1": return .bool(true)
                 case "false", "nej", "no", "0": return .bool(false)
-                default: throw reject("expected true or false", da: "forventede ja eller nej")
+                default: throw reject("expected true or false", da: "skal være ja eller nej")
                 }
-            default: throw reject("expected true or false, found \(json.kindName)", da: "forventede ja eller nej, fik \(danishKindName(json))")
+            default: throw reject("expected true or false, found \(json.kindName)", da: "skal være ja eller nej, ikke \(danishKindName(json))")
             }
         case .cvr:
             let s: String
             switch json {
             case .string(let text): s = text
             case .number(let text): s = text
-            default: throw reject("expected a CVR number (8 digits), found \(json.kindName)", da: "forventede et CVR-nummer (8 cifre), fik \(danishKindName(json))")
+            default: throw reject("expected a CVR number (8 digits), found \(json.kindName)", da: "skal være et CVR-nummer (8 cifre), ikke \(danishKindName(json))")
             }
             guard s.utf8.count == 8, s.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) else {
-                throw reject("expected a CVR number: exactly 8 digits", da: "forventede et CVR-nummer: præcis 8 cifre")
+                throw reject("expected a CVR number: exactly 8 digits", da: "skal være et CVR-nummer: præcis 8 cifre")
             }
             return .text(s)
         case .period:
             let s = try string()
-            guard Period(text: s) != nil else { throw reject("expected \(spec.kind.summary)", da: "forventede \(danishKind)") }
+            guard Period(text: s) != nil else { throw reject("expected \(spec.kind.summary)", da: "skal være \(danishKind())") }
             return .text(s)
         case .municipalityList:
             let s = try string()
             let codes = s.split(separator: ",", omittingEmptySubsequences: false)
             guard !codes.isEmpty, codes.allSatisfy({ $0.utf8.count == 3 && $0.utf8.allSatisfy { $0 >= 48 && $0 <= 57 } }) else {
-                throw reject("expected comma-separated three-digit codes, e.g. 183,187", da: "forventede kommunekoder på tre cifre adskilt af komma, fx 183,187")
+                throw reject("expected comma-separated three-digit codes, e.g. 183,187", da: "skal være kommunekoder på tre cifre adskilt af komma, fx 183,187")
             }
             return .text(s)
         case .digest:
             let s = try string()
-            guard SHA256Digest(hex: s) != nil else { throw reject("expected 64 lowercase hex digits", da: "forventede 64 hex-cifre med små bogstaver") }
+            guard SHA256Digest(hex: s) != nil else { throw reject("expected 64 lowercase hex digits", da: "skal være 64 hex-cifre med små bogstaver") }
             return .text(s)
         case .timestamp:
-            guard let t = Timestamp(iso: try string()) else { throw reject("expected YYYY-MM-DDTHH:MM:SS.mmmZ", da: "forventede ÅÅÅÅ-MM-DDTTT:MM:SS.mmmZ") }
+            guard let t = Timestamp(iso: try string()) else { throw reject("expected YYYY-MM-DDTHH:MM:SS.mmmZ", da: "skal være et tidspunkt ÅÅÅÅ-MM-DDTTT:MM:SS.mmmZ") }
             return .text(t.iso)
         }
     }
 
-    /// What a JSON value is, in Danish, for "fik ..." (the counterpart of ``JSONValue/kindName``).
+    /// What a JSON value is, in Danish, for "ikke ..." (the counterpart of ``JSONValue/kindName``).
     static func danishKindName(_ json: JSONValue) -> String {
         switch json {
         case .null: return "null"

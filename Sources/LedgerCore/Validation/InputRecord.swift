@@ -140,7 +140,7 @@ public struct InputDecoder: Sendable {
         var effective: Day?
         if let value = envelope.effective {
             guard case .string(let text) = value, let day = Day(iso: text) else {
-                throw error(line, "effective", "expected a real calendar date YYYY-MM-DD", da: "forventede en dato, der findes i kalenderen, ÅÅÅÅ-MM-DD")
+                throw error(line, "effective", "expected a real calendar date YYYY-MM-DD", da: "skal være en gyldig dato ÅÅÅÅ-MM-DD")
             }
             effective = day
         } else if type != .correction {
@@ -152,11 +152,11 @@ public struct InputDecoder: Sendable {
             switch value {
             case .string(let s): text = s
             case .number(let n): text = n
-            default: throw error(line, "municipality", "expected a three-digit municipality code", da: "forventede en kommunekode på tre cifre")
+            default: throw error(line, "municipality", "expected a three-digit municipality code", da: "skal være en kommunekode på tre cifre")
             }
             guard text.utf8.count == 3, let code = Int(text), code >= 0 else {
                 throw error(line, "municipality", "expected a three-digit municipality code, e.g. \"250\"",
-                            da: "forventede en kommunekode på tre cifre, fx \"250\"")
+                            da: "skal være en kommunekode på tre cifre, fx \"250\"")
             }
             municipality = code
         }
