@@ -264,7 +264,7 @@ struct RecordTerminalTests {
             try await registration.expect("kan stå tom; ja eller nej")
             try await registration.answer("refugee: ", "nej")
             try await registration.answer("arrival_date: ", "")
-            try await registration.expect("Afvist, birth_date: birth date 2016-01-01 is after the effective date 2015-03-02")
+            try await registration.expect("Afvist, birth_date: fødselsdatoen 2016-01-01 ligger efter virkningsdatoen 2015-03-02")
             try await registration.answer("birth_date: ", "1990-01-01")
             try await registration.expect(#""facts":{"birth_date":"1990-01-01","education":"vocational","refugee":false}}"#)
             try await registration.answer("Gem? [j/N]: ", "j")
@@ -276,6 +276,7 @@ struct RecordTerminalTests {
         }
         #expect(try await registration.finish() == 0, "\(registration.transcript)")
         let registrationShown = registration.transcript
+        #expect(!registrationShown.contains("is after the effective date"), "record shows the Danish rejection, not append's English one")
         Self.expectNoCPR(registrationShown, in: "the terminal")
         let pseudonym = try #require(Self.shownPseudonym(registrationShown), "the session shows the pseudonym")
         #expect(registrationShown.contains(#""citizen":"\#(pseudonym)""#), "the event shown carries the pseudonym")
@@ -343,7 +344,7 @@ struct RecordTerminalTests {
         try await session.answer("provider: ", "2")
         // An optional field left empty that a rule between fields requires: asked again at once.
         try await session.answer("provider_name: ", "")
-        try await session.expect("Afvist: required when provider is anden-aktoer")
+        try await session.expect("Afvist: skal udfyldes, når provider er anden-aktoer")
         try await session.expect("provider_name: ")
         try await session.type("Aktør Østbyøø")
         try await session.press(0x7F)
@@ -351,7 +352,7 @@ struct RecordTerminalTests {
         try await session.press(0x0D)
         try await session.answer("employer_cvr: ", "")
         try await session.answer("weekly_minutes: ", "ti timer")
-        try await session.expect("Afvist: expected a whole number")
+        try await session.expect("Afvist: skal være et helt tal")
         try await session.answer("weekly_minutes: ", "600")
         try await session.answer("authority: ", "")
         try await session.expect(#""kind":"mentor","provider":"anden-aktoer","provider_name":"Aktør Østbyø Ålborg","weekly_minutes":600}}"#)

@@ -24,7 +24,7 @@ enum RecordCommand: LedgerCommand {
         else the ledger's first), and each fact of TYPE in catalog order, showing what it means, its
         kind and, for closed lists, the allowed values numbered: type the number or the value. Optional
         facts may be left empty. Each answer is checked by the same rules as append and asked again,
-        with the reason, when rejected. The event is then shown as it will be stored, with the
+        with the reason in Danish, when rejected. The event is then shown as it will be stored, with the
         citizen's pseudonym and never the CPR number, and appended after "Gem? [j/N]" is answered j.
         For a correction, the original's date, municipality and citizen are kept; a superseding
         correction offers the original's facts as defaults ('-' empties an optional one).
@@ -121,7 +121,16 @@ enum RecordCommand: LedgerCommand {
         // Ctrl-C from here on ends the process the ordinary way; the ledger's own recovery handles
         // an append cut short.
         terminal.close()
-        let result = try ledger.append([record], source: "terminal", recordedAt: nil, reusing: loaded)
+        let result: AppendResult
+        do {
+            result = try ledger.append([record], source: "terminal", recordedAt: nil, reusing: loaded)
+        } catch {
+            // Judged again at the head: another writer may have appended meanwhile (opened the same
+            // period, received the same job order, ...). Said in Danish like every other rejection.
+            guard case .input(let input) = error else { throw error }
+            console.error("Afvist: \(RecordSession.reason(input))\nIntet er gemt.")
+            return ExitStatus.failure
+        }
         console.error("Gemt som seq \(result.lastSeq).")
         AppendCommand.report(result, count: 1, json: arguments.flag("json"), console: console)
         return ExitStatus.success
@@ -218,10 +227,10 @@ struct RecordSession {
                     let question = try questions(for: answers).first(where: { $0.key == error.field || (error.field == "cpr" && $0.key == "citizen") }
                     )
                 else {
-                    throw Stop(message: "Afvist: \(CPR.redact(error.message))\nIntet er gemt.")
+                    throw Stop(message: "Afvist: \(Self.reason(error))\nIntet er gemt.")
                 }
                 say("")
-                say("Afvist, \(label(question)): \(CPR.redact(error.message))")
+                say("Afvist, \(label(question)): \(Self.reason(error))")
                 answers[question.key] = nil
                 if question.key == "facts.corrects" || question.key == "facts.action" {
                     // Another original or action: the superseding facts are asked anew.
@@ -372,7 +381,7 @@ struct RecordSession {
             var trial = answers
             trial[question.key] = answer
             if case .rejected(let error) = try judge(trial), error.field == question.key {
-                say("  Afvist: \(CPR.redact(error.message))")
+                say("  Afvist: \(Self.reason(error))")
                 continue
             }
             if question.key == "facts.corrects", case .value(let text) = answer, let seq = Int64(text) {
@@ -512,6 +521,12 @@ struct RecordSession {
         if let c = event.citizen { parts.append(c.text) }
         parts += event.facts.map { "\($0.name)=\($0.value.display)" }
         return parts.joined(separator: " ")
+    }
+
+    /// Why the decoder or validator rejected an answer, as the caseworker reads it: the Danish
+    /// message (English only where none is given), CPR-shaped text removed.
+    static func reason(_ error: InputError) -> String {
+        CPR.redact(error.danishMessage ?? error.message)
     }
 
     /// How a question is named in a message.

@@ -52,13 +52,18 @@ public struct InputError: Error, Sendable, CustomStringConvertible {
     public var field: String
     /// What is wrong and, where it helps, what is allowed.
     public var message: String
+    /// ``message`` in Danish, for the caseworker at a terminal (`record`); nil where only input that
+    /// `record` never produces leads to the error (JSON syntax, envelope keys, CSV shape). Set where
+    /// the error is made; ``description`` stays English, as `append` and `import` print it.
+    public var danishMessage: String?
 
     /// Makes an input error.
-    public init(source: String, line: Int, field: String, message: String) {
+    public init(source: String, line: Int, field: String, message: String, danishMessage: String? = nil) {
         self.source = source
         self.line = line
         self.field = field
         self.message = message
+        self.danishMessage = danishMessage
     }
 
     /// "SOURCE line N, field F: message" (CPR-shaped text removed).

@@ -32,9 +32,23 @@ public struct BatchValidator {
         self.stored = stored
     }
 
-    private func reject(_ record: InputRecord, _ field: String, _ message: String) -> LedgerError {
-        .input(InputError(source: source, line: record.line, field: field, message: message))
+    /// The input error of `record`: `message` for `append` and `import`, `danish` for `record` at a terminal.
+    private func reject(_ record: InputRecord, _ field: String, _ message: String, da danish: String) -> LedgerError {
+        .input(InputError(source: source, line: record.line, field: field, message: message, danishMessage: danish))
     }
+
+    /// A fact that could not be typed by the catalog, as an input error.
+    private func reject(_ record: InputRecord, _ rejection: FactTyping.Rejection, superseding: Bool = false) -> LedgerError {
+        guard superseding else { return reject(record, "facts." + rejection.field, rejection.message, da: rejection.danishMessage) }
+        return reject(record, "facts." + rejection.field, rejection.message + " (a superseding correction carries the original type's facts in full)",
+                      da: rejection.danishMessage + " (en erstattende rettelse har alle den oprindelige types felter)")
+    }
+
+    /// The period kinds of the catalog (``PeriodRole``) in the jobcenter's words.
+    static let danishPeriodKinds: [String: String] = [
+        "benefit": "ydelsesforløb", "activation": "aktivering", "employment": "ansættelse",
+        "flexjob": "fleksjob", "sickleave": "sygedagpengesag", "education": "uddannelse",
+    ]
 
     /// The event of a sequence number: from this batch or from the ledger.
     private func event(at seq: Int64) throws(LedgerError) -> Event? {
@@ -59,34 +73,34 @@ public struct BatchValidator {
             }
             switch typed {
             case .success(let given): facts = given
-            case .failure(let error): throw reject(record, "facts." + error.field, error.message)
+            case .failure(let error): throw reject(record, error)
             }
         }
-        guard let effective else { throw reject(record, "effective", "required field is missing") }
+        guard let effective else { throw reject(record, "effective", "required field is missing", da: "feltet skal udfyldes") }
 
         // Envelope presence rules.
         switch spec.municipality {
         case .required:
-            guard let m = municipality else { throw reject(record, "municipality", "required for \(record.type.rawValue)") }
+            guard let m = municipality else { throw reject(record, "municipality", "required for \(record.type.rawValue)", da: "skal angives for \(record.type.rawValue)") }
             try checkMunicipality(m, record)
         case .optional:
             if let m = municipality { try checkMunicipality(m, record) }
         case .none:
-            guard municipality == nil else { throw reject(record, "municipality", "must be absent for \(record.type.rawValue)") }
+            guard municipality == nil else { throw reject(record, "municipality", "must be absent for \(record.type.rawValue)", da: "skal udelades for \(record.type.rawValue)") }
         }
         switch spec.citizen {
         case .required:
-            guard citizen != nil else { throw reject(record, "citizen", "a citizen (citizen pseudonym or cpr) is required for \(record.type.rawValue)") }
+            guard citizen != nil else { throw reject(record, "citizen", "a citizen (citizen pseudonym or cpr) is required for \(record.type.rawValue)", da: "en borger (pseudonym eller CPR-nummer) skal angives for \(record.type.rawValue)") }
         case .optional: break
         case .none:
-            guard citizen == nil else { throw reject(record, "citizen", "\(record.type.rawValue) is not about a person; leave citizen and cpr out") }
+            guard citizen == nil else { throw reject(record, "citizen", "\(record.type.rawValue) is not about a person; leave citizen and cpr out", da: "\(record.type.rawValue) handler ikke om en borger; udelad citizen og cpr") }
         }
         if let c = citizen, record.type != .citizenRegistered, record.type != .correction, !state.citizens.contains(c) {
-            throw reject(record, "citizen", "citizen \(c) is not registered in this ledger; record citizen_registered first")
+            throw reject(record, "citizen", "citizen \(c) is not registered in this ledger; record citizen_registered first", da: "borgeren \(c) er ikke registreret i denne ledger; registrér med citizen_registered først")
         }
         let recordedDay = recordedAt.utcDay
         guard effective.days(since: recordedDay) <= BatchValidator.effectiveDaysAheadMax else {
-            throw reject(record, "effective", "\(effective) is more than \(BatchValidator.effectiveDaysAheadMax) days after the recording date \(recordedDay)")
+            throw reject(record, "effective", "\(effective) is more than \(BatchValidator.effectiveDaysAheadMax) days after the recording date \(recordedDay)", da: "virkningsdatoen \(effective) ligger mere end \(BatchValidator.effectiveDaysAheadMax) dage efter registreringsdatoen \(recordedDay)")
         }
 
         let event = Event(type: record.type, effective: effective, municipality: municipality, citizen: citizen, facts: facts)
@@ -113,16 +127,17 @@ public struct BatchValidator {
         let t = record.recordedAt ?? batchRecordedAt ?? max(now, lastRecordedAt)
         let field = record.recordedAt != nil ? "recorded_at" : "--recorded-at"
         guard t >= lastRecordedAt else {
-            throw reject(record, field, "\(t) is before the ledger's last recorded-at \(lastRecordedAt); recorded-at never decreases")
+            throw reject(record, field, "\(t) is before the ledger's last recorded-at \(lastRecordedAt); recorded-at never decreases", da: "registreringstidspunktet \(t) ligger før ledgerens seneste \(lastRecordedAt); registreringstidspunktet går aldrig tilbage")
         }
-        guard t <= now else { throw reject(record, field, "\(t) is in the future (now is \(now))") }
+        guard t <= now else { throw reject(record, field, "\(t) is in the future (now is \(now))", da: "registreringstidspunktet \(t) ligger i fremtiden (nu er \(now))") }
         return t
     }
 
     private func checkMunicipality(_ m: Int, _ record: InputRecord) throws(LedgerError) {
         guard state.municipalities.contains(m) else {
-            throw reject(record, "municipality", "\(CanonicalEncoder.municipalityText(m)) does not belong to this ledger (\(state.jobcenter): "
-                         + state.municipalities.map(CanonicalEncoder.municipalityText).joined(separator: ", ") + ")")
+            let codes = state.municipalities.map(CanonicalEncoder.municipalityText).joined(separator: ", ")
+            throw reject(record, "municipality", "\(CanonicalEncoder.municipalityText(m)) does not belong to this ledger (\(state.jobcenter): " + codes + ")",
+                         da: "\(CanonicalEncoder.municipalityText(m)) hører ikke til denne ledger (\(state.jobcenter): " + codes + ")")
         }
     }
 
@@ -132,41 +147,41 @@ public struct BatchValidator {
         switch event.type {
         case .citizenRegistered:
             if let birth = event.date("birth_date"), birth > event.effective {
-                throw reject(record, "facts.birth_date", "birth date \(birth) is after the effective date \(event.effective)")
+                throw reject(record, "facts.birth_date", "birth date \(birth) is after the effective date \(event.effective)", da: "fødselsdatoen \(birth) ligger efter virkningsdatoen \(event.effective)")
             }
             let refugee = event.bool("refugee") ?? false
             if let arrival = event.date("arrival_date") {
-                guard refugee else { throw reject(record, "facts.arrival_date", "only for refugees and family-reunified (refugee: true)") }
+                guard refugee else { throw reject(record, "facts.arrival_date", "only for refugees and family-reunified (refugee: true)", da: "kun for flygtninge og familiesammenførte (refugee: ja)") }
                 if let birth = event.date("birth_date"), arrival < birth {
-                    throw reject(record, "facts.arrival_date", "arrival \(arrival) is before the birth date")
+                    throw reject(record, "facts.arrival_date", "arrival \(arrival) is before the birth date", da: "indrejsedatoen \(arrival) ligger før fødselsdatoen")
                 }
             } else if refugee {
-                throw reject(record, "facts.arrival_date", "required when refugee is true")
+                throw reject(record, "facts.arrival_date", "required when refugee is true", da: "skal udfyldes, når refugee er ja")
             }
         case .activationStarted:
             if text(event, "provider") == "anden-aktoer" && event.text("provider_name") == nil {
-                throw reject(record, "facts.provider_name", "required when provider is anden-aktoer")
+                throw reject(record, "facts.provider_name", "required when provider is anden-aktoer", da: "skal udfyldes, når provider er anden-aktoer")
             }
         case .jobPlacement:
             if let order = event.text("order_id"), !state.jobOrders.contains(order) {
-                throw reject(record, "facts.order_id", "no job order \(order) has been received")
+                throw reject(record, "facts.order_id", "no job order \(order) has been received", da: "der er ikke modtaget nogen jobordre \(order)")
             }
         case .jobOrderReceived:
             guard superseding || !state.jobOrders.contains(text(event, "order_id")) else {
-                throw reject(record, "facts.order_id", "job order \(text(event, "order_id")) was received already")
+                throw reject(record, "facts.order_id", "job order \(text(event, "order_id")) was received already", da: "jobordren \(text(event, "order_id")) er allerede modtaget")
             }
         case .jobOrderReferral, .jobOrderFilled:
             guard state.jobOrders.contains(text(event, "order_id")) else {
-                throw reject(record, "facts.order_id", "no job order \(text(event, "order_id")) has been received")
+                throw reject(record, "facts.order_id", "no job order \(text(event, "order_id")) has been received", da: "der er ikke modtaget nogen jobordre \(text(event, "order_id"))")
             }
         case .goalAdopted:
             guard superseding || !state.goals.contains(text(event, "goal_id")) else {
-                throw reject(record, "facts.goal_id", "goal \(text(event, "goal_id")) is adopted already; amend it with goal_amended")
+                throw reject(record, "facts.goal_id", "goal \(text(event, "goal_id")) is adopted already; amend it with goal_amended", da: "målet \(text(event, "goal_id")) er allerede vedtaget; ændr det med goal_amended")
             }
             try checkGoalDates(event, record)
         case .goalAmended:
             guard state.goals.contains(text(event, "goal_id")) else {
-                throw reject(record, "facts.goal_id", "no goal \(text(event, "goal_id")) has been adopted")
+                throw reject(record, "facts.goal_id", "no goal \(text(event, "goal_id")) has been adopted", da: "der er ikke vedtaget noget mål \(text(event, "goal_id"))")
             }
             try checkGoalDates(event, record)
         default:
@@ -177,7 +192,7 @@ public struct BatchValidator {
     private func checkGoalDates(_ event: Event, _ record: InputRecord) throws(LedgerError) {
         for name in ["evaluation", "baseline_at"] {
             if let value = event.text(name), Day(iso: value) == nil, Period(text: value) == nil {
-                throw reject(record, "facts.\(name)", "expected a date YYYY-MM-DD or a period YYYY, YYYY-MM or YYYYQn")
+                throw reject(record, "facts.\(name)", "expected a date YYYY-MM-DD or a period YYYY, YYYY-MM or YYYYQn", da: "skal være en dato ÅÅÅÅ-MM-DD eller en periode ÅÅÅÅ, ÅÅÅÅ-MM eller ÅÅÅÅKn")
             }
         }
     }
@@ -185,18 +200,22 @@ public struct BatchValidator {
     private func checkPeriod(_ event: Event, _ record: InputRecord) throws(LedgerError) {
         guard let (role, key) = LedgerState.periodKey(of: event) else { return }
         let label = key.key.isEmpty ? key.kind : "\(key.kind) \(key.key)"
+        func danishLabel() -> String {
+            let kind = BatchValidator.danishPeriodKinds[key.kind] ?? key.kind
+            return key.key.isEmpty ? kind : "\(kind) \(key.key)"
+        }
         let current = state.periods[key]
         switch role {
         case .opens:
             if let current, current.end == nil {
-                throw reject(record, "type", "citizen \(key.citizen) already has an open \(label) since \(current.start) (seq \(current.startSeq)); end it first")
+                throw reject(record, "type", "citizen \(key.citizen) already has an open \(label) since \(current.start) (seq \(current.startSeq)); end it first", da: "borgeren \(key.citizen) har allerede en åben periode (\(danishLabel())) siden \(current.start) (seq \(current.startSeq)); afslut den først")
             }
         case .closes, .within:
             guard let current, current.end == nil else {
-                throw reject(record, "type", "citizen \(key.citizen) has no open \(label) to \(event.type == .sickLeavePartialReturn ? "return partially from" : "end")")
+                throw reject(record, "type", "citizen \(key.citizen) has no open \(label) to \(event.type == .sickLeavePartialReturn ? "return partially from" : "end")", da: "borgeren \(key.citizen) har ingen åben periode (\(danishLabel())) at \(event.type == .sickLeavePartialReturn ? "raskmelde sig delvis fra" : "afslutte")")
             }
             guard event.effective >= current.start else {
-                throw reject(record, "effective", "\(event.effective) is before the start \(current.start) of the \(label) opened at seq \(current.startSeq)")
+                throw reject(record, "effective", "\(event.effective) is before the start \(current.start) of the \(label) opened at seq \(current.startSeq)", da: "\(event.effective) ligger før starten \(current.start) af perioden (\(danishLabel())), der blev åbnet ved seq \(current.startSeq)")
             }
         }
     }
@@ -207,51 +226,51 @@ public struct BatchValidator {
         let rest = record.facts.filter { entry in !spec.fields.contains { $0.name == entry.name } }
         var facts: [Fact]
         do { facts = try FactTyping.type(own, fields: spec.fields, typeName: "correction") } catch {
-            throw reject(record, "facts." + error.field, error.message)
+            throw reject(record, error)
         }
         let target = Int64(facts[0].value.display)!
         guard target <= state.headSeq else {
-            throw reject(record, "facts.corrects", "there is no event \(target) (the ledger's last sequence number is \(state.headSeq))")
+            throw reject(record, "facts.corrects", "there is no event \(target) (the ledger's last sequence number is \(state.headSeq))", da: "der er ingen hændelse \(target) (ledgerens sidste løbenummer er \(state.headSeq))")
         }
         guard let original = try event(at: target) else {
-            throw reject(record, "facts.corrects", "event \(target) cannot be found")
+            throw reject(record, "facts.corrects", "event \(target) cannot be found", da: "hændelse \(target) kan ikke findes")
         }
         switch original.type {
         case .ledgerOpened, .publication:
-            throw reject(record, "facts.corrects", "event \(target) is a \(original.type.rawValue), which cannot be corrected")
+            throw reject(record, "facts.corrects", "event \(target) is a \(original.type.rawValue), which cannot be corrected", da: "hændelse \(target) er en \(original.type.rawValue), som ikke kan rettes")
         case .correction:
-            throw reject(record, "facts.corrects", "event \(target) is itself a correction; correct the original event instead")
+            throw reject(record, "facts.corrects", "event \(target) is itself a correction; correct the original event instead", da: "hændelse \(target) er selv en rettelse; ret den oprindelige hændelse i stedet")
         default: break
         }
         guard !state.retracted.contains(target) else {
-            throw reject(record, "facts.corrects", "event \(target) was retracted already")
+            throw reject(record, "facts.corrects", "event \(target) was retracted already", da: "hændelse \(target) er allerede tilbagekaldt")
         }
         if let effective = record.effective, effective != original.effective {
-            throw reject(record, "effective", "a correction takes the original's effective date \(original.effective); to change the date, retract and record anew")
+            throw reject(record, "effective", "a correction takes the original's effective date \(original.effective); to change the date, retract and record anew", da: "en rettelse har den oprindelige hændelses virkningsdato \(original.effective); skal datoen ændres, så tilbagekald og registrér på ny")
         }
         if let m = record.municipality, m != original.municipality {
-            throw reject(record, "municipality", "a correction keeps the original's municipality; retract and record anew")
+            throw reject(record, "municipality", "a correction keeps the original's municipality; retract and record anew", da: "en rettelse beholder den oprindelige hændelses kommune; tilbagekald og registrér på ny")
         }
         if let c = record.citizen, c != original.citizen {
-            throw reject(record, "citizen", "a correction keeps the original's citizen; retract and record anew")
+            throw reject(record, "citizen", "a correction keeps the original's citizen; retract and record anew", da: "en rettelse beholder den oprindelige hændelses borger; tilbagekald og registrér på ny")
         }
         let action = facts[1].value.display
         let originalKey = LedgerState.periodKey(of: original)
         if action == "retract" {
             if let field = rest.first?.name {
-                throw reject(record, "facts.\(field)", "a retracting correction carries no other facts")
+                throw reject(record, "facts.\(field)", "a retracting correction carries no other facts", da: "en tilbagekaldende rettelse har ingen andre felter")
             }
             if original.type == .citizenRegistered {
-                throw reject(record, "facts.corrects", "a citizen registration is not retracted; supersede it with the right facts")
+                throw reject(record, "facts.corrects", "a citizen registration is not retracted; supersede it with the right facts", da: "en borgerregistrering tilbagekaldes ikke; erstat den med de rigtige oplysninger")
             }
             if let (role, key) = originalKey, let current = state.periods[key] {
                 switch role {
                 case .opens where current.startSeq == target && current.end != nil:
-                    throw reject(record, "facts.corrects", "event \(target) opened a period that was closed at seq \(current.endSeq!); retract the closing event first")
+                    throw reject(record, "facts.corrects", "event \(target) opened a period that was closed at seq \(current.endSeq!); retract the closing event first", da: "hændelse \(target) åbnede en periode, der blev afsluttet ved seq \(current.endSeq!); tilbagekald den afsluttende hændelse først")
                 case .opens where current.startSeq != target:
-                    throw reject(record, "facts.corrects", "event \(target) opened an earlier period of the same kind; only the latest can be retracted")
+                    throw reject(record, "facts.corrects", "event \(target) opened an earlier period of the same kind; only the latest can be retracted", da: "hændelse \(target) åbnede en tidligere periode af samme slags; kun den seneste kan tilbagekaldes")
                 case .closes where current.endSeq != target:
-                    throw reject(record, "facts.corrects", "event \(target) closed a period after which a new one was opened; it can no longer be retracted")
+                    throw reject(record, "facts.corrects", "event \(target) closed a period after which a new one was opened; it can no longer be retracted", da: "hændelse \(target) afsluttede en periode, hvorefter en ny blev åbnet; den kan ikke længere tilbagekaldes")
                 default: break
                 }
             }
@@ -259,7 +278,7 @@ public struct BatchValidator {
             let originalSpec = Catalog.spec(original.type)
             let replacement: [Fact]
             do { replacement = try FactTyping.type(rest, fields: originalSpec.fields, typeName: original.type.rawValue) } catch {
-                throw reject(record, "facts." + error.field, error.message + " (a superseding correction carries the original type's facts in full)")
+                throw reject(record, error, superseding: true)
             }
             // The original type's own rules apply to the new facts (uniqueness aside: it is the same event).
             var replaced = original
@@ -267,7 +286,7 @@ public struct BatchValidator {
             try checkRules(replaced, record, superseding: true)
             for name in ["benefit", "activity_id", "order_id", "goal_id"] where original[fact: name] != nil {
                 guard replacement.first(where: { $0.name == name })?.value == original[fact: name] else {
-                    throw reject(record, "facts.\(name)", "a superseding correction cannot change \(name), which identifies the period, order or goal; retract and record anew")
+                    throw reject(record, "facts.\(name)", "a superseding correction cannot change \(name), which identifies the period, order or goal; retract and record anew", da: "en erstattende rettelse kan ikke ændre \(name), som identificerer forløbet, jobordren eller målet; tilbagekald og registrér på ny")
                 }
             }
             facts += replacement

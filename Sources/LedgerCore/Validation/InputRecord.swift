@@ -45,20 +45,25 @@ public struct InputDecoder: Sendable {
         self.pseudonymize = pseudonymize
     }
 
-    func error(_ line: Int, _ field: String, _ message: String) -> LedgerError {
-        .input(InputError(source: source, line: line, field: field, message: message))
+    /// The input error of line `line`: `message` for `append` and `import`, `danish` for `record`
+    /// at a terminal, or nil where only input that `record` never produces leads to it (the JSON
+    /// line's syntax and keys, a CSV row's shape, `type`, `cpr`, `recorded_at` and the pseudonym's form:
+    /// `record` writes these itself).
+    func error(_ line: Int, _ field: String, _ message: String, da danish: String?) -> LedgerError {
+        .input(InputError(source: source, line: line, field: field, message: message, danishMessage: danish))
     }
 
     /// Decodes one JSON input line (without its newline).
     public func decode(jsonLine bytes: UnsafeRawBufferPointer, line: Int) throws(LedgerError) -> InputRecord {
         guard bytes.count <= InputDecoder.lineBytesMax else {
-            throw error(line, "", "line is \(bytes.count) bytes, more than the limit of \(InputDecoder.lineBytesMax)")
+            throw error(line, "", "line is \(bytes.count) bytes, more than the limit of \(InputDecoder.lineBytesMax)",
+                        da: "linjen er \(bytes.count) bytes, mere end grænsen på \(InputDecoder.lineBytesMax)")
         }
         let value: JSONValue
         do { value = try JSONParser.parse(bytes) } catch {
-            throw self.error(line, "", "not valid JSON: \(error)")
+            throw self.error(line, "", "not valid JSON: \(error)", da: nil)
         }
-        guard case .object(let members) = value else { throw error(line, "", "expected a JSON object, found \(value.kindName)") }
+        guard case .object(let members) = value else { throw error(line, "", "expected a JSON object, found \(value.kindName)", da: nil) }
         var envelope = Envelope()
         var factsValue: JSONValue?
         for (key, value) in members {
@@ -71,16 +76,16 @@ public struct InputDecoder: Sendable {
             case "facts": factsValue = value
             case "recorded_at":
                 guard allowsRecordedAt else {
-                    throw error(line, key, "recorded_at is assigned by the ledger; per-line times need append --historical")
+                    throw error(line, key, "recorded_at is assigned by the ledger; per-line times need append --historical", da: nil)
                 }
                 envelope.recordedAt = value
             default:
-                throw error(line, key, "unknown field; allowed: type, effective, municipality, citizen or cpr, facts")
+                throw error(line, key, "unknown field; allowed: type, effective, municipality, citizen or cpr, facts", da: nil)
             }
         }
         var facts: [(name: String, value: JSONValue)] = []
         if let factsValue {
-            guard case .object(let factMembers) = factsValue else { throw error(line, "facts", "expected an object, found \(factsValue.kindName)") }
+            guard case .object(let factMembers) = factsValue else { throw error(line, "facts", "expected an object, found \(factsValue.kindName)", da: nil) }
             facts = factMembers.map { (name: $0.key, value: $0.value) }
         }
         return try decodeEnvelope(envelope, facts: facts, line: line)
@@ -90,7 +95,7 @@ public struct InputDecoder: Sendable {
     /// unless a `type` column exists. Columns other than the envelope's are facts; empty cells are absent.
     public func decode(csvRow cells: [String], header: [String], type defaultType: EventType?, line: Int) throws(LedgerError) -> InputRecord {
         guard cells.count == header.count else {
-            throw error(line, "", "row has \(cells.count) cells but the header names \(header.count) columns")
+            throw error(line, "", "row has \(cells.count) cells but the header names \(header.count) columns", da: nil)
         }
         var envelope = Envelope()
         var facts: [(name: String, value: JSONValue)] = []
@@ -103,7 +108,7 @@ public struct InputDecoder: Sendable {
             case "citizen": envelope.citizen = .string(cell)
             case "cpr": envelope.cpr = .string(cell)
             case "recorded_at":
-                guard allowsRecordedAt else { throw error(line, name, "recorded_at is assigned by the ledger; per-line times need --historical") }
+                guard allowsRecordedAt else { throw error(line, name, "recorded_at is assigned by the ledger; per-line times need --historical", da: nil) }
                 envelope.recordedAt = .string(cell)
             default:
                 facts.append((name: name, value: .string(cell)))
@@ -124,22 +129,22 @@ public struct InputDecoder: Sendable {
     }
 
     private func decodeEnvelope(_ envelope: Envelope, facts: [(name: String, value: JSONValue)], line: Int) throws(LedgerError) -> InputRecord {
-        guard let typeValue = envelope.type else { throw error(line, "type", "required field is missing") }
-        guard case .string(let typeName) = typeValue else { throw error(line, "type", "expected a string, found \(typeValue.kindName)") }
+        guard let typeValue = envelope.type else { throw error(line, "type", "required field is missing", da: nil) }
+        guard case .string(let typeName) = typeValue else { throw error(line, "type", "expected a string, found \(typeValue.kindName)", da: nil) }
         guard let type = EventType(rawValue: typeName) else {
-            throw error(line, "type", "unknown event type \"\(String(typeName.prefix(40)))\"; known: " + EventType.allCases.map(\.rawValue).joined(separator: ", "))
+            throw error(line, "type", "unknown event type \"\(String(typeName.prefix(40)))\"; known: " + EventType.allCases.map(\.rawValue).joined(separator: ", "), da: nil)
         }
         guard type != .ledgerOpened && type != .publication else {
-            throw error(line, "type", "\(type.rawValue) is written by the ledger itself (init, publish), not by append")
+            throw error(line, "type", "\(type.rawValue) is written by the ledger itself (init, publish), not by append", da: nil)
         }
         var effective: Day?
         if let value = envelope.effective {
             guard case .string(let text) = value, let day = Day(iso: text) else {
-                throw error(line, "effective", "expected a real calendar date YYYY-MM-DD")
+                throw error(line, "effective", "expected a real calendar date YYYY-MM-DD", da: "skal være en gyldig dato ÅÅÅÅ-MM-DD")
             }
             effective = day
         } else if type != .correction {
-            throw error(line, "effective", "required field is missing")
+            throw error(line, "effective", "required field is missing", da: "feltet skal udfyldes")
         }
         var municipality: Int?
         if let value = envelope.municipality, value != .null {
@@ -147,32 +152,33 @@ public struct InputDecoder: Sendable {
             switch value {
             case .string(let s): text = s
             case .number(let n): text = n
-            default: throw error(line, "municipality", "expected a three-digit municipality code")
+            default: throw error(line, "municipality", "expected a three-digit municipality code", da: "skal være en kommunekode på tre cifre")
             }
             guard text.utf8.count == 3, let code = Int(text), code >= 0 else {
-                throw error(line, "municipality", "expected a three-digit municipality code, e.g. \"250\"")
+                throw error(line, "municipality", "expected a three-digit municipality code, e.g. \"250\"",
+                            da: "skal være en kommunekode på tre cifre, fx \"250\"")
             }
             municipality = code
         }
         var citizen: Pseudonym?
         if let value = envelope.citizen, value != .null {
-            guard envelope.cpr == nil else { throw error(line, "cpr", "give either citizen or cpr, not both") }
+            guard envelope.cpr == nil else { throw error(line, "cpr", "give either citizen or cpr, not both", da: nil) }
             guard case .string(let text) = value, let pseudonym = Pseudonym(text) else {
-                throw error(line, "citizen", "expected a pseudonym c-<16 lowercase hex digits>; give a CPR number in the cpr field instead")
+                throw error(line, "citizen", "expected a pseudonym c-<16 lowercase hex digits>; give a CPR number in the cpr field instead", da: nil)
             }
             citizen = pseudonym
         }
         if let value = envelope.cpr, value != .null {
             // The value is never echoed: it may be a real CPR number.
             guard case .string(let text) = value, let digits = CPR.digits(text) else {
-                throw error(line, "cpr", "not a valid CPR number (expected DDMMYY-SSSS with a real date); the value is not shown")
+                throw error(line, "cpr", "not a valid CPR number (expected DDMMYY-SSSS with a real date); the value is not shown", da: nil)
             }
             citizen = try pseudonymize(digits)
         }
         var recordedAt: Timestamp?
         if let value = envelope.recordedAt {
             guard case .string(let text) = value, let instant = Timestamp(iso: text) else {
-                throw error(line, "recorded_at", "expected YYYY-MM-DDTHH:MM:SS.mmmZ, YYYY-MM-DDTHH:MM:SSZ or YYYY-MM-DD (UTC)")
+                throw error(line, "recorded_at", "expected YYYY-MM-DDTHH:MM:SS.mmmZ, YYYY-MM-DDTHH:MM:SSZ or YYYY-MM-DD (UTC)", da: nil)
             }
             recordedAt = instant
         }
