@@ -306,3 +306,30 @@ extension MerkleTree {
         return root
     }
 }
+
+extension Ledger {
+    /// The stored bytes of the acknowledged line `seq` (without its newline), or nil: found from the
+    /// first line of each segment, then counted within the segment holding it (nothing decoded but
+    /// each segment's first line). For `prove --line-out`, so a line can be checked against its proof.
+    public func storedLine(at seq: Int64, head: HeadRecord) throws(LedgerError) -> [UInt8]? {
+        guard seq >= 1, seq <= head.seq else { return nil }
+        var chosen = 1
+        var chosenFirst: Int64 = 1
+        for index in 1...head.segment {
+            var first: Int64 = 0
+            let end = index == head.segment ? head.offset : try segmentSize(index)
+            try forEachLine(segment: index, to: min(end, Int64(Ledger.storedLineBytesMax + 1))) { (location, line) throws(LedgerError) in
+                if first == 0 { first = try Ledger.decode(line, at: location).seq }
+            }
+            if first != 0 && first <= seq { (chosen, chosenFirst) = (index, first) } else { break }
+        }
+        let end = chosen == head.segment ? head.offset : try segmentSize(chosen)
+        var found: [UInt8]?
+        var current = chosenFirst
+        try forEachLine(segment: chosen, to: end) { (_, line) throws(LedgerError) in
+            if current == seq { found = Array(line) }
+            current += 1
+        }
+        return found
+    }
+}
