@@ -46,8 +46,7 @@ enum ProveCommand: LedgerCommand {
             if let id = arguments.value("publication") { tree = try publicationTree(ledger, id: id, head: head) }
             guard tree.size <= head.seq else { throw LedgerError.invalidRequest("--size \(tree.size) is beyond the head (seq \(head.seq))") }
             guard seq <= tree.size else { throw LedgerError.invalidRequest("--seq \(seq) is not in the tree of \(tree.size) lines") }
-            let index = try MerkleIndex.current(ledger, head: head)
-            let proof = try index.inclusionProof(seq: seq, size: tree.size)
+            let proof = try MerkleIndex.withIndex(ledger, head: head) { (index) throws(LedgerError) in try index.inclusionProof(seq: seq, size: tree.size) }
             if let failure = mismatch(tree, root: proof.rootHash) {
                 console.line(failure)
                 return ExitStatus.failure
@@ -66,8 +65,7 @@ enum ProveCommand: LedgerCommand {
         let new = try arguments.value("to").map { try tree(ledger, $0, option: "to", head: head) } ?? Tree(size: head.seq, recordedRoot: nil, publication: nil)
         guard new.size <= head.seq else { throw LedgerError.invalidRequest("--to \(new.size) is beyond the head (seq \(head.seq))") }
         guard old.size <= new.size else { throw LedgerError.invalidRequest("--from \(old.size) is larger than --to \(new.size)") }
-        let index = try MerkleIndex.current(ledger, head: head)
-        let proof = try index.consistencyProof(old: old.size, new: new.size)
+        let proof = try MerkleIndex.withIndex(ledger, head: head) { (index) throws(LedgerError) in try index.consistencyProof(old: old.size, new: new.size) }
         for failure in [mismatch(old, root: proof.oldRoot), mismatch(new, root: proof.newRoot)].compactMap({ $0 }) {
             console.line(failure)
             return ExitStatus.failure

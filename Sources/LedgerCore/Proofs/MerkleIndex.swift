@@ -142,6 +142,23 @@ public final class MerkleIndex: MerkleNodeSource {
         }
     }
 
+    /// Runs `body` (which makes proofs) with the current index (``current(_:head:)``). When a proof
+    /// does not verify before it is handed out (a node damaged on disk), the index is rebuilt from
+    /// the lines under the writer lock and `body` runs once more.
+    public static func withIndex<T>(_ ledger: Ledger, head: HeadRecord, _ body: (MerkleIndex) throws(LedgerError) -> T) throws(LedgerError) -> T {
+        let index = try current(ledger, head: head)
+        do {
+            return try body(index)
+        } catch {
+            guard case .corrupt(let file, _, _) = error, file == "cache/merkle-nodes.bin" else { throw error }
+            let rebuilt = try ledger.withWriterLock { () throws(LedgerError) -> MerkleIndex in
+                try? SystemCalls.unlink(recordPath(ledger))
+                return try update(ledger, head: try ledger.readHead())
+            }
+            return try body(rebuilt)
+        }
+    }
+
     /// The index as stored when it fits the ledger up to `head` (its line is continued by the
     /// ledger, its nodes are all there and give its root); nil when it does not.
     static func open(_ ledger: Ledger, head: HeadRecord) throws(LedgerError) -> MerkleIndex? {
