@@ -13,7 +13,8 @@ enum PublishCommand: LedgerCommand {
     digest (of its canonical JSON), the head's sequence number and hash, D and the knowledge time,
     and the Merkle tree's size and root over the lines 1 to the head (EventLogs/FORMAT.md 5c), so
     that `prove` can later tie any line and any later ledger to it. A copy of the report is kept in
-    DIR/publications/ID.json. Prints the publication's id, then the lines for a committee's minutes.
+    DIR/publications/ID.json. Prints the publication's id; on standard error the details and two
+    lines for a committee's minutes (tree size, root hash in groups of eight).
     """
     static let options: [OptionSpec] = [
         .option("at", "D", "The report's evaluation date."),
@@ -38,8 +39,9 @@ enum PublishCommand: LedgerCommand {
             ]).render())
         } else {
             console.line(publication.id)
-            for line in minutesLines(publication) { console.line(line) }
             console.error("published \(publication.id) at seq \(publication.seq): report at \(at.iso) from head seq \(publication.headSeq) \(publication.headHash.hex), digest \(publication.reportDigest.hex)")
+            // (On standard error with the details above: standard output is the id alone, for scripts.)
+            for line in minutesLines(publication) { console.error(line) }
         }
         return ExitStatus.success
     }
