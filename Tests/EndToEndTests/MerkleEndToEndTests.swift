@@ -121,6 +121,16 @@ import Foundation
             let audit = try f.json(["audit", f.ledger, publication.id, "--json"])
             #expect(audit["root_matches"] as? Bool == true && audit["recomputed_root"] as? String == publication.root)
         }
+        // The HTML report shows the tree over the lines it counts (all, up to the head): size and root.
+        let toHead = try JSONSerialization.jsonObject(with: try f.run(["prove", f.ledger, "--from", "1"]).out) as! [String: Any]
+        let headSize = toHead["new_size"] as! Int, headRoot = toHead["new_root"] as! String
+        #expect(headSize == second.size + 1)
+        let htmlPath = f.home + "/report.html"
+        let html = try f.run(["report", f.ledger, "--at", "2014-12-31", "--html", htmlPath])
+        #expect(html.status == 0, "\(html.err)")
+        let page = String(decoding: try Data(contentsOf: URL(fileURLWithPath: htmlPath)), as: UTF8.self)
+        let groupedHeadRoot = stride(from: 0, to: 64, by: 8).map { String(headRoot.dropFirst($0).prefix(8)) }.joined(separator: " ")
+        #expect(page.contains("\(headSize) hændelser (nr. 1-\(headSize))") && page.contains(groupedHeadRoot))
         // Usage errors exit 2; a size beyond the head exits 1.
         #expect(try f.run(["prove", f.ledger]).status == 2)
         #expect(try f.run(["prove", f.ledger, "--seq", "x"]).status == 2)
