@@ -23,6 +23,7 @@ enum ProveCommand: LedgerCommand {
         .option("from", "M1|ID", "Consistency: the older tree (a number of lines or a publication id)."),
         .option("to", "M2|ID", "Consistency: the newer tree (default: the head)."),
         .option("line-out", "FILE", "Also write line N (as stored, with its newline) to FILE, for check-proof --line."),
+        .flag("time", "Print the time the proof took and the index nodes it read on standard error (for Tools/bench)."),
     ]
 
     /// A tree named on the command line: its size, and the root a publication recorded for it.
@@ -46,7 +47,10 @@ enum ProveCommand: LedgerCommand {
             if let id = arguments.value("publication") { tree = try publicationTree(ledger, id: id, head: head) }
             guard tree.size <= head.seq else { throw LedgerError.invalidRequest("--size \(tree.size) is beyond the head (seq \(head.seq))") }
             guard seq <= tree.size else { throw LedgerError.invalidRequest("--seq \(seq) is not in the tree of \(tree.size) lines") }
-            let proof = try MerkleIndex.withIndex(ledger, head: head) { (index) throws(LedgerError) in try index.inclusionProof(seq: seq, size: tree.size) }
+            let index = try MerkleIndex.current(ledger, head: head)
+            let start = ContinuousClock.now
+            let proof = try MerkleIndex.withIndex(ledger, head: head, opened: index) { (index) throws(LedgerError) in try index.inclusionProof(seq: seq, size: tree.size) }
+            report(arguments, console, start: start, index: index)
             if let failure = mismatch(tree, root: proof.rootHash) {
                 console.line(failure)
                 return ExitStatus.failure
@@ -65,13 +69,24 @@ enum ProveCommand: LedgerCommand {
         let new = try arguments.value("to").map { try tree(ledger, $0, option: "to", head: head) } ?? Tree(size: head.seq, recordedRoot: nil, publication: nil)
         guard new.size <= head.seq else { throw LedgerError.invalidRequest("--to \(new.size) is beyond the head (seq \(head.seq))") }
         guard old.size <= new.size else { throw LedgerError.invalidRequest("--from \(old.size) is larger than --to \(new.size)") }
-        let proof = try MerkleIndex.withIndex(ledger, head: head) { (index) throws(LedgerError) in try index.consistencyProof(old: old.size, new: new.size) }
+        let index = try MerkleIndex.current(ledger, head: head)
+        let start = ContinuousClock.now
+        let proof = try MerkleIndex.withIndex(ledger, head: head, opened: index) { (index) throws(LedgerError) in try index.consistencyProof(old: old.size, new: new.size) }
+        report(arguments, console, start: start, index: index)
         for failure in [mismatch(old, root: proof.oldRoot), mismatch(new, root: proof.newRoot)].compactMap({ $0 }) {
             console.line(failure)
             return ExitStatus.failure
         }
         console.line(proof.json)
         return ExitStatus.success
+    }
+
+    /// With --time: the proof's time (from the opened index to the checked proof) and node reads.
+    static func report(_ arguments: Arguments, _ console: Console, start: ContinuousClock.Instant, index: MerkleIndex) {
+        guard arguments.flag("time") else { return }
+        let elapsed = ContinuousClock.now - start
+        let microseconds = elapsed.components.seconds * 1_000_000 + elapsed.components.attoseconds / 1_000_000_000_000
+        console.error("proof: \(microseconds) µs, \(index.reads - index.readsWhenOpened) index nodes read (and \(index.readsWhenOpened) to check the index when opened), \(index.leafCount) lines indexed")
     }
 
     /// A positive number option (1 or more lines).

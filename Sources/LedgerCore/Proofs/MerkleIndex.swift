@@ -86,8 +86,12 @@ public final class MerkleIndex: MerkleNodeSource {
     private let fd: Int32
     /// Its path (for errors).
     private let nodesPath: String
-    /// Nodes read so far (for the benchmark and tests: a proof reads about log2(n) of them).
+    /// Nodes read from the file so far (for the benchmark and tests).
     public private(set) var reads = 0
+    /// Nodes read when the index was opened (its peaks, to check its root).
+    public private(set) var readsWhenOpened = 0
+    /// Nodes read so far, by position: a proof and its root share the right edge's subtrees, read once.
+    private var known: [Int64: SHA256Digest] = [:]
 
     /// Largest index record file read.
     static let recordBytesMax = 4096
@@ -113,6 +117,7 @@ public final class MerkleIndex: MerkleNodeSource {
         precondition(level >= 0 && index >= 0 && (index + 1) << level <= leafCount, "a node of the leaves the index holds")
         let position = MerkleTree.storedPosition(level: level, index: index)
         assert(position < record.nodeCount)
+        if let node = known[position] { return node }
         var word: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
         let n: Int
         do {
@@ -126,7 +131,9 @@ public final class MerkleIndex: MerkleNodeSource {
             throw LedgerError.corrupt(file: "cache/merkle-nodes.bin", line: 0, reason: "node \(position) cannot be read (the file ends early); delete cache/merkle-* to rebuild")
         }
         reads += 1
-        return withUnsafeBytes(of: &word) { SHA256Digest(rawBytes: $0.baseAddress!) }
+        let node = withUnsafeBytes(of: &word) { SHA256Digest(rawBytes: $0.baseAddress!) }
+        if known.count < 4096 { known[position] = node }
+        return node
     }
 
     // MARK: Opening
@@ -145,8 +152,11 @@ public final class MerkleIndex: MerkleNodeSource {
     /// Runs `body` (which makes proofs) with the current index (``current(_:head:)``). When a proof
     /// does not verify before it is handed out (a node damaged on disk), the index is rebuilt from
     /// the lines under the writer lock and `body` runs once more.
-    public static func withIndex<T>(_ ledger: Ledger, head: HeadRecord, _ body: (MerkleIndex) throws(LedgerError) -> T) throws(LedgerError) -> T {
-        let index = try current(ledger, head: head)
+    /// `opened` is an index the caller got from ``current(_:head:)`` already.
+    public static func withIndex<T>(_ ledger: Ledger, head: HeadRecord, opened: MerkleIndex? = nil,
+                                    _ body: (MerkleIndex) throws(LedgerError) -> T) throws(LedgerError) -> T {
+        let index: MerkleIndex
+        if let opened { index = opened } else { index = try current(ledger, head: head) }
         do {
             return try body(index)
         } catch {
@@ -172,6 +182,7 @@ public final class MerkleIndex: MerkleNodeSource {
         guard let size = try? SystemCalls.fileSize(fd, path: file), size >= record.nodeCount * 32,
               let peaks = try? MerkleAccumulator.peaks(index, leafCount: record.position.seq),
               MerkleAccumulator(leafCount: record.position.seq, peaks: peaks).root == record.root else { return nil }
+        index.readsWhenOpened = index.reads
         return index
     }
 
@@ -280,9 +291,9 @@ public final class MerkleIndex: MerkleNodeSource {
     /// The inclusion proof of the line `seq` in the tree of the first `size` lines.
     public func inclusionProof(seq: Int64, size: Int64) throws(LedgerError) -> InclusionProof {
         precondition(seq >= 1 && seq <= size && size <= leafCount, "a line of a tree the index holds")
+        let path = try MerkleTree.inclusionPath(self, leaf: seq - 1, size: size)
         let proof = InclusionProof(seq: seq, treeSize: size, leafHash: try node(level: 0, index: seq - 1),
-                                   rootHash: try MerkleTree.root(self, size: size),
-                                   auditPath: try MerkleTree.inclusionPath(self, leaf: seq - 1, size: size))
+                                   rootHash: try root(size: size), auditPath: path)
         try selfCheck(proof.failure())
         return proof
     }
@@ -290,11 +301,17 @@ public final class MerkleIndex: MerkleNodeSource {
     /// The consistency proof between the trees of the first `old` and first `new` lines.
     public func consistencyProof(old: Int64, new: Int64) throws(LedgerError) -> ConsistencyProof {
         precondition(old >= 1 && old <= new && new <= leafCount, "two trees the index holds")
-        let proof = ConsistencyProof(oldSize: old, newSize: new, oldRoot: try MerkleTree.root(self, size: old),
-                                     newRoot: try MerkleTree.root(self, size: new),
-                                     consistencyPath: try MerkleTree.consistencyPath(self, old: old, new: new))
+        let path = try MerkleTree.consistencyPath(self, old: old, new: new)
+        let proof = ConsistencyProof(oldSize: old, newSize: new, oldRoot: try root(size: old), newRoot: try root(size: new),
+                                     consistencyPath: path)
         try selfCheck(proof.failure())
         return proof
+    }
+
+    /// The root of the tree of the first `size` lines: the recorded root at the index's own size
+    /// (checked against its peaks when opened), else combined from the stored subtrees.
+    public func root(size: Int64) throws(LedgerError) -> SHA256Digest {
+        size == leafCount ? record.root : try MerkleTree.root(self, size: size)
     }
 
     /// A proof is checked before it is handed out: a damaged node shows here, not at the reader's.
