@@ -187,4 +187,30 @@ import Foundation
         #expect(try f.run(["verify", copy]).status == 1)
         #expect(try f.run(["audit", copy, published.id]).status == 1)
     }
+
+    @Test("an index update that fails after an append leaves the append acknowledged; the next proof brings the index to the head")
+    func failedIndexUpdate() throws {
+        let f = try Fixture(citizens: 30, seed: 3)
+        defer { f.remove() }
+        let published = try Self.publish(f)
+        let recordPath = f.ledger + "/cache/merkle-index.bin", nodesPath = f.ledger + "/cache/merkle-nodes.bin"
+        let record = try Data(contentsOf: URL(fileURLWithPath: recordPath))
+        let nodes = try Data(contentsOf: URL(fileURLWithPath: nodesPath))
+        // Every rename fails: the index's record cannot be replaced (its new nodes are written first).
+        let line = #"{"type":"survey_response","effective":"2014-06-15","municipality":"250","facts":{"respondent":"citizen","satisfied":true}}"# + "\n"
+        let appended = try f.run(["append", f.ledger], input: Data(line.utf8), environment: ["CASELEDGER_TEST_FAULTS": "rename#1+=EIO"])
+        #expect(appended.status == 0, "\(appended.err)")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: recordPath)) == record)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: nodesPath)).count > nodes.count)
+        // The next proof extends the index from its record (cutting off the uncounted nodes first).
+        let seq = published.size + 2
+        let proved = try f.run(["prove", f.ledger, "--seq", String(seq), "--line-out", f.home + "/appended.txt"])
+        #expect(proved.status == 0, "\(proved.err)")
+        let proof = try JSONSerialization.jsonObject(with: proved.out) as! [String: Any]
+        #expect(proof["tree_size"] as? Int == seq)
+        let proofPath = try Self.write(f, "appended.json", proved.out)
+        #expect(try f.run(["check-proof", proofPath, "--line", f.home + "/appended.txt"]).status == 0)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: recordPath)) != record)
+        #expect(try f.run(["verify", f.ledger]).status == 0)
+    }
 }

@@ -33,22 +33,15 @@ public struct Publication: Sendable {
     }
 
     /// The publication with id `id` in the ledger up to `head`, or nil. An id `P-` + the
-    /// publication's own sequence number (as `publish` names them) is looked up at that line;
-    /// any other id by replaying the ledger.
+    /// publication's own sequence number (as `publish` names them) is looked up at that line
+    /// (only that line is decoded); any other id by replaying the ledger.
     public static func find(_ ledger: Ledger, id: String, head: HeadRecord) throws(LedgerError) -> Publication? {
         if id.hasPrefix("P-"), let seq = Int64(id.dropFirst(2)), seq >= 1, seq <= head.seq,
-           let recorded = try ledger.event(at: seq, head: head), recorded.event.type == .publication,
+           let line = try ledger.storedLine(at: seq, head: head), let recorded = try? LineDecoder.decode(line), recorded.event.type == .publication,
            let publication = Publication(facts: recorded.event.facts, seq: recorded.seq, recordedAt: recorded.recordedAt), publication.id == id {
             return publication
         }
         return all(in: try Replayer.replay(ledger, throughSeq: head.seq)).first { $0.id == id }
-    }
-
-    /// The publication's Merkle lines for a committee's minutes: tree size and root, or a note that
-    /// an older publication recorded none (its tree can still be computed from its head).
-    public var merkleText: String {
-        guard let treeSize, let rootHash else { return "no Merkle root recorded (published before roots were; tree size \(headSeq))" }
-        return "Merkle tree size \(treeSize) (lines 1-\(treeSize)), root hash \(rootHash.hex)"
     }
 
     /// The canonical JSON of the goal report at `at`, known at `knownAt`, from `state`: what a
