@@ -158,7 +158,8 @@ def main(argv):
             if i + 1 >= len(argv):
                 print('verify_proof.py: %s needs a value' % a, file=sys.stderr)
                 return 2
-            opts[a] = argv[i + 1]
+            # Spaces are allowed in a root: the minutes print it in groups of eight digits.
+            opts[a] = argv[i + 1] if a == '--line' else argv[i + 1].replace(' ', '')
             i += 2
         elif a in ('-h', '--help'):
             print(__doc__)

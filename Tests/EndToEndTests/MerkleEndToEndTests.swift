@@ -78,6 +78,10 @@ import Foundation
         let consistencyPath = try Self.write(f, "consistency.json", consistency.out)
         var verdict = try Self.check(f, consistencyPath, ["--old-root", first.root, "--root", second.root])
         #expect(verdict.0 == 0 && verdict.1 == 0)
+        // A root copied from the minutes, in groups of eight digits, is accepted as it is printed.
+        let minutesRoot = stride(from: 0, to: 64, by: 8).map { String(second.root.dropFirst($0).prefix(8)) }.joined(separator: " ")
+        verdict = try Self.check(f, consistencyPath, ["--root", minutesRoot])
+        #expect(verdict.0 == 0 && verdict.1 == 0)
         // The wrong roots are refused by both.
         verdict = try Self.check(f, consistencyPath, ["--old-root", second.root])
         #expect(verdict.0 == 1 && verdict.1 == 1)

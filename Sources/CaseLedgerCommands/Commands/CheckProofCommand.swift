@@ -21,8 +21,9 @@ enum CheckProofCommand: LedgerCommand {
     static func run(_ arguments: Arguments, console: Console) throws -> Int32 {
         let file = try arguments.positionals(["FILE"])[0]
         func digest(_ name: String) throws(UsageError) -> SHA256Digest? {
-            guard let text = arguments.value(name) else { return nil }
-            guard let d = SHA256Digest(hex: text) else { throw UsageError("--\(name) expects 64 lowercase hex digits") }
+            // Spaces are allowed: the minutes print a root in groups of eight digits.
+            guard let text = arguments.value(name)?.filter({ $0 != " " }) else { return nil }
+            guard let d = SHA256Digest(hex: text) else { throw UsageError("--\(name) expects 64 lowercase hex digits (spaces between them allowed)") }
             return d
         }
         let expectedRoot = try digest("root"), expectedOldRoot = try digest("old-root")
