@@ -217,4 +217,23 @@ import Foundation
         #expect(try Data(contentsOf: URL(fileURLWithPath: recordPath)) != record)
         #expect(try f.run(["verify", f.ledger]).status == 0)
     }
+
+    @Test("where cache/ cannot be written (a read-only copy), proofs are made from the lines in memory, the same as the index's")
+    func withoutIndex() throws {
+        let f = try Fixture(citizens: 30, seed: 4)
+        defer { f.remove() }
+        let denied = ["CASELEDGER_TEST_FAULTS": "mkdir#1+=EACCES"]
+        for arguments in [["--seq", "7"], ["--seq", "1", "--size", "300"], ["--from", "100"], ["--from", "64", "--to", "300"]] {
+            let memory = try f.run(["prove", f.ledger] + arguments, environment: denied)
+            #expect(memory.status == 0, "\(memory.err)")
+            #expect(memory.err.contains("the proof is made from the lines in memory"))
+            #expect(!FileManager.default.fileExists(atPath: f.ledger + "/cache/merkle-index.bin"))
+            let proofPath = try Self.write(f, "memory.json", memory.out)
+            #expect(try f.run(["check-proof", proofPath]).status == 0)
+            // The index, once it can be written, gives the same proof.
+            let indexed = try f.run(["prove", f.ledger] + arguments)
+            #expect(indexed.status == 0 && indexed.out == memory.out && !indexed.err.contains("in memory"), "\(arguments)")
+            try FileManager.default.removeItem(atPath: f.ledger + "/cache/merkle-index.bin")
+        }
+    }
 }

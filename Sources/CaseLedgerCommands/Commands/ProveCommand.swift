@@ -47,10 +47,7 @@ enum ProveCommand: LedgerCommand {
             if let id = arguments.value("publication") { tree = try publicationTree(ledger, id: id, head: head) }
             guard tree.size <= head.seq else { throw LedgerError.invalidRequest("--size \(tree.size) is beyond the head (seq \(head.seq))") }
             guard seq <= tree.size else { throw LedgerError.invalidRequest("--seq \(seq) is not in the tree of \(tree.size) lines") }
-            let index = try MerkleIndex.current(ledger, head: head)
-            let start = ContinuousClock.now
-            let proof = try MerkleIndex.withIndex(ledger, head: head, opened: index) { (index) throws(LedgerError) in try index.inclusionProof(seq: seq, size: tree.size) }
-            report(arguments, console, start: start, index: index)
+            let proof = try prove(ledger, head: head, arguments, console) { (source) throws(LedgerError) in try source.inclusionProof(seq: seq, size: tree.size) }
             if let failure = mismatch(tree, root: proof.rootHash) {
                 console.line(failure)
                 return ExitStatus.failure
@@ -69,16 +66,31 @@ enum ProveCommand: LedgerCommand {
         let new = try arguments.value("to").map { try tree(ledger, $0, option: "to", head: head) } ?? Tree(size: head.seq, recordedRoot: nil, publication: nil)
         guard new.size <= head.seq else { throw LedgerError.invalidRequest("--to \(new.size) is beyond the head (seq \(head.seq))") }
         guard old.size <= new.size else { throw LedgerError.invalidRequest("--from \(old.size) is larger than --to \(new.size)") }
-        let index = try MerkleIndex.current(ledger, head: head)
-        let start = ContinuousClock.now
-        let proof = try MerkleIndex.withIndex(ledger, head: head, opened: index) { (index) throws(LedgerError) in try index.consistencyProof(old: old.size, new: new.size) }
-        report(arguments, console, start: start, index: index)
+        let proof = try prove(ledger, head: head, arguments, console) { (source) throws(LedgerError) in try source.consistencyProof(old: old.size, new: new.size) }
         for failure in [mismatch(old, root: proof.oldRoot), mismatch(new, root: proof.newRoot)].compactMap({ $0 }) {
             console.line(failure)
             return ExitStatus.failure
         }
         console.line(proof.json)
         return ExitStatus.success
+    }
+
+    /// Makes a proof from the Merkle index; when `DIR/cache` cannot be written (a read-only copy of
+    /// the ledger, where no index can be kept), from the tree built from the lines in memory.
+    static func prove<T>(_ ledger: Ledger, head: HeadRecord, _ arguments: Arguments, _ console: Console,
+                         _ body: (any MerkleNodeSource) throws(LedgerError) -> T) throws(LedgerError) -> T {
+        let index: MerkleIndex
+        do {
+            index = try MerkleIndex.current(ledger, head: head)
+        } catch {
+            guard case .system(let failure) = error, failure.isNotWritable else { throw error }
+            console.error("note: the Merkle index cannot be kept (\(failure)); the proof is made from the lines in memory")
+            return try body(try MerkleMemoryTree.fromLines(ledger, head: head))
+        }
+        let start = ContinuousClock.now
+        let result = try MerkleIndex.withIndex(ledger, head: head, opened: index) { (index) throws(LedgerError) in try body(index) }
+        report(arguments, console, start: start, index: index)
+        return result
     }
 
     /// With --time: the proof's time (from the opened index to the checked proof) and node reads.

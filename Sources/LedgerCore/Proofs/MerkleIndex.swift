@@ -286,39 +286,77 @@ public final class MerkleIndex: MerkleNodeSource {
         return index
     }
 
-    // MARK: Proofs
-
-    /// The inclusion proof of the line `seq` in the tree of the first `size` lines.
-    public func inclusionProof(seq: Int64, size: Int64) throws(LedgerError) -> InclusionProof {
-        precondition(seq >= 1 && seq <= size && size <= leafCount, "a line of a tree the index holds")
-        let path = try MerkleTree.inclusionPath(self, leaf: seq - 1, size: size)
-        let proof = InclusionProof(seq: seq, treeSize: size, leafHash: try node(level: 0, index: seq - 1),
-                                   rootHash: try root(size: size), auditPath: path)
-        try selfCheck(proof.failure())
-        return proof
-    }
-
-    /// The consistency proof between the trees of the first `old` and first `new` lines.
-    public func consistencyProof(old: Int64, new: Int64) throws(LedgerError) -> ConsistencyProof {
-        precondition(old >= 1 && old <= new && new <= leafCount, "two trees the index holds")
-        let path = try MerkleTree.consistencyPath(self, old: old, new: new)
-        let proof = ConsistencyProof(oldSize: old, newSize: new, oldRoot: try root(size: old), newRoot: try root(size: new),
-                                     consistencyPath: path)
-        try selfCheck(proof.failure())
-        return proof
-    }
-
     /// The root of the tree of the first `size` lines: the recorded root at the index's own size
     /// (checked against its peaks when opened), else combined from the stored subtrees.
     public func root(size: Int64) throws(LedgerError) -> SHA256Digest {
         size == leafCount ? record.root : try MerkleTree.root(self, size: size)
     }
+}
 
-    /// A proof is checked before it is handed out: a damaged node shows here, not at the reader's.
-    private func selfCheck(_ failure: String?) throws(LedgerError) {
+extension MerkleNodeSource {
+    /// The root of the tree of the first `size` lines, combined from the source's perfect subtrees.
+    public func root(size: Int64) throws(LedgerError) -> SHA256Digest {
+        try MerkleTree.root(self, size: size)
+    }
+
+    /// The inclusion proof of the line `seq` in the tree of the first `size` lines, checked before
+    /// it is handed out: a damaged node shows here, not at the reader's.
+    public func inclusionProof(seq: Int64, size: Int64) throws(LedgerError) -> InclusionProof {
+        precondition(seq >= 1 && seq <= size && size <= leafCount, "a line of a tree the source holds")
+        let path = try MerkleTree.inclusionPath(self, leaf: seq - 1, size: size)
+        let proof = InclusionProof(seq: seq, treeSize: size, leafHash: try node(level: 0, index: seq - 1),
+                                   rootHash: try rootOf(size: size), auditPath: path)
+        try Self.selfCheck(proof.failure())
+        return proof
+    }
+
+    /// The consistency proof between the trees of the first `old` and first `new` lines, checked
+    /// before it is handed out.
+    public func consistencyProof(old: Int64, new: Int64) throws(LedgerError) -> ConsistencyProof {
+        precondition(old >= 1 && old <= new && new <= leafCount, "two trees the source holds")
+        let path = try MerkleTree.consistencyPath(self, old: old, new: new)
+        let proof = ConsistencyProof(oldSize: old, newSize: new, oldRoot: try rootOf(size: old), newRoot: try rootOf(size: new),
+                                     consistencyPath: path)
+        try Self.selfCheck(proof.failure())
+        return proof
+    }
+
+    /// The root at `size`: the index's recorded root when it is the index's own size.
+    private func rootOf(size: Int64) throws(LedgerError) -> SHA256Digest {
+        if let index = self as? MerkleIndex { return try index.root(size: size) }
+        return try MerkleTree.root(self, size: size)
+    }
+
+    /// Throws when a proof made from the source does not verify.
+    private static func selfCheck(_ failure: String?) throws(LedgerError) {
         guard let failure else { return }
         throw LedgerError.corrupt(file: "cache/merkle-nodes.bin", line: 0, reason: "the index gives a proof that does not verify (\(failure)); delete cache/merkle-* to rebuild it")
     }
+}
+
+extension MerkleMemoryTree {
+    /// The tree of a ledger's lines up to `head`, held in memory (64 bytes a line): for a ledger
+    /// whose `cache/` cannot be written (a read-only copy), where no index can be kept.
+    public static func fromLines(_ ledger: Ledger, head: HeadRecord) throws(LedgerError) -> MerkleMemoryTree {
+        guard head.seq <= memoryLeafCountMax else {
+            throw LedgerError.invalidRequest("the ledger has \(head.seq) lines, more than \(memoryLeafCountMax) can be proven in memory; make DIR/cache writable for the index")
+        }
+        var tree = MerkleMemoryTree()
+        for segment in 1...head.segment {
+            let end = segment == head.segment ? head.offset : try ledger.segmentSize(segment)
+            try ledger.forEachLine(segment: segment, to: end) { (_, line) throws(LedgerError) in
+                guard tree.leafCount < head.seq else { return }
+                tree.append(MerkleHash.leaf(line))
+            }
+        }
+        guard tree.leafCount == head.seq else {
+            throw LedgerError.corrupt(file: Ledger.segmentName(head.segment), line: 0, reason: "the ledger holds \(tree.leafCount) lines, not \(head.seq); run caseledger verify")
+        }
+        return tree
+    }
+
+    /// Most lines a tree in memory is built for (4 GiB of nodes).
+    public static let memoryLeafCountMax: Int64 = 64 << 20
 }
 
 extension MerkleTree {
