@@ -123,11 +123,16 @@ enum ReportCommand: LedgerCommand {
                        htmlPath: String?, ledger: Ledger, _ arguments: Arguments, _ console: Console) throws {
         if let htmlPath {
             var facts = HTMLReport.Facts(state: state, reportDate: day, knownAt: knownAt)
-            // The Merkle tree over the lines the page counts, from the index (brought up to the head when behind).
+            // The Merkle tree over the lines the page counts, from the index (brought up to the head
+            // when behind), or hashed from the lines where cache/ cannot be written.
             if state.headSeq >= 1 {
-                let index = try MerkleIndex.current(ledger, head: try ledger.readHead())
-                if state.headSeq <= index.leafCount {
-                    facts.merkle = (state.headSeq, try MerkleTree.root(index, size: state.headSeq).hex)
+                let head = try ledger.readHead()
+                do {
+                    let index = try MerkleIndex.current(ledger, head: head)
+                    if state.headSeq <= index.leafCount { facts.merkle = (state.headSeq, try index.root(size: state.headSeq).hex) }
+                } catch {
+                    guard case .system(let failure) = error, failure.isNotWritable, state.headSeq <= head.seq else { throw error }
+                    facts.merkle = (state.headSeq, try MerkleTree.rootFromLines(ledger, head: head, size: state.headSeq).hex)
                 }
             }
             let page = HTMLReport.render(evaluations, trends: trends, facts: facts)
