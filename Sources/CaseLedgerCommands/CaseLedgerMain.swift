@@ -6,7 +6,7 @@ public enum CaseLedgerMain {
     public static let commands: [any LedgerCommand.Type] = [
         DemoCommand.self, InitCommand.self, AppendCommand.self, RecordCommand.self, ImportCommand.self, VerifyCommand.self, LogCommand.self,
         GenerateCommand.self, MeasureCommand.self, ReportCommand.self, GoalsCommand.self,
-        PublishCommand.self, AuditCommand.self, ExplainCommand.self, AccessLogCommand.self, CatalogCommand.self,
+        PublishCommand.self, AuditCommand.self, ProveCommand.self, CheckProofCommand.self, ExplainCommand.self, AccessLogCommand.self, CatalogCommand.self,
     ]
 
     /// The overview shown by `caseledger --help`.

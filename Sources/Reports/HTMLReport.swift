@@ -29,6 +29,9 @@ public enum HTMLReport {
         public var reportDate: Day
         /// The knowledge time: only events recorded at or before it count; nil for everything recorded.
         public var knownAt: Timestamp?
+        /// The Merkle tree over the lines 1...`headSeq` (EventLogs/FORMAT.md 5c): its size and root
+        /// hash in hex, for the minutes; nil leaves the rows out.
+        public var merkle: (treeSize: Int64, rootHash: String)?
 
         /// Makes the facts from their parts.
         public init(
@@ -378,6 +381,12 @@ public enum HTMLReport {
         row("Ledger-id", "Ledger id", "<code>" + escape(facts.ledgerID) + "</code>")
         row("Seneste hændelse talt med", "Head sequence", "nr. \(facts.headSeq), registreret " + escape(DanishText.instant(facts.headRecordedAt)))
         row("Hash (SHA-256)", "Head hash", "<code class=\"hash\">" + escape(facts.headHash) + "</code>")
+        if let merkle = facts.merkle {
+            // The root in groups of eight hex digits, as it is read aloud or copied into minutes.
+            let grouped = stride(from: 0, to: merkle.rootHash.count, by: 8).map { String(merkle.rootHash.dropFirst($0).prefix(8)) }.joined(separator: " ")
+            row("Merkle-træets størrelse", "Merkle tree size", "\(merkle.treeSize) hændelser (nr. 1-\(merkle.treeSize)) <span class=\"en\">lines</span>")
+            row("Merkle-rod (SHA-256, RFC 9162)", "Merkle root hash", "<code class=\"hash\">" + escape(grouped) + "</code>")
+        }
         row(
             "Vidensstidspunkt", "Knowledge time",
             facts.knownAt.map { escape(DanishText.instant($0)) + " <span class=\"en\">only events recorded at or before this instant count</span>" }
@@ -390,6 +399,13 @@ public enum HTMLReport {
             + "</code>: samme hændelser, samme dato og samme vidensstidspunkt giver de samme tal. "
             + "<code>caseledger verify DIR</code> viser, at loggen ikke er ændret, når dens hash stemmer med ovenstående. "
             + "<span class=\"en\">The same log prefix, date and knowledge time give the same numbers; verify checks the hash chain up to the hash above.</span></p>\n"
+        if let merkle = facts.merkle {
+            out +=
+                "<p>Med træets størrelse og rod kan enhver uden loggen kontrollere et bevis: <code>caseledger prove DIR --seq N --size \(merkle.treeSize)</code> "
+                + "viser, at hændelse nr. N indgår, og <code>caseledger prove DIR --from \(merkle.treeSize)</code> at en senere log kun har tilføjet; "
+                + "<code>caseledger check-proof</code> eller <code>Tools/verify_proof.py</code> kontrollerer beviset mod roden. "
+                + "<span class=\"en\">With the tree size and root anyone can check, without the log, that an event is in it (prove --seq) and that a later log only appended to it (prove --from).</span></p>\n"
+        }
         out += "<h3>Status og udvikling <span class=\"en\">Status and trend</span></h3>\n<ul>\n"
         out +=
             "<li><strong>Opfyldt / Ikke opfyldt</strong>: fristen er nået, og den målte værdi er sammenlignet med målet. "

@@ -10,8 +10,11 @@ enum PublishCommand: LedgerCommand {
     static let discussion = """
     Computes the goal report at D from everything recorded up to the head (under the writer lock,
     so nothing slips in between), and appends a publication event holding the report's SHA-256
-    digest (of its canonical JSON), the head's sequence number and hash, D and the knowledge time.
-    A copy of the report is kept in DIR/publications/ID.json. Prints the publication's id.
+    digest (of its canonical JSON), the head's sequence number and hash, D and the knowledge time,
+    and the Merkle tree's size and root over the lines 1 to the head (EventLogs/FORMAT.md 5c), so
+    that `prove` can later tie any line and any later ledger to it. A copy of the report is kept in
+    DIR/publications/ID.json. Prints the publication's id; on standard error the details and two
+    lines for a committee's minutes (tree size, root hash in groups of eight).
     """
     static let options: [OptionSpec] = [
         .option("at", "D", "The report's evaluation date."),
@@ -32,12 +35,28 @@ enum PublishCommand: LedgerCommand {
                 ("publication_id", .string(publication.id)), ("seq", .integer(publication.seq)), ("at", .string(at.iso)),
                 ("known_at", .string(publication.knownAt.iso)), ("head_seq", .integer(publication.headSeq)),
                 ("head_hash", .string(publication.headHash.hex)), ("report_digest", .string(publication.reportDigest.hex)),
+                ("tree_size", .integer(publication.treeSize ?? publication.headSeq)), ("root_hash", .optional(publication.rootHash?.hex)),
             ]).render())
         } else {
             console.line(publication.id)
             console.error("published \(publication.id) at seq \(publication.seq): report at \(at.iso) from head seq \(publication.headSeq) \(publication.headHash.hex), digest \(publication.reportDigest.hex)")
+            // (On standard error with the details above: standard output is the id alone, for scripts.)
+            for line in minutesLines(publication) { console.error(line) }
         }
         return ExitStatus.success
+    }
+
+    /// The publication in a form fit for a committee's minutes: what was published, from which
+    /// ledger lines, and the Merkle root that ties them (root in groups of 8 for reading aloud).
+    static func minutesLines(_ publication: Publication) -> [String] {
+        let root = publication.rootHash.map { hex -> String in
+            let text = hex.hex
+            return stride(from: 0, to: 64, by: 8).map { i in String(text.dropFirst(i).prefix(8)) }.joined(separator: " ")
+        } ?? "(none recorded)"
+        return [
+            "For the minutes: publication \(publication.id), report at \(publication.at.iso), computed from ledger lines 1-\(publication.headSeq);",
+            "Merkle tree size \(publication.treeSize ?? publication.headSeq), root hash (SHA-256, RFC 9162) \(root)",
+        ]
     }
 }
 
@@ -50,7 +69,9 @@ enum AuditCommand: LedgerCommand {
     Verifies the whole ledger, checks that the line at the publication's head still has the published
     hash, replays exactly that prefix, recomputes the report and compares its digest: "reproduced", or
     the differences. Then lists every event recorded after the publication that changes one of its
-    numbers (late registrations, corrections), with its effect on each goal. PUBLICATION is an id
+    numbers (late registrations, corrections), with its effect on each goal. A publication that
+    records a Merkle tree size and root must have the root of the lines 1 to its head (hashed from
+    the lines); older publications without them are audited as before. PUBLICATION is an id
     (P-...); default: the latest publication. Exit 0 when reproduced, 1 otherwise.
     """
     static let options: [OptionSpec] = [.flag("json", "Print the audit as JSON.")]
@@ -84,7 +105,7 @@ enum AuditCommand: LedgerCommand {
             return ExitStatus.failure
         }
         let result = try outcome.get()
-        let ok = result.reproduced && result.headStillMatches
+        let ok = result.reproduced && result.headStillMatches && result.rootMatches != false
         if arguments.flag("json") {
             console.line(JSONOut.object([
                 ("publication_id", .string(publication.id)), ("at", .string(publication.at.iso)), ("known_at", .string(publication.knownAt.iso)),
@@ -92,6 +113,8 @@ enum AuditCommand: LedgerCommand {
                 ("head_still_matches", .bool(result.headStillMatches)), ("ledger_verified", .bool(true)),
                 ("report_digest", .string(publication.reportDigest.hex)), ("recomputed_digest", .string(result.recomputedDigest.hex)),
                 ("reproduced", .bool(result.reproduced)),
+                ("tree_size", publication.treeSize.map { .integer($0) } ?? .null), ("root_hash", .optional(publication.rootHash?.hex)),
+                ("recomputed_root", .string(result.recomputedRoot.hex)), ("root_matches", result.rootMatches.map { .bool($0) } ?? .null),
                 ("differences", .array(result.differences.map { .object([("goal_id", .string($0.goalID)), ("field", .string($0.field)), ("published", .string($0.published)), ("recomputed", .string($0.recomputed))]) })),
                 ("later_events", .integer(Int64(result.laterEvents))),
                 ("restatements", .array(result.restatements.map { r in
@@ -108,6 +131,11 @@ enum AuditCommand: LedgerCommand {
         console.line("publication \(publication.id)" + (publication.title.map { " \"\($0)\"" } ?? "") + ": report at \(publication.at.iso), known at \(publication.knownAt.iso)")
         console.line("computed from head seq \(publication.headSeq) \(publication.headHash.hex)")
         console.line("ledger verified: \(result.verification.events) events, head seq \(result.verification.head.seq)")
+        switch result.rootMatches {
+        case true?: console.line("Merkle root: the lines 1-\(publication.headSeq) have the published tree size \(publication.headSeq) and root \(result.recomputedRoot.hex)")
+        case false?: console.line("FAILED: the published Merkle tree size \(publication.treeSize.map(String.init) ?? "(none)") and root \(publication.rootHash?.hex ?? "(none)") do not match the lines 1-\(publication.headSeq), whose root is \(result.recomputedRoot.hex)")
+        case nil: console.line("Merkle root: not recorded in this publication (an older one); the lines 1-\(publication.headSeq) have root \(result.recomputedRoot.hex)")
+        }
         console.line(result.headStillMatches ? "the line at seq \(publication.headSeq) still has the published hash: the history since only extends it"
                      : "FAILED: the line at seq \(publication.headSeq) no longer has the published hash")
         if result.reproduced {

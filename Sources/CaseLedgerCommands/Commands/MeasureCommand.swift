@@ -95,7 +95,7 @@ enum ReportCommand: LedgerCommand {
             let evaluations = evaluator.evaluateAll(at: day)
             let trends = htmlPath == nil ? [:] : GoalTrend.computeAll(evaluations, evaluator: evaluator, reportDate: day)
             if !recorder.missed {
-                try output(evaluations, trends: trends, state: partial.state, day: day, knownAt: knownAt, htmlPath: htmlPath, arguments, console)
+                try output(evaluations, trends: trends, state: partial.state, day: day, knownAt: knownAt, htmlPath: htmlPath, ledger: ledger, arguments, console)
                 return ExitStatus.success
             }
         }
@@ -111,7 +111,7 @@ enum ReportCommand: LedgerCommand {
         if useCheckpoint && state.headSeq == head.seq {
             ProjectionCheckpoint.saveCarryingEarlier(state, to: ledger, head: head, current: recorder.cache)
         }
-        try output(evaluations, trends: trends, state: state, day: day, knownAt: knownAt, htmlPath: htmlPath, arguments, console)
+        try output(evaluations, trends: trends, state: state, day: day, knownAt: knownAt, htmlPath: htmlPath, ledger: ledger, arguments, console)
         // A large fold's histories are freed on another thread (or not at all, when the process
         // exits first), not on the way out.
         Retirement.free((consume state, consume evaluator))
@@ -120,9 +120,22 @@ enum ReportCommand: LedgerCommand {
 
     /// Prints the report, or writes the HTML page.
     static func output(_ evaluations: [GoalEvaluation], trends: [String: GoalTrend], state: ProjectionState, day: Day, knownAt: Timestamp?,
-                       htmlPath: String?, _ arguments: Arguments, _ console: Console) throws {
+                       htmlPath: String?, ledger: Ledger, _ arguments: Arguments, _ console: Console) throws {
         if let htmlPath {
-            let page = HTMLReport.render(evaluations, trends: trends, facts: HTMLReport.Facts(state: state, reportDate: day, knownAt: knownAt))
+            var facts = HTMLReport.Facts(state: state, reportDate: day, knownAt: knownAt)
+            // The Merkle tree over the lines the page counts, from the index (brought up to the head
+            // when behind), or hashed from the lines where cache/ cannot be written.
+            if state.headSeq >= 1 {
+                let head = try ledger.readHead()
+                do {
+                    let index = try MerkleIndex.current(ledger, head: head)
+                    if state.headSeq <= index.leafCount { facts.merkle = (state.headSeq, try index.root(size: state.headSeq).hex) }
+                } catch {
+                    guard case .system(let failure) = error, failure.isNotWritable, state.headSeq <= head.seq else { throw error }
+                    facts.merkle = (state.headSeq, try MerkleTree.rootFromLines(ledger, head: head, size: state.headSeq).hex)
+                }
+            }
+            let page = HTMLReport.render(evaluations, trends: trends, facts: facts)
             try FileAccess.write(htmlPath, bytes: Array(page.utf8))
             console.error("wrote \(htmlPath)")
             if arguments.flag("json") { console.line(GoalReport.json(evaluations, state: state, at: day, knownAt: knownAt).render()) }

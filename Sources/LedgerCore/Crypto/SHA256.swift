@@ -191,6 +191,24 @@ public struct SHA256Digest: Hashable, Sendable, CustomStringConvertible {
         return result
     }
 
+    /// Writes the 32 bytes of the digest, in digest order, to `destination`, which must have room
+    /// for 32 bytes (a Merkle node's children are hashed from a buffer on the stack).
+    public func writeBytes(to destination: UnsafeMutableRawPointer) {
+        destination.storeBytes(of: word0.bigEndian, toByteOffset: 0, as: UInt64.self)
+        destination.storeBytes(of: word1.bigEndian, toByteOffset: 8, as: UInt64.self)
+        destination.storeBytes(of: word2.bigEndian, toByteOffset: 16, as: UInt64.self)
+        destination.storeBytes(of: word3.bigEndian, toByteOffset: 24, as: UInt64.self)
+    }
+
+    /// Creates a digest from the first 32 bytes at `source`, in digest order (any alignment).
+    public init(rawBytes source: UnsafeRawPointer) {
+        self.init(
+            word0: UInt64(bigEndian: source.loadUnaligned(fromByteOffset: 0, as: UInt64.self)),
+            word1: UInt64(bigEndian: source.loadUnaligned(fromByteOffset: 8, as: UInt64.self)),
+            word2: UInt64(bigEndian: source.loadUnaligned(fromByteOffset: 16, as: UInt64.self)),
+            word3: UInt64(bigEndian: source.loadUnaligned(fromByteOffset: 24, as: UInt64.self)))
+    }
+
     /// The digest as 64 lowercase hexadecimal characters.
     public var hex: String {
         String(unsafeUninitializedCapacity: Self.hexCount) { buffer in

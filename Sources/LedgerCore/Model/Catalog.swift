@@ -328,6 +328,8 @@ public enum Catalog {
                 f("head_seq", .sequence, true, "the last sequence number the report was computed from"),
                 f("head_hash", .digest, true, "that line's hash"),
                 f("report_digest", .digest, true, "SHA-256 of the report's canonical JSON"),
+                f("tree_size", .sequence, false, "the Merkle tree's size: the lines 1 to head_seq (absent in older publications)"),
+                f("root_hash", .digest, false, "the Merkle tree's root over those lines (FORMAT.md section 5c)"),
             ])
         assert(all.count == EventType.allCases.count, "every event type has a spec")
         return all

@@ -153,6 +153,8 @@ extension Ledger {
                 assert(final.headSeq == newHead.seq)
                 Checkpoint.save(final, to: self, head: newHead, recordedAt: final.headRecordedAt)
             }
+            // The Merkle index, when there is one, takes the batch's lines (hashing only them).
+            MerkleIndex.extendIfPresent(self, head: newHead)
             // A large batch's events and state are freed on another thread: the batch is on disk,
             // and the caller need not wait for the memory to be given back.
             Retirement.free(validator.relinquish())
@@ -221,6 +223,7 @@ extension Ledger {
             var bytes: [UInt8] = []
             let hash = CanonicalEncoder.appendLine(seq: head.seq + 1, recordedAt: recordedAt, event: event, prev: head.hash, to: &bytes)
             let newHead = try writeBatch(bytes, after: head, lastSeq: head.seq + 1, lastHash: hash)
+            MerkleIndex.extendIfPresent(self, head: newHead)
             return (head.seq + 1, recordedAt, newHead)
         }
     }

@@ -321,6 +321,9 @@ public struct SystemError: Error, Sendable, CustomStringConvertible {
     /// Whether the failure means the disk or quota is full.
     public var isOutOfSpace: Bool { errno == ENOSPC || errno == EDQUOT }
 
+    /// Whether the failure means the file or file system may not be written (permissions, read-only).
+    public var isNotWritable: Bool { errno == EACCES || errno == EPERM || errno == EROFS }
+
     /// A message for a person, naming the path and the meaning of the error.
     public var description: String {
         let meaning: String

@@ -31,6 +31,10 @@ public struct AuditResult: Sendable {
     public var restatements: [Restatement]
     /// Later events examined.
     public var laterEvents: Int
+    /// The Merkle root of the lines 1...headSeq, hashed from the lines themselves.
+    public var recomputedRoot: SHA256Digest
+    /// Whether the publication's `tree_size` and `root_hash` match the lines (nil: it recorded none).
+    public var rootMatches: Bool?
 }
 
 /// Reproduces a publication from the ledger prefix it names, and lists later restatements.
@@ -47,6 +51,12 @@ public enum Auditor {
             throw LedgerError.corrupt(file: "events", line: 0, reason: "the ledger no longer holds seq \(publication.headSeq), the publication's head")
         }
         let headStillMatches = line.hash == publication.headHash
+        // The Merkle root over the same lines, from the lines (never from the index in cache/).
+        let root = try MerkleTree.rootFromLines(ledger, head: head, size: publication.headSeq)
+        var rootMatches: Bool?
+        if publication.treeSize != nil || publication.rootHash != nil {
+            rootMatches = publication.treeSize == publication.headSeq && publication.rootHash == root
+        }
         let published = try Replayer.replay(ledger, throughSeq: publication.headSeq)
         let json = Publication.reportJSON(published, at: publication.at, knownAt: publication.knownAt)
         let digest = SHA256.hash(json)
@@ -86,7 +96,7 @@ public enum Auditor {
         }
         return AuditResult(publication: publication, verification: verification, headStillMatches: headStillMatches,
                            recomputedDigest: digest, reproduced: digest == publication.reportDigest, differences: differences,
-                           restatements: restatements, laterEvents: laterEvents)
+                           restatements: restatements, laterEvents: laterEvents, recomputedRoot: root, rootMatches: rootMatches)
     }
 
     static func same(_ a: Double?, _ b: Double?) -> Bool {
