@@ -182,5 +182,7 @@ extension Catalog {
         "head_seq": "det sidste løbenummer, rapporten er beregnet fra",
         "head_hash": "den linjes hash",
         "report_digest": "SHA-256 af rapportens kanoniske JSON",
+        "tree_size": "Merkle-træets størrelse: linjerne 1 til head_seq (mangler i ældre publikationer)",
+        "root_hash": "Merkle-træets rod over de linjer (FORMAT.md afsnit 5c)",
     ]
 }
