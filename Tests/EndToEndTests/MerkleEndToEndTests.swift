@@ -5,7 +5,6 @@ import Foundation
 /// consistency proof between the two publications and inclusion proofs of a seeded sample of
 /// lines against both, checked by `caseledger check-proof` and by Tools/verify_proof.py.
 @Suite struct MerkleEndToEndTests {
-    typealias E2E = PlanReportEndToEndTests
     typealias Fixture = AuditEndToEndTests.Fixture
 
     static var python: String? { IndependentVerifierTests.python }
