@@ -1,0 +1,269 @@
+"""Thin driver for the SQL engine: reads arguments, fills the ${...} placeholders of the .sql
+files with SQL literals, runs them in DuckDB and prints JSON. Every number is computed in SQL;
+this file only parses dates and periods, picks files, and formats output."""
+import calendar, datetime, glob, hashlib, json, os, re, sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+# Labels printed by `caseledger measure --json` (name, default variant, kind, allowed variants).
+MEASURES = {
+    'M1': ('Langtidsledige (Jobindsats)', None, 'count', []),
+    'M1b': ('Langtidsledige (Danmarks Statistik)', None, 'count', []),
+    'M2': ('Tilgang til førtidspension (løbende år)', None, 'count', []),
+    'M3': ('Ordinære job besat med jobcentrets hjælp', None, 'count', []),
+    'M4': ('Nye fleksjob', None, 'count', []),
+    'M5': ('Andel fleksjobvisiterede i beskæftigelse', None, 'share', []),
+    'M6': ('Lange forløb på ledighedsydelse', None, 'count', []),
+    'M7': ('Sygedagpengesager over 26 / 52 uger', '26w', 'count', ['26w', '52w']),
+    'M8': ('Unge der går fra ydelse til uddannelse', 'share', 'share', ['share', 'count']),
+    'M9': ('Unge i uddannelse eller selvforsørgende 3 måneder efter uddannelseshjælp', None, 'share', []),
+    'M10': ('Selvforsørgelse efter aktiveringsstart', '13w', 'share', ['13w', '4w', '26w']),
+    'M11': ('Andel i virksomhedsrettet aktivering', None, 'share', []),
+    'M12': ('Fuldtidspersoner', None, 'full-time-persons', []),
+    'M13': ('Jobordrer: formidlingsgrad og besættelsesgrad', 'formidlingsgrad', 'share',
+            ['formidlingsgrad', 'besaettelsesgrad']),
+    'M14': ('Lønnede timer', None, 'share', []),
+    'M15': ('Flygtninge i beskæftigelse', None, 'share', []),
+    'M16': ('Virksomhedsbesøg', None, 'share', []),
+    'M17': ('Tilfredshed', 'citizens', 'share', ['citizens', 'companies']),
+    'M18': ('Deltagere i arrangement', None, 'participants', []),
+    'M19': ('Uddannelsesgrad', None, 'share', []),
+    'M20': ('Aktiveringer og henvisninger', None, 'count', []),
+    'M21': ('Samarbejdsgrad', None, 'share', []),
+    'M22': ('Frafald på uddannelse', None, 'share', []),
+}
+DAY_MEASURES = {'M1', 'M1b', 'M5', 'M6', 'M7', 'M11', 'M15', 'M19'}
+MONTH_MEASURES = {'M2', 'M14'}
+BENEFITS = ['a-dagpenge', 'kontanthjaelp', 'uddannelseshjaelp', 'selvforsoergelsesydelse', 'sygedagpenge',
+            'jobafklaringsforloeb', 'ressourceforloeb', 'ledighedsydelse', 'revalidering', 'foertidspension']
+
+
+class UsageError(Exception):
+    pass
+
+
+def lit(s):
+    return "'" + str(s).replace("'", "''") + "'"
+
+
+def dlit(d):
+    return "DATE '%s'" % d.isoformat()
+
+
+def parse_day(s):
+    try:
+        return datetime.date.fromisoformat(s) if re.fullmatch(r'\d{4}-\d{2}-\d{2}', s) else None
+    except ValueError:
+        return None
+
+
+def parse_period(p):
+    m = re.fullmatch(r'(\d{4})', p)
+    if m:
+        y = int(m[1]); return datetime.date(y, 1, 1), datetime.date(y, 12, 31)
+    m = re.fullmatch(r'(\d{4})-(\d{2})', p)
+    if m:
+        y, mo = int(m[1]), int(m[2])
+        if 1 <= mo <= 12:
+            return datetime.date(y, mo, 1), datetime.date(y, mo, calendar.monthrange(y, mo)[1])
+    m = re.fullmatch(r'(\d{4})Q([1-4])', p)
+    if m:
+        y, q = int(m[1]), int(m[2])
+        last = 3 * q
+        return datetime.date(y, last - 2, 1), datetime.date(y, last, calendar.monthrange(y, last)[1])
+    m = re.fullmatch(r'(\d{4}-\d{2}-\d{2})/(\d{4}-\d{2}-\d{2})', p)
+    if m:
+        a, b = parse_day(m[1]), parse_day(m[2])
+        if a and b and a <= b:
+            return a, b
+    raise UsageError('bad period %r (2014, 2014-03, 2014Q1 or 2014-01-01/2014-06-30)' % p)
+
+
+def parse_known_at(t):
+    if t is None:
+        return None
+    if parse_day(t):
+        return t + 'T23:59:59.999Z'
+    if re.fullmatch(r'\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z', t):
+        return t
+    if re.fullmatch(r'\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z', t):
+        return t[:-1] + '.000Z'
+    raise UsageError('bad --known-at %r' % t)
+
+
+def evaluation(measure, at=None, period=None):
+    """(evaluation string, first day, last day, day D) as FORMAT.md 10 "General" says."""
+    if period is not None:
+        p0, p1 = parse_period(period)
+        ptext = period
+    else:
+        p1 = at
+        p0 = datetime.date(at.year, 1, 1)
+        ptext = '%s/%s' % (p0.isoformat(), at.isoformat())
+    if measure in DAY_MEASURES:
+        return p1.isoformat(), p1, p1, p1
+    if measure in MONTH_MEASURES:
+        m0 = datetime.date(p1.year, p1.month, 1)
+        m1 = datetime.date(p1.year, p1.month, calendar.monthrange(p1.year, p1.month)[1])
+        return '%04d-%02d' % (p1.year, p1.month), m0, m1, p1
+    return ptext, p0, p1, p1
+
+
+def read_head(ledger):
+    """The head in force (FORMAT.md 5): the valid slot with the higher sequence number."""
+    data = open(os.path.join(ledger, 'head'), 'rb').read()
+    best = None
+    for i in (0, 1):
+        slot = data[128 * i:128 * (i + 1)].decode('ascii', 'replace')
+        parts = slot.split()
+        if len(parts) != 5:
+            continue
+        body = ' '.join(parts[:4]) + ' '
+        if hashlib.sha256(body.encode()).hexdigest()[:16] != parts[4]:
+            continue
+        seq = int(parts[0])
+        if best is None or seq > best[0]:
+            best = (seq, parts[1])
+    if best is None:
+        raise UsageError('%s: no valid head slot' % ledger)
+    return best
+
+
+def load(con, ledgers, known_at=None, max_seqs=None):
+    """Runs base.sql over the ledgers' acknowledged lines (optionally a shorter prefix)."""
+    files, heads = [], []
+    for i, led in enumerate(ledgers):
+        led = os.path.abspath(led)
+        if not os.path.isfile(os.path.join(led, 'CASELEDGER')):
+            raise UsageError('%s is not a CaseLedger ledger' % led)
+        seq, _ = read_head(led)
+        if max_seqs is not None and max_seqs[i] is not None:
+            seq = min(seq, max_seqs[i])
+        segs = sorted(glob.glob(os.path.join(led, 'events', 'segment-*.jsonl')))
+        files += segs
+        heads.append('(%s, %d, %d)' % (lit(led + '/events/'), i, seq))
+    sql = open(os.path.join(HERE, 'base.sql')).read()
+    sql = sql.replace('${files}', '[' + ', '.join(lit(f) for f in files) + ']')
+    sql = sql.replace('${heads}', ', '.join(heads))
+    sql = sql.replace('${known_at}', lit(known_at or '9999-12-31T23:59:59.999Z'))
+    con.execute(sql)
+
+
+def head_of(con, ledgers, lid, known_at):
+    """head_seq and head_hash: the last line replayed."""
+    seq = con.execute('SELECT max(seq) FROM raw WHERE lid = ?', [lid]).fetchone()[0]
+    led = os.path.abspath(ledgers[lid])
+    hseq, hhash = read_head(led)
+    if seq == hseq:
+        return seq, hhash
+    files = sorted(glob.glob(os.path.join(led, 'events', 'segment-*.jsonl')))
+    h = con.execute("SELECT hash FROM read_json(?, format='newline_delimited', columns={seq:'BIGINT', hash:'VARCHAR'}) "
+                    "WHERE seq = ?", [files, seq]).fetchone()[0]
+    return seq, h
+
+
+def measure_sql(measure, variant, D, p0, p1, filters, benefits):
+    path = os.path.join(HERE, 'measures', measure + '.sql')
+    sql = open(path).read()
+    subst = {
+        'D': dlit(D), 'P0': dlit(p0), 'P1': dlit(p1), 'variant': lit(variant or ''),
+        'benefits': lit(benefits or ''),
+    }
+    for k in ('arrival', 'event', 'kind'):
+        subst['filter_' + k] = lit(filters.get(k, '')) if k in filters else 'NULL'
+    for k, v in subst.items():
+        sql = sql.replace('${%s}' % k, v)
+    if '${' in sql:
+        raise RuntimeError('unfilled placeholder in %s' % path)
+    # strip the trailing semicolon so that the query can be wrapped
+    return sql.strip().rstrip(';')
+
+
+def run_measure(con, measure, variant, D, p0, p1, filters, benefits):
+    """Rows (lid, grp, label, muni or NULL for the jobcenter, numerator, denominator)."""
+    q = measure_sql(measure, variant, D, p0, p1, filters, benefits)
+    wrapped = ('WITH part AS (%s)\n'
+               'SELECT lid, grp, label, muni, sum(num) AS num, sum(den) AS den FROM part '
+               'GROUP BY lid, grp, label, ROLLUP(muni)' % q)
+    return con.execute(wrapped).fetchall()
+
+
+def rnd(x):
+    if x is None:
+        return None
+    r = round(float(x), 4)
+    if r == int(r) and abs(r) < 2 ** 53:
+        return int(r)
+    return r
+
+
+def scopes_of(kind, rows_by_scope, munis, fixed_den=None, rounding=True):
+    r = rnd if rounding else (lambda x: None if x is None else float(x))
+    out = []
+    for scope in ['jobcenter'] + munis:
+        num, den = rows_by_scope.get(scope, (0, None))
+        num = num or 0
+        if kind == 'share':
+            den = den or 0
+            value = None if den == 0 else 100.0 * num / den
+        elif kind == 'full-time-persons':
+            den = fixed_den
+            value = None if not den else num / den
+        else:
+            den = None
+            value = num
+        out.append({'scope': scope, 'value': r(value), 'numerator': r(num), 'denominator': r(den)})
+    return out
+
+
+def compute(con, ledgers, lid, measure, variant=None, at=None, period=None, filters=None, benefits=None,
+            municipality=None, known_at=None, rounding=True):
+    filters = filters or {}
+    name, default_variant, kind, variants = MEASURES[measure]
+    if variant is not None and variant not in variants:
+        raise UsageError('%s variant must be one of: %s' % (measure, ', '.join(variants)) if variants
+                         else '%s has no variants' % measure)
+    variant = variant or default_variant
+    ev_text, p0, p1, D = evaluation(measure, at, period)
+    rows = run_measure(con, measure, variant, D, p0, p1, filters, benefits)
+    munis = [r[0] for r in con.execute('SELECT muni FROM munis WHERE lid = ? ORDER BY rowid', [lid]).fetchall()]
+    fixed_den = None
+    if measure == 'M12':
+        fixed_den = con.execute('SELECT weekdays(%s, %s)' % (dlit(p0), dlit(p1))).fetchone()[0]
+    groups = {}
+    for (rl, grp, label, muni, num, den) in rows:
+        if rl != lid:
+            continue
+        groups.setdefault((grp, label), {})['jobcenter' if muni is None else muni] = (num, den)
+    main = groups.get(('', ''), {})
+    seq, h = head_of(con, ledgers, lid, known_at)
+    ledger_id = con.execute('SELECT ledger_id FROM ledgers WHERE lid = ?', [lid]).fetchone()[0]
+    shown = munis if municipality is None else [municipality]
+    def sc(d):
+        s = scopes_of(kind, d, munis, fixed_den, rounding)
+        if municipality is not None:
+            s = [x for x in s if x['scope'] == municipality]
+        return s
+    out = {'measure': measure, 'name': name, 'variant': variant, 'kind': kind, 'evaluation': ev_text,
+           'period_first': p0.isoformat(), 'period_last': p1.isoformat(), 'known_at': known_at,
+           'ledger_id': ledger_id, 'head_seq': seq, 'head_hash': h, 'scopes': sc(main)}
+    bys = sorted({g for (g, _l) in groups if g != ''}, key=['kind', 'provider', 'category'].index)
+    if measure in ('M10', 'M20'):
+        out['breakdowns'] = []
+        for by in bys:
+            labels = sorted(l for (g, l) in groups if g == by)
+            out['breakdowns'].append({'by': by, 'entries': [{'label': l, 'scopes': sc(groups[(by, l)])}
+                                                             for l in labels]})
+    return out
+
+
+def connect():
+    import duckdb
+    con = duckdb.connect()
+    threads = os.environ.get('SQL_THREADS')
+    if threads:
+        con.execute('SET threads = %d' % int(threads))
+    mem = os.environ.get('SQL_MEMORY_LIMIT')
+    if mem:
+        con.execute("SET memory_limit = '%s'" % mem)
+    return con
