@@ -154,8 +154,9 @@ GROUP BY pid, isl;
 -- Benefit spells of one benefit merged: "Two spells of the same benefit for one citizen that
 -- overlap or touch are one spell" (DOMAIN.md, Overlaps).
 CREATE OR REPLACE TEMP TABLE benefit_runs AS
-SELECT pid, benefit, min(st) AS st, max(en) AS en, arg_max(reason, en) AS reason,
-       arg_max(seq, en) AS last_seq, arg_min(seq, st) AS first_seq, isl FROM (
+SELECT any_value(lid) AS lid, pid, benefit, min(st) AS st, max(en) AS en,
+       arg_max(reason, (en, seq)) AS reason, arg_max(muni, (en, seq)) AS last_muni,
+       arg_max(end_muni, (en, seq)) AS end_muni, arg_min(muni, (st, seq)) AS first_muni, isl FROM (
   SELECT *, sum(brk) OVER (PARTITION BY pid, benefit ORDER BY st, en ROWS UNBOUNDED PRECEDING) AS isl
   FROM (SELECT *,
                CASE WHEN st <= max(en) OVER (PARTITION BY pid, benefit ORDER BY st, en

@@ -239,20 +239,22 @@ def compute(con, ledgers, lid, measure, variant=None, at=None, period=None, filt
     seq, h = head_of(con, ledgers, lid, known_at)
     ledger_id = con.execute('SELECT ledger_id FROM ledgers WHERE lid = ?', [lid]).fetchone()[0]
     shown = munis if municipality is None else [municipality]
-    def sc(d):
-        s = scopes_of(kind, d, munis, fixed_den, rounding)
-        if municipality is not None:
+    # M8's count variant is the numerator alone: printed as a count (no denominator).
+    scope_kind = 'count' if (measure, variant) == ('M8', 'count') else kind
+    def sc(d, restrict=True):
+        s = scopes_of(scope_kind, d, munis, fixed_den, rounding)
+        if municipality is not None and restrict:
             s = [x for x in s if x['scope'] == municipality]
         return s
     out = {'measure': measure, 'name': name, 'variant': variant, 'kind': kind, 'evaluation': ev_text,
            'period_first': p0.isoformat(), 'period_last': p1.isoformat(), 'known_at': known_at,
            'ledger_id': ledger_id, 'head_seq': seq, 'head_hash': h, 'scopes': sc(main)}
     bys = sorted({g for (g, _l) in groups if g != ''}, key=['kind', 'provider', 'category'].index)
-    if measure in ('M10', 'M20'):
+    if measure in ('M10', 'M20') and bys:
         out['breakdowns'] = []
         for by in bys:
             labels = sorted(l for (g, l) in groups if g == by)
-            out['breakdowns'].append({'by': by, 'entries': [{'label': l, 'scopes': sc(groups[(by, l)])}
+            out['breakdowns'].append({'by': by, 'entries': [{'label': l, 'scopes': sc(groups[(by, l)], False)}
                                                              for l in labels]})
     return out
 
