@@ -164,3 +164,11 @@ SELECT any_value(lid) AS lid, pid, benefit, min(st) AS st, max(en) AS en,
                     THEN 0 ELSE 1 END AS brk
         FROM benefit_spells))
 GROUP BY pid, benefit, isl;
+
+-- The first day a citizen born on `birth` is n years old: the birthday, or 1 March when born on
+-- 29 February and the year has no 29 February (consistent with age_on above).
+CREATE OR REPLACE MACRO turns(birth, n) AS
+  CASE WHEN month(birth) = 2 AND day(birth) = 29
+            AND NOT ((year(birth) + n) % 4 = 0 AND ((year(birth) + n) % 100 <> 0 OR (year(birth) + n) % 400 = 0))
+       THEN make_date(year(birth) + n, 3, 1)
+       ELSE make_date(year(birth) + n, month(birth), day(birth)) END;

@@ -167,7 +167,7 @@ def measure_sql(measure, variant, D, p0, p1, filters, benefits):
     sql = open(path).read()
     subst = {
         'D': dlit(D), 'P0': dlit(p0), 'P1': dlit(p1), 'variant': lit(variant or ''),
-        'benefits': lit(benefits or ''),
+        'benefits': lit(benefits or '+'.join(BENEFITS + ['flexjob'])),
     }
     for k in ('arrival', 'event', 'kind'):
         subst['filter_' + k] = lit(filters.get(k, '')) if k in filters else 'NULL'
