@@ -126,6 +126,29 @@ def caseledger_measure(binary, led, m, v, at, period, filt, benefits, known_at, 
     return json.loads(run(cmd))
 
 
+# Known difference (Tools/sql/README.md, "Disagreements found"): caseledger's M19 takes the 30th
+# birthday of a citizen born on 29 February as 28 February in a year without 29 February, while its
+# own M8 and M22 (and FORMAT.md 10, "Ages are whole years on the day that matters") make such a
+# citizen 30 only on 1 March. The SQL keeps one age rule. A disagreement in M19 is classed as this
+# known difference only when the SQL, rerun with caseledger's M19 rule, agrees exactly.
+SWIFT_M19_TURNS = '''CREATE OR REPLACE MACRO turns(birth, n) AS
+  make_date(year(birth) + n, month(birth),
+            least(day(birth), day(last_day(make_date(year(birth) + n, month(birth), 1)))))'''
+
+
+def known_m19(con, led, m, v, at, period, filt, benefits, municipality, ka, cl):
+    import datetime
+    original = con.execute("SELECT macro_definition FROM duckdb_functions() WHERE function_name = 'turns'").fetchone()
+    try:
+        con.execute(SWIFT_M19_TURNS)
+        sql = E.compute(con, [led], 0, m, v, datetime.date.fromisoformat(at) if at else None, period,
+                        dict([filt]) if filt else {}, benefits, municipality, ka, rounding=False)
+        return not compare(sql, cl, '')
+    finally:
+        con.execute(open(os.path.join(os.path.dirname(os.path.abspath(__file__)), 'base.sql')).read()
+                    .split('-- The first day a citizen born on')[1].split('\n', 2)[2])
+
+
 def check_ledger(binary, led, evals, known_ats, reqs, only, counters, municipality=None):
     import datetime
     for known in known_ats:
@@ -148,7 +171,11 @@ def check_ledger(binary, led, evals, known_ats, reqs, only, counters, municipali
                     errs = compare(sql, cl, where)
                 except Exception as e:  # an error on either side is a failure, never a pass
                     errs = ['%s: error %s' % (where, e)]
-                if errs:
+                if errs and m == 'M19' and known_m19(con, led, m, v, at, period, filt, benefits, municipality, ka, cl):
+                    counters['known'] = counters.get('known', 0) + 1
+                    print('KNOWN %s: caseledger\'s M19 counts a citizen born on 29 February as 30 on 28 February '
+                          '(its M8 and M22 do not); agrees when SQL uses that rule' % where)
+                elif errs:
                     counters['failed'] += 1
                     for e in errs[:6]:
                         print('DIFF ' + e)
@@ -209,6 +236,8 @@ def main(argv):
     finally:
         if not a.work:
             shutil.rmtree(work, ignore_errors=True)
+    if counters.get('known'):
+        print('%d known differences (caseledger wrong; see Tools/sql/README.md)' % counters['known'])
     print('%d passed, %d failed' % (counters['passed'], counters['failed']))
     return 1 if counters['failed'] or counters['passed'] == 0 else 0
 

@@ -23,8 +23,8 @@ import sqlengine as E
 import test_differential as T
 
 DAYS = [dt.date(2014, 12, 31), dt.date(2012, 2, 29), dt.date(2013, 3, 31), dt.date(2014, 8, 31),
-        dt.date(2013, 12, 31)]
-PERIODS = ['2014', '2012Q1', '2013-03', '2013']
+        dt.date(2013, 12, 31), dt.date(2014, 3, 31)]
+PERIODS = ['2014', '2012Q1', '2013-03', '2013', '2014-02']
 KNOWN = [None, '2013-06-30', '2014-03-31T12:00:00.000Z']
 BEN = E.BENEFITS
 KINDS = ['virksomhedspraktik', 'loentilskud-privat', 'loentilskud-offentlig', 'nytteindsats',
@@ -355,8 +355,18 @@ class Gen:
             self.emit(s, 'job_order_filled', d + dt.timedelta(days=5), {'order_id': oid}, s['muni'])
             self.emit(s, 'job_placement', d + dt.timedelta(days=6), {'channel': 'employer-request', 'order_id': oid}, s['muni'])
 
+    def sc_feb29(self):
+        # The case kept from the M19 disagreement: born 29 February 1984, on kontanthjælp to 28 February
+        # 2014 (ended to education), starts an education that day and drops out. 29 years old that day
+        # by the whole-years rule (FORMAT.md 10; caseledger's M8 and M22 agree); caseledger's M19 says 30.
+        s = self.citizen(birth=dt.date(1984, 2, 29), education='none')
+        self.spell(s, 'kontanthjaelp', dt.date(2013, 6, 1), dt.date(2014, 2, 28), 'education', late=0)
+        self.emit(s, 'education_started', dt.date(2014, 2, 28), {}, s['muni'])
+        self.emit(s, 'education_ended', dt.date(2014, 4, 28), {'reason': 'dropped-out'}, s['muni'])
+
     def build(self, citizens):
         self.companies()
+        self.sc_feb29()
         scen = [self.sc_m1, self.sc_m1, self.sc_m1b, self.sc_ledighed, self.sc_sick, self.sc_youth, self.sc_youth,
                 self.sc_retract, self.sc_activation, self.sc_fte, self.sc_refugee, self.sc_pension, self.sc_orders]
         for _ in range(citizens):
@@ -419,6 +429,8 @@ def main(argv):
     finally:
         if not a.work:
             shutil.rmtree(work, ignore_errors=True)
+    if counters.get('known'):
+        print('%d known differences (caseledger wrong; see Tools/sql/README.md)' % counters['known'])
     print('%d passed, %d failed' % (counters['passed'], counters['failed']))
     return 1 if counters['failed'] or counters['passed'] == 0 else 0
 
