@@ -179,12 +179,13 @@ def measure_sql(measure, variant, D, p0, p1, filters, benefits):
     return sql.strip().rstrip(';')
 
 
-def run_measure(con, measure, variant, D, p0, p1, filters, benefits):
+def run_measure(con, measure, variant, D, p0, p1, filters, benefits, national=False):
     """Rows (lid, grp, label, muni or NULL for the jobcenter, numerator, denominator)."""
     q = measure_sql(measure, variant, D, p0, p1, filters, benefits)
     wrapped = ('WITH part AS (%s)\n'
                'SELECT lid, grp, label, muni, sum(num) AS num, sum(den) AS den FROM part '
-               'GROUP BY lid, grp, label, ROLLUP(muni)' % q)
+               'GROUP BY %s' % (q, 'GROUPING SETS ((lid, grp, label, muni), (lid, grp, label), (grp, label))'
+                                if national else 'lid, grp, label, ROLLUP(muni)'))
     return con.execute(wrapped).fetchall()
 
 
