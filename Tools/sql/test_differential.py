@@ -184,6 +184,65 @@ def check_ledger(binary, led, evals, known_ats, reqs, only, counters, municipali
         con.close()
 
 
+SQL = os.path.dirname(os.path.abspath(__file__))
+
+
+def count(counters, ok, what):
+    counters['passed' if ok else 'failed'] += 1
+    if not ok:
+        print('DIFF ' + what)
+
+
+def check_report(binary, led, at, known, counters):
+    """Tools/sql/report against caseledger report --json: the same bytes (every goal's value,
+    numerator, denominator, evaluation, status, change from baseline ...)."""
+    extra = ['--known-at', known] if known else []
+    try:
+        cl = run([binary, 'report', led, '--at', at, '--json'] + extra).strip()
+        sq = run([sys.executable, os.path.join(SQL, 'report'), led, '--at', at] + extra).strip()
+    except Exception as e:
+        count(counters, False, '%s report --at %s: error %s' % (os.path.basename(led), at, e))
+        return
+    if sq == cl:
+        count(counters, True, '')
+        return
+    a, b = json.loads(sq), json.loads(cl)
+    lines = [k for k in b if k != 'goals' and a.get(k) != b[k]]
+    for x, y in zip(a['goals'], b['goals']):
+        lines += ['%s.%s SQL %r caseledger %r' % (y['goal_id'], k, x.get(k), y[k]) for k in y if x.get(k) != y[k]]
+    count(counters, False, '%s report --at %s%s: %s' % (os.path.basename(led), at, ' --known-at ' + known if known
+                                                        else '', '; '.join(map(str, lines[:8])) or 'bytes differ'))
+
+
+def check_national(ledgers, counters):
+    """One national run over several ledgers gives each jobcenter what its own run gives."""
+    for (m, args) in [('M1', ['--at', '2014-12-31']), ('M12', ['--period', '2014'])]:
+        try:
+            nat = json.loads(run([sys.executable, os.path.join(SQL, 'national')] + ledgers + [m] + args))
+            ok = True
+            total_num = 0
+            for j, led in zip(nat['jobcenters'], ledgers):
+                one = json.loads(run([sys.executable, os.path.join(SQL, 'measure'), led, m] + args))
+                ok = ok and j['scopes'] == one['scopes'] and j['ledger_id'] == one['ledger_id']
+                total_num += one['scopes'][0]['numerator']
+            ok = ok and abs(nat['national']['numerator'] - total_num) <= 1e-3
+        except Exception as e:
+            ok = False
+        count(counters, ok, 'national %s %s: not the per-ledger values' % (m, ' '.join(args)))
+
+
+def check_audit(binary, led, counters):
+    """Publish with caseledger, then reproduce the publication with Tools/sql/audit."""
+    try:
+        run([binary, 'publish', led, '--at', '2014-12-31', '--title', 'SQL audit test'])
+        p = subprocess.run([sys.executable, os.path.join(SQL, 'audit'), led], capture_output=True, text=True)
+        ok = p.returncode == 0 and 'REPRODUCED' in p.stdout and 'NOT REPRODUCED' not in p.stdout
+        msg = p.stdout.strip()[-400:]
+    except Exception as e:
+        ok, msg = False, str(e)
+    count(counters, ok, 'audit of a fresh publication: %s' % msg)
+
+
 def main(argv):
     ap = argparse.ArgumentParser()
     ap.add_argument('binary')
@@ -201,38 +260,51 @@ def main(argv):
     counters = {'passed': 0, 'failed': 0}
     ledgers = []
     try:
-        gens = [('gen-a', 120, 11, ['250']), ('gen-b', 300, 22, ['183', '187']), ('gen-c', 200, 33, ['270'])]
+        gens = [('gen-a', 120, 11, ['250']), ('gen-b', 300, 22, ['183', '187'])]
         if a.full:
-            gens += [('gen-d', 1500, 44, ['183', '187']), ('gen-e', 800, 55, ['250'])]
+            gens += [('gen-c', 200, 33, ['270']), ('gen-d', 1500, 44, ['183', '187']), ('gen-e', 800, 55, ['250'])]
         for (name, n, seed, munis) in gens:
             d = os.path.join(work, name)
             if not os.path.isdir(d):
                 make_generated(binary, work, name, n, seed, munis)
             ledgers.append(d)
-        evals_small = [('2014-12-31', None), ('2012-02-29', None), ('2013-02-28', None), ('2012-08-31', None),
-                       (None, '2014'), (None, '2013Q4'), (None, '2012-02'), (None, '2013-03-01/2013-09-30')]
-        known_small = [None, '2013-06-30']
-        for d in ledgers:
-            check_ledger(binary, d, evals_small, known_small, reqs, only, counters)
+        if a.full:
+            evals = [('2014-12-31', None), ('2012-02-29', None), ('2013-02-28', None), ('2012-08-31', None),
+                     (None, '2014'), (None, '2013Q4'), (None, '2012-02'), (None, '2013-03-01/2013-09-30')]
+        else:
+            evals = [('2014-12-31', None), ('2012-02-29', None), (None, '2014'), (None, '2013Q4')]
+        for i, d in enumerate(ledgers):
+            known = [None, '2013-06-30'] if (a.full or i == 1) else [None]
+            check_ledger(binary, d, evals, known, reqs, only, counters)
             print('.. %s: %d passed, %d failed so far (%.0f s)' % (os.path.basename(d), counters['passed'],
                                                                     counters['failed'], time.time() - t0),
                   flush=True)
         # one municipality-restricted run
-        check_ledger(binary, ledgers[1], [('2014-12-31', None), (None, '2014')], [None], reqs, only, counters,
-                     municipality='187')
+        check_ledger(binary, ledgers[1], [('2014-12-31', None)] + ([(None, '2014')] if a.full else []), [None],
+                     reqs, only, counters, municipality='187')
         if not a.no_demo:
             demo = os.path.join(work, 'demo')
             if not os.path.isdir(os.path.join(demo, 'vallensbaek')):
                 run([binary, 'demo', demo, '--plans', os.path.join(REPO, 'EventLogs', 'plans')])
-            evals_demo = [('2014-12-31', None), ('2012-02-29', None), (None, '2014'), (None, '2013Q1')]
-            if a.full:
-                evals_demo += [('2013-12-31', None), ('2014-06-30', None), (None, '2012'), (None, '2014-03')]
             for j in ('frederikssund', 'vallensbaek'):
-                check_ledger(binary, os.path.join(demo, j), evals_demo,
-                             [None, '2014-07-15'] if a.full else [None], reqs, only, counters)
+                led = os.path.join(demo, j)
+                # every goal: Tools/sql/report against caseledger report --json, byte for byte
+                for (at, known) in [('2014-12-31', None), ('2013-06-30', None), ('2014-12-31', '2014-07-15')]:
+                    check_report(binary, led, at, known, counters)
+                if a.full:
+                    evals_demo = [('2014-12-31', None), ('2012-02-29', None), (None, '2014'), (None, '2013Q1'),
+                                  ('2013-12-31', None), ('2014-06-30', None), (None, '2012'), (None, '2014-03')]
+                    check_ledger(binary, led, evals_demo, [None, '2014-07-15'], reqs, only, counters)
+                elif j == 'vallensbaek':
+                    check_ledger(binary, led, [('2014-12-31', None)], [None], reqs, only, counters)
                 print('.. demo %s: %d passed, %d failed so far (%.0f s)' % (j, counters['passed'],
                                                                          counters['failed'], time.time() - t0),
                       flush=True)
+            check_national([os.path.join(demo, 'frederikssund'), os.path.join(demo, 'vallensbaek'), ledgers[1]],
+                           counters)
+            check_audit(binary, os.path.join(demo, 'vallensbaek'), counters)
+            print('.. report, national, audit: %d passed, %d failed so far (%.0f s)' % (
+                counters['passed'], counters['failed'], time.time() - t0), flush=True)
     finally:
         if not a.work:
             shutil.rmtree(work, ignore_errors=True)
