@@ -23,15 +23,21 @@ CREATE OR REPLACE MACRO weekdays(a, b) AS
 CREATE OR REPLACE MACRO age_on(birth, d) AS
   year(d) - year(birth) - CASE WHEN month(d) * 100 + day(d) < month(birth) * 100 + day(birth) THEN 1 ELSE 0 END;
 
-CREATE OR REPLACE TEMP TABLE raw AS
+-- Every acknowledged line (seq <= the head's); an incomplete tail beyond the head (FORMAT.md 5),
+-- perhaps a torn line that is not JSON, is skipped. The driver checks that the lines kept are
+-- exactly seq 1 ... head, so that no acknowledged line is ever skipped silently.
+CREATE OR REPLACE TEMP TABLE raw_all AS
 SELECT h.lid AS lid, j.seq, j.recorded_at, j.type, CAST(j.effective AS DATE) AS effective,
        j.municipality, j.citizen, j.facts
-FROM read_json(${files}, format = 'newline_delimited', filename = true,
+FROM read_json(${files}, format = 'newline_delimited', filename = true, ignore_errors = true,
                columns = {seq: 'BIGINT', recorded_at: 'VARCHAR', type: 'VARCHAR', effective: 'VARCHAR',
                           municipality: 'VARCHAR', citizen: 'VARCHAR', facts: 'JSON',
                           prev: 'VARCHAR', hash: 'VARCHAR'}) j
 JOIN (VALUES ${heads}) AS h(prefix, lid, head_seq) ON starts_with(j.filename, h.prefix)
-WHERE j.seq <= h.head_seq AND j.recorded_at <= ${known_at};
+WHERE j.seq <= h.head_seq;
+
+-- The lines known at T.
+CREATE OR REPLACE TEMP VIEW raw AS SELECT * FROM raw_all WHERE recorded_at <= ${known_at};
 
 -- Corrections known at T.
 CREATE OR REPLACE TEMP TABLE corr AS

@@ -131,7 +131,7 @@ def read_head(ledger):
 
 def load(con, ledgers, known_at=None, max_seqs=None):
     """Runs base.sql over the ledgers' acknowledged lines (optionally a shorter prefix)."""
-    files, heads = [], []
+    files, heads, expected = [], [], {}
     for i, led in enumerate(ledgers):
         led = os.path.abspath(led)
         if not os.path.isfile(os.path.join(led, 'CASELEDGER')):
@@ -142,11 +142,18 @@ def load(con, ledgers, known_at=None, max_seqs=None):
         segs = sorted(glob.glob(os.path.join(led, 'events', 'segment-*.jsonl')))
         files += segs
         heads.append('(%s, %d, %d)' % (lit(led + '/events/'), i, seq))
+        expected[i] = seq
     sql = open(os.path.join(HERE, 'base.sql')).read()
     sql = sql.replace('${files}', '[' + ', '.join(lit(f) for f in files) + ']')
     sql = sql.replace('${heads}', ', '.join(heads))
     sql = sql.replace('${known_at}', lit(known_at or '9999-12-31T23:59:59.999Z'))
     con.execute(sql)
+    for (lid, n, lo, hi) in con.execute('SELECT lid, count(*), min(seq), max(seq) FROM raw_all GROUP BY lid').fetchall():
+        if not (n == hi == expected[lid] and lo == 1):
+            raise UsageError('%s: read %d lines up to seq %s, expected 1 ... %d (run Tools/verify_ledger.py)'
+                             % (ledgers[lid], n, hi, expected[lid]))
+    if len(con.execute('SELECT DISTINCT lid FROM raw_all').fetchall()) != len(ledgers):
+        raise UsageError('a ledger without lines')
 
 
 def head_of(con, ledgers, lid, known_at):
@@ -157,7 +164,7 @@ def head_of(con, ledgers, lid, known_at):
     if seq == hseq:
         return seq, hhash
     files = sorted(glob.glob(os.path.join(led, 'events', 'segment-*.jsonl')))
-    h = con.execute("SELECT hash FROM read_json(?, format='newline_delimited', columns={seq:'BIGINT', hash:'VARCHAR'}) "
+    h = con.execute("SELECT hash FROM read_json(?, format='newline_delimited', ignore_errors=true, columns={seq:'BIGINT', hash:'VARCHAR'}) "
                     "WHERE seq = ?", [files, seq]).fetchone()[0]
     return seq, h
 
