@@ -296,26 +296,28 @@ def _period_last(text):
     return parse_period(text)[1]
 
 
-def reference_figure(con, lid, name, last_day):
-    """FORMAT.md 11: the reference_figure event of that name whose period contains the evaluation's
-    last day, else the latest recorded of that name."""
-    rows = con.execute("SELECT seq, facts ->> 'period', facts ->> 'value', facts ->> 'source' FROM ev "
-                       "WHERE lid = ? AND type = 'reference_figure' AND facts ->> 'name' = ? ORDER BY seq",
-                       [lid, name]).fetchall()
-    if not rows:
-        return None
-    chosen = None
-    for (seq, period, value, source) in rows:
+def reference_figure(con, lid, name, period, scope=None, exact=False):
+    """FORMAT.md 11: the reference_figure event of that name (for the scope, or for no municipality)
+    whose period contains the evaluation's last day (or equals it), the scope's own preferred, the
+    latest recorded winning; else, unless `exact`, the latest recorded of that name."""
+    p0, p1 = period
+    rows = con.execute("SELECT seq, muni, facts ->> 'period', facts ->> 'value', facts ->> 'source' FROM ev "
+                       "WHERE lid = ? AND type = 'reference_figure' AND facts ->> 'name' = ? "
+                       "AND (muni IS NULL OR muni = ?) ORDER BY seq", [lid, name, scope]).fetchall()
+    matching = []
+    for r in rows:
         try:
-            p0, p1 = parse_period(period)
+            q0, q1 = parse_period(r[2])
         except UsageError:
             continue
-        if p0 <= last_day <= p1:
-            chosen = (seq, period, value, source)
+        if q0 <= p1 <= q1 or (q0, q1) == (p0, p1):
+            matching.append(r)
+    own = [r for r in matching if r[1] == scope]
+    chosen = own[-1] if own else matching[-1] if matching else None if exact or not rows else rows[-1]
     if chosen is None:
-        chosen = rows[-1]
-    seq, period, value, source = chosen
-    return {'name': name, 'period': period, 'value': _num(value), 'source': source, 'seq': seq}
+        return None
+    seq, _m, per, value, source = chosen
+    return {'name': name, 'period': per, 'value': _num(value), 'source': source, 'seq': seq}
 
 
 def report(con, ledgers, lid, at, known_at):
@@ -330,76 +332,115 @@ def report(con, ledgers, lid, at, known_at):
     for (glid, goal_id, _aseq, scope, amendments, fields) in goals:
         if glid != lid:
             continue
-        f = json.loads(fields)
-        m = f['measure']
-        deadline = parse_day(f['deadline'])
-        gev = f['evaluation']
-        filters = {}
-        for part in (f.get('filter') or '').split(';'):
-            if '=' in part:
-                k, v = part.split('=', 1); filters[k.strip()] = v.strip()
-        due = at >= deadline
-        # A goal adopted after --at is shown at its own evaluation, without a value (as caseledger does).
-        not_adopted = f.get('adopted_on') is not None and parse_day(f['adopted_on']) > at
-        if due or not_adopted:
-            kw = dict(at=parse_day(gev)) if parse_day(gev) else dict(period=gev)
+        out['goals'].append(goal_row(con, ledgers, lid, at, known_at, goal_id, scope, amendments, json.loads(fields)))
+    return out
+
+
+def goal_row(con, ledgers, lid, at, known_at, goal_id, scope, amendments, f):
+    """One goal (FORMAT.md 11). The presentation rules (when a goal has begun, notes, the 1e-9
+    slack of at-most/at-least) follow caseledger's report, read from GoalEvaluator.swift so that the
+    report's bytes, and so a publication's digest, can be reproduced; every number comes from SQL."""
+    m = f.get('measure') or 'M1'
+    deadline = parse_day(f['deadline']) if f.get('deadline') else at
+    gev = f.get('evaluation') or at.isoformat()
+    g_at = parse_day(gev)
+    g_period = None if g_at else parse_period(gev)
+    due = at >= deadline
+    adopted = parse_day(f['adopted_on']) if f.get('adopted_on') else None
+    month = m in MONTH_MEASURES
+    begun = (adopted is None or adopted <= at) and (month or g_period is None or g_period[0] <= at)
+    req_at, req_period = g_at, (gev if g_period else None)
+    if not due and begun:
+        if g_at and g_at > at:
+            req_at = at
+        if g_period and g_period[1] > at:
+            if month:
+                req_period, req_at = None, at
+            else:
+                req_period = '%s/%s' % (g_period[0].isoformat(), at.isoformat())
+    filters = {}
+    for part in (f.get('filter') or '').split(';'):
+        if '=' in part:
+            k, v = part.split('=', 1); filters[k.strip()] = v.strip()
+    res = compute(con, ledgers, lid, m, f.get('variant'), req_at, req_period, filters, f.get('benefits'), None,
+                  known_at, rounding=False)
+    sc = next(s for s in res['scopes'] if s['scope'] == (scope or 'jobcenter'))
+    value = sc['value'] if (begun or due) else None
+    note = None if (begun or due) else ('the goal was adopted after %s' % at.isoformat()
+                                        if adopted is not None and adopted > at else
+                                        "the goal's period begins after %s" % at.isoformat())
+    eval_period = (parse_day(res['period_first']), parse_day(res['period_last']))
+    if 'denominator' in filters:
+        # FORMAT.md 10 (M12): a goal's filter denominator=NAME divides by the reference figure NAME, in %
+        fig = reference_figure(con, lid, filters['denominator'], eval_period, scope)
+        if fig is not None and fig['value'] and fig['value'] > 0:
+            value = None if value is None else value / fig['value'] * 100
         else:
-            kw = dict(at=at)
-        res = compute(con, ledgers, lid, m, f.get('variant'), kw.get('at'), kw.get('period'), filters,
-                      f.get('benefits'), None, known_at, rounding=False)
-        sc = next(s for s in res['scopes'] if s['scope'] == (scope or 'jobcenter'))
-        value, numer, denom = sc['value'], sc['numerator'], sc['denominator']
-        note = None
-        comparison = f['comparison']
-        target = _num(f.get('target'))
-        ref = None
-        offset = _num(f.get('offset_pp'))
-        if 'denominator' in filters and value is not None:
-            # FORMAT.md 10 (M12): a goal's filter denominator=NAME divides by the reference figure NAME, in %
-            dref = reference_figure(con, lid, filters['denominator'], parse_day(res['period_last']))
-            if dref is None or not dref['value']:
-                value = None; note = 'reference figure %s missing' % filters['denominator']
+            value = None
+            note = 'reference figure %s is not recorded' % filters['denominator']
+    comparison = f.get('comparison') or 'no-target'
+    target_value = _num(f.get('target'))
+    offset = _num(f.get('offset_pp'))
+    target, ref = None, None
+    if comparison in ('at-most', 'at-least'):
+        target = target_value
+        if target_value is not None and value is not None:
+            ok = value <= target_value + 1e-9 if comparison == 'at-most' else value >= target_value - 1e-9
+            status = 'met' if ok else 'not met'
+        else:
+            status = 'no target' if target_value is None else 'not met'
+    elif comparison in ('below-reference', 'at-least-reference', 'at-most-reference', 'gap-reduced-by'):
+        ref = reference_figure(con, lid, f['reference'], eval_period) if f.get('reference') else None
+        if ref is None:
+            status = 'reference missing'
+            note = note or 'reference figure %s is not recorded' % (f.get('reference') or '(none named)')
+        elif comparison == 'gap-reduced-by':
+            # EventLogs/plans/README.md: the baseline gap is baseline_value minus the reference figure
+            # for baseline_at; the gap now must be `target` smaller.
+            base = reference_figure(con, lid, f['reference'], parse_period(f['baseline_at']), exact=True) \
+                if f.get('baseline_at') and _parses(f['baseline_at']) else None
+            if f.get('baseline_value') is not None and base is not None and value is not None and target_value is not None:
+                gap = float(f['baseline_value']) - base['value']
+                target = ref['value'] + gap - target_value
+                status = 'met' if value - ref['value'] <= gap - target_value + 1e-9 else 'not met'
             else:
-                value = 100.0 * float(sc['value']) / float(dref['value'])
-        status = None
-        if comparison in ('follow-up', 'no-target'):
-            status = 'no target'
-        elif comparison in ('at-least-reference', 'at-most-reference', 'below-reference', 'gap-reduced-by'):
-            ref = reference_figure(con, lid, f.get('reference'), parse_day(res['period_last'])) if f.get('reference') else None
-            if ref is None:
                 status = 'reference missing'
-            elif comparison == 'gap-reduced-by':
-                status = None   # needs the baseline's gap; see the README's "Not done"
-            else:
-                target = rnd(ref['value'] + (offset or 0))
-        if status is None:
-            if not due:
-                status = 'not yet due'
-            elif value is None or target is None:
-                status = 'no target' if target is None else 'not met'
-            elif comparison in ('at-most', 'at-most-reference'):
-                status = 'met' if value <= target else 'not met'
+                note = 'needs the baseline value and the reference figure %s for the baseline period' % f['reference']
+        else:
+            target = ref['value'] + (offset or 0)
+            if value is None:
+                status = 'not met'
             elif comparison == 'below-reference':
                 status = 'met' if value < target else 'not met'
+            elif comparison == 'at-least-reference':
+                status = 'met' if value >= target - 1e-9 else 'not met'
             else:
-                status = 'met' if value >= target else 'not met'
-        if not_adopted:
-            value = None
-            note = 'the goal was adopted after %s' % at.isoformat()
-        bval = _num(f.get('baseline_value'))
-        change = None
-        if bval not in (None, 0) and value is not None:
-            change = rnd((value - bval) / bval * 100.0)
-        out['goals'].append({
-            'goal_id': goal_id, 'plan': f.get('plan'), 'title': f.get('title'), 'measure': m,
-            'measure_name': MEASURES[m][0], 'variant': f.get('variant'), 'scope': scope or 'jobcenter',
-            'evaluation': res['evaluation'], 'goal_evaluation': gev, 'deadline': f['deadline'],
-            'comparison': comparison, 'target': target, 'unit': f.get('unit'), 'value': rnd(value),
-            'numerator': rnd(numer), 'denominator': rnd(denom), 'status': status, 'baseline_at': f.get('baseline_at'),
-            'baseline_value': bval, 'change_from_baseline_percent': change, 'reference': ref,
-            'offset_pp': offset, 'adopted_by': f.get('adopted_by'), 'adopted_on': f.get('adopted_on'),
-            'amendments': amendments, 'source': f.get('source'), 'note': note})
-    return out
+                status = 'met' if value <= target + 1e-9 else 'not met'
+    else:
+        status = 'no target'
+    if not due and status != 'no target':
+        status = 'not yet due'
+    bval = _num(f.get('baseline_value'))
+    change = None
+    if bval not in (None, 0) and value is not None:
+        change = (value - bval) / bval * 100.0
+    return {
+        'goal_id': goal_id, 'plan': f.get('plan'), 'title': f.get('title'), 'measure': m,
+        'measure_name': MEASURES[m][0], 'variant': f.get('variant'), 'scope': scope or 'jobcenter',
+        'evaluation': res['evaluation'], 'goal_evaluation': gev, 'deadline': f.get('deadline'),
+        'comparison': comparison, 'target': rnd(target), 'unit': f.get('unit'), 'value': rnd(value),
+        'numerator': rnd(sc['numerator']), 'denominator': rnd(sc['denominator']), 'status': status,
+        'baseline_at': f.get('baseline_at'), 'baseline_value': bval, 'change_from_baseline_percent': rnd(change),
+        'reference': ref, 'offset_pp': offset, 'adopted_by': f.get('adopted_by'), 'adopted_on': f.get('adopted_on'),
+        'amendments': amendments, 'source': f.get('source'), 'note': note}
+
+
+def _parses(p):
+    try:
+        parse_period(p)
+        return True
+    except UsageError:
+        return False
 
 
 def canonical(obj):

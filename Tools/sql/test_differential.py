@@ -300,6 +300,14 @@ def main(argv):
                 print('.. demo %s: %d passed, %d failed so far (%.0f s)' % (j, counters['passed'],
                                                                          counters['failed'], time.time() - t0),
                       flush=True)
+            # the 2024 plan: relative goals (reference figures, offsets, gap-reduced-by, a labour-force denominator)
+            f24 = os.path.join(work, 'plan-2024')
+            if not os.path.isdir(f24):
+                make_generated(binary, work, 'plan-2024', 300, 24, ['250'], frm='2022-01-01', to='2024-12-31')
+                with open(os.path.join(REPO, 'EventLogs', 'plans', 'frederikssund-2024.jsonl')) as fh:
+                    run([binary, 'append', f24, '--key-file', os.path.join(work, 'plan-2024.key')], input=fh.read())
+            for at in ('2024-12-31', '2024-06-30', '2023-12-31'):
+                check_report(binary, f24, at, None, counters)
             check_national([os.path.join(demo, 'frederikssund'), os.path.join(demo, 'vallensbaek'), ledgers[1]],
                            counters)
             check_audit(binary, os.path.join(demo, 'vallensbaek'), counters)
