@@ -138,15 +138,15 @@ SWIFT_M19_TURNS = '''CREATE OR REPLACE MACRO turns(birth, n) AS
 
 def known_m19(con, led, m, v, at, period, filt, benefits, municipality, ka, cl):
     import datetime
-    original = con.execute("SELECT macro_definition FROM duckdb_functions() WHERE function_name = 'turns'").fetchone()
     try:
         con.execute(SWIFT_M19_TURNS)
         sql = E.compute(con, [led], 0, m, v, datetime.date.fromisoformat(at) if at else None, period,
                         dict([filt]) if filt else {}, benefits, municipality, ka, rounding=False)
         return not compare(sql, cl, '')
     finally:
-        con.execute(open(os.path.join(os.path.dirname(os.path.abspath(__file__)), 'base.sql')).read()
-                    .split('-- The first day a citizen born on')[1].split('\n', 2)[2])
+        import re
+        base = open(os.path.join(os.path.dirname(os.path.abspath(__file__)), 'base.sql')).read()
+        con.execute(re.search(r'CREATE OR REPLACE MACRO turns\(.*?;', base, re.S).group(0))
 
 
 def check_ledger(binary, led, evals, known_ats, reqs, only, counters, municipality=None):
