@@ -125,6 +125,29 @@ enum E2E {
     }
 }
 
+extension E2E {
+    /// A python3 interpreter, for the independent Python tools; nil where there is none.
+    static var python: String? {
+        ["/usr/bin/python3", "/usr/local/bin/python3"].first { FileManager.default.isExecutableFile(atPath: $0) }
+            ?? (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":").map { "\($0)/python3" }.first { FileManager.default.isExecutableFile(atPath: $0) }
+    }
+
+    /// Runs the Python tool at `script` (relative to the package root) with `arguments`; its exit
+    /// status and its standard output and error together.
+    static func runTool(_ script: String, _ arguments: [String]) throws -> (status: Int32, out: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: python!)
+        process.arguments = [packageRoot.appendingPathComponent(script).path] + arguments
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = out
+        try process.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+}
+
 // MARK: - Seeded randomness
 
 /// SplitMix64: a small seedable generator, so that every random run can be repeated from its seed.

@@ -5,22 +5,10 @@ import Foundation
 /// generated ledger: the chain verifies and M4 is the same; an altered line fails both.
 @Suite struct IndependentVerifierTests {
 
-    static var python: String? {
-        ["/usr/bin/python3", "/usr/local/bin/python3"].first { FileManager.default.isExecutableFile(atPath: $0) }
-            ?? (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":").map { "\($0)/python3" }.first { FileManager.default.isExecutableFile(atPath: $0) }
-    }
+    static var python: String? { E2E.python }
 
     static func runPython(_ arguments: [String]) throws -> (status: Int32, out: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: python!)
-        process.arguments = [E2E.packageRoot.appendingPathComponent("Tools/verify_ledger.py").path] + arguments
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = out
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        try E2E.runTool("Tools/verify_ledger.py", arguments)
     }
 
     @Test("the Python verifier checks the chain and recomputes M4 like caseledger", .enabled(if: python != nil, "python3 is not installed"))

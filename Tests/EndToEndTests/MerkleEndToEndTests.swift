@@ -7,20 +7,11 @@ import Foundation
 @Suite struct MerkleEndToEndTests {
     typealias Fixture = AuditEndToEndTests.Fixture
 
-    static var python: String? { IndependentVerifierTests.python }
+    static var python: String? { E2E.python }
 
     /// Runs Tools/verify_proof.py; its status and output.
     static func verifyProof(_ arguments: [String]) throws -> (status: Int32, out: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: python!)
-        process.arguments = [E2E.packageRoot.appendingPathComponent("Tools/verify_proof.py").path] + arguments
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = out
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        try E2E.runTool("Tools/verify_proof.py", arguments)
     }
 
     /// A publication's recorded facts (from its stored line).
