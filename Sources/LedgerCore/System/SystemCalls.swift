@@ -142,6 +142,15 @@ package enum SystemCalls {
         return stat(path, &info) == 0
     }
 
+    /// Whether two paths name the same file or directory (same device and inode); false when
+    /// either cannot be looked at.
+    package static func sameFile(_ a: String, _ b: String) -> Bool {
+        var first = stat()
+        var second = stat()
+        guard stat(a, &first) == 0, stat(b, &second) == 0 else { return false }
+        return first.st_dev == second.st_dev && first.st_ino == second.st_ino
+    }
+
     /// Whether `path` is a directory.
     package static func isDirectory(_ path: String) -> Bool {
         var info = stat()
