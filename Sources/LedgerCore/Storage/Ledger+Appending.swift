@@ -21,7 +21,6 @@ extension Ledger {
     /// Returns the bytes removed. Data before the head is never touched: a segment shorter than the
     /// head records is corruption, reported and left as it is.
     public func recoverTail(head: HeadRecord) throws(LedgerError) -> Int64 {
-        var removed: Int64 = 0
         let indexes = try segmentIndexes()
         for index in 1...head.segment where !indexes.contains(index) {
             throw LedgerError.corrupt(file: Ledger.segmentName(index), line: 0, reason: "segment file is missing")
@@ -37,6 +36,15 @@ extension Ledger {
             _ = try LedgerVerifier.checkTail(self, head: head, segments: indexes.last ?? head.segment, headLineCount: 0,
                                              municipalities: municipalities, after: (head.seq, head.hash, last.recordedAt), now: SystemCalls.now())
         }
+        return try cutOffBeyondHead(head)
+    }
+
+    /// Removes everything beyond `head`: segment files after the head's (fsyncing `events/`) and
+    /// the bytes after the head's offset in its segment (fsynced). Returns the bytes removed. Must
+    /// be called holding the writer lock, after the caller has decided those bytes may go.
+    func cutOffBeyondHead(_ head: HeadRecord) throws(LedgerError) -> Int64 {
+        var removed: Int64 = 0
+        let indexes = try segmentIndexes()
         do {
             for index in indexes where index > head.segment {
                 removed += try segmentSize(index)

@@ -94,7 +94,10 @@ extension Ledger {
             if location.line == 1 { first = Array(line) }
         }
         guard !first.isEmpty else { throw LedgerError.corrupt(file: Ledger.segmentName(1), line: 1, reason: "the source's first line cannot be read") }
-        let recorded = try Ledger.decode(first.withUnsafeBytes { $0 }, at: LineLocation(segment: 1, line: 1, offset: 0))
+        let decoded = first.withUnsafeBytes { bytes in
+            Result { () throws(LedgerError) in try Ledger.decode(bytes, at: LineLocation(segment: 1, line: 1, offset: 0)) }
+        }
+        let recorded = try decoded.get()
         guard recorded.seq == 1, recorded.event.type == .ledgerOpened else {
             throw LedgerError.corrupt(file: Ledger.segmentName(1), line: 1, reason: "the source's first line is not ledger_opened")
         }
@@ -105,22 +108,7 @@ extension Ledger {
             guard error.errno == ENOENT else { throw LedgerError.system(error) }
             keyLocation = nil
         }
-        do {
-            try PathNames.makeDirectories(path)
-            let events = PathNames.join(path, "events")
-            try SystemCalls.mkdir(events, allowExisting: true)
-            try SystemCalls.writeFileAtomically(PathNames.join(events, segmentName(1)), bytes: first, directory: events)
-            let head = HeadRecord(seq: 1, hash: recorded.hash, segment: 1, offset: Int64(first.count))
-            try SystemCalls.writeFileAtomically(PathNames.join(path, "head"), bytes: head.slotBytes + head.slotBytes, directory: path)
-            if let keyLocation {
-                try SystemCalls.writeFileAtomically(PathNames.join(path, "key-location"), bytes: keyLocation, directory: path)
-            }
-            try SystemCalls.writeFileAtomically(PathNames.join(path, "lock"), bytes: [], directory: path)
-            try SystemCalls.writeFileAtomically(PathNames.join(path, "CASELEDGER"), bytes: Array(formatMarker.utf8), directory: path)
-            try SystemCalls.fsyncDirectory(PathNames.parent(of: path))
-        } catch {
-            throw LedgerError.system(error)
-        }
+        try Ledger.writeNewLedger(at: path, firstLine: first, firstHash: recorded.hash, keyLocation: keyLocation, eventsMayExist: true)
     }
 
     /// Runs `body` holding the source's writer lock, so that its head does not move while it is
@@ -144,7 +132,8 @@ extension Ledger {
         let head = try readHead()
         try checkMirrorPrefix(of: source, head: head, sourceHead: sourceHead)
         assert(head.seq <= sourceHead.seq && head.segment <= sourceHead.segment, "the copy is a prefix of the source")
-        let removed = try removeMirrorTail(head: head)
+        // An interrupted mirror's bytes were never acknowledged: cut off without being looked at.
+        let removed = try cutOffBeyondHead(head)
         guard head != sourceHead else {
             return MirrorResult(firstSeq: nil, lastSeq: head.seq, head: head, created: false, sourceLocked: false,
                                 removedTailBytes: removed, copiedBytes: 0)
@@ -278,39 +267,6 @@ extension Ledger {
             at = base.distance(to: UnsafeRawPointer(found)) + 1
         }
         return count
-    }
-
-    /// Removes what lies beyond the head in the copy: segment files after the head's, and bytes
-    /// after `OFFSET` in the head's. Such bytes were never acknowledged (an interrupted mirror left
-    /// them), so they are cut off without being looked at. Returns the bytes removed.
-    func removeMirrorTail(head: HeadRecord) throws(LedgerError) -> Int64 {
-        var removed: Int64 = 0
-        let indexes = try segmentIndexes()
-        do {
-            let later = indexes.filter { $0 > head.segment }
-            for index in later {
-                removed += try segmentSize(index)
-                try SystemCalls.unlink(segmentPath(index))
-            }
-            if !later.isEmpty { try SystemCalls.fsyncDirectory(eventsPath) }
-            let file = segmentPath(head.segment)
-            let fd = try SystemCalls.open(file, flags: O_RDWR)
-            defer { try? SystemCalls.close(fd, path: file) }
-            let size = try SystemCalls.fileSize(fd, path: file)
-            assert(size >= head.offset, "the prefix check has seen the acknowledged bytes")
-            if size > head.offset {
-                try SystemCalls.ftruncate(fd, length: head.offset, path: file)
-                try SystemCalls.fsync(fd, path: file)
-                removed += size - head.offset
-            }
-            let after = try SystemCalls.fileSize(fd, path: file)
-            guard after == head.offset else {
-                throw LedgerError.corrupt(file: PathNames.join(eventsPath, Ledger.segmentName(head.segment)), line: 0, reason: "the unacknowledged tail could not be cut off")
-            }
-        } catch {
-            throw LedgerError.wrapping(error)
-        }
-        return removed
     }
 
     /// Copies bytes `start ..< end` of the source's segment `segment` to the same place in the

@@ -119,23 +119,34 @@ public final class Ledger: Sendable {
         ])
         var line: [UInt8] = []
         let hash = CanonicalEncoder.appendLine(seq: 1, recordedAt: when, event: genesis, prev: .zero, to: &line)
+        try writeNewLedger(at: path, firstLine: line, firstHash: hash, keyLocation: Array((resolvedKeyPath + "\n").utf8), eventsMayExist: false)
+        return (try Ledger(path: path), ledgerID, resolvedKeyPath, keyCreated)
+    }
+
+    /// Writes a new ledger's files at `path`: `events/` with segment 1 holding `firstLine` (the
+    /// `ledger_opened` line, with its newline), the head naming it, `key-location` (when given),
+    /// `lock`, and the marker last, each durably: a directory without the marker is not a ledger,
+    /// so a crash meanwhile leaves nothing that looks like one. `eventsMayExist` lets a creation
+    /// that was interrupted be done again.
+    static func writeNewLedger(at path: String, firstLine: [UInt8], firstHash: SHA256Digest, keyLocation: [UInt8]?,
+                               eventsMayExist: Bool) throws(LedgerError) {
+        assert(firstLine.last == 0x0A && firstLine.count <= storedLineBytesMax + 1, "one whole line within the format's maximum")
         do {
             try PathNames.makeDirectories(path)
             let events = PathNames.join(path, "events")
-            try SystemCalls.mkdir(events)
-            try SystemCalls.writeFileAtomically(PathNames.join(events, segmentName(1)), bytes: line, directory: events)
-            let head = HeadRecord(seq: 1, hash: hash, segment: 1, offset: Int64(line.count))
+            try SystemCalls.mkdir(events, allowExisting: eventsMayExist)
+            try SystemCalls.writeFileAtomically(PathNames.join(events, segmentName(1)), bytes: firstLine, directory: events)
+            let head = HeadRecord(seq: 1, hash: firstHash, segment: 1, offset: Int64(firstLine.count))
             try SystemCalls.writeFileAtomically(PathNames.join(path, "head"), bytes: head.slotBytes + head.slotBytes, directory: path)
-            try SystemCalls.writeFileAtomically(PathNames.join(path, "key-location"), bytes: Array((resolvedKeyPath + "\n").utf8), directory: path)
+            if let keyLocation {
+                try SystemCalls.writeFileAtomically(PathNames.join(path, "key-location"), bytes: keyLocation, directory: path)
+            }
             try SystemCalls.writeFileAtomically(PathNames.join(path, "lock"), bytes: [], directory: path)
-            // The marker is written last: a directory without it is not a ledger, so a crash during
-            // init leaves nothing that looks like one.
             try SystemCalls.writeFileAtomically(PathNames.join(path, "CASELEDGER"), bytes: Array(formatMarker.utf8), directory: path)
             try SystemCalls.fsyncDirectory(PathNames.parent(of: path))
         } catch {
             throw LedgerError.system(error)
         }
-        return (try Ledger(path: path), ledgerID, resolvedKeyPath, keyCreated)
     }
 
     // MARK: Head
