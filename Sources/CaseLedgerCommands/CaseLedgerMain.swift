@@ -4,7 +4,7 @@ import LedgerCore
 public enum CaseLedgerMain {
     /// Every subcommand, in the order `caseledger --help` lists them.
     public static let commands: [any LedgerCommand.Type] = [
-        DemoCommand.self, InitCommand.self, AppendCommand.self, RecordCommand.self, ImportCommand.self, VerifyCommand.self, MirrorCommand.self, LogCommand.self,
+        DemoCommand.self, InitCommand.self, AppendCommand.self, RecordCommand.self, ImportCommand.self, VerifyCommand.self, MirrorCommand.self, RepairCommand.self, LogCommand.self,
         GenerateCommand.self, MeasureCommand.self, ReportCommand.self, GoalsCommand.self,
         PublishCommand.self, AuditCommand.self, ProveCommand.self, CheckProofCommand.self, ExplainCommand.self, AccessLogCommand.self, CatalogCommand.self,
     ]
