@@ -2,7 +2,7 @@ import Testing
 @testable import LedgerCore
 import Foundation
 
-/// The binary codec, the checkpoint file, the validator's checkpoint used by append, and a state
+/// The binary codec, the checkpoint file, the validator's index used by append, and a state
 /// loaded before an append reused by it.
 @Suite struct CheckpointTests {
     @Test("the binary codec reads back what it wrote, and refuses every cut of it")
@@ -68,27 +68,28 @@ import Foundation
         try test.append(lines)
     }
 
-    @Test("append starts from the validator's checkpoint when it fits, and the state equals a full replay")
+    @Test("append starts from the validator's index when it fits, and the state equals a full replay")
     func appendUsesCheckpoint() throws {
         let directory = TemporaryDirectory("checkpoint")
         let test = try TestLedger(in: directory)
         try Self.appendCitizens(test, from: 0, count: 20)
         let head = try test.ledger.readHead()
         let state = try test.ledger.replayState(head: head, useCheckpoint: false)
-        let position = Checkpoint.position(head: head, recordedAt: state.headRecordedAt)
-        #expect(try LedgerState(checkpointPayload: BinaryReader(state.checkpointPayload())) == state)
+        #expect(state.index == nil)
 
-        // A checkpoint without the municipalities: append uses it, so a valid event is refused.
+        // An index without the municipalities: append uses it, so a valid event is refused.
         var marked = state
         marked.municipalities = []
-        Checkpoint.write(test.ledger, kind: LedgerState.checkpointKind, position: position, payload: marked.checkpointPayload())
+        #expect(ValidatorIndex.save(marked, to: test.ledger, head: head))
         #expect(throws: LedgerError.self) { try Self.appendCitizens(test, from: 100, count: 1) }
-        // The true state as checkpoint: appends continue it, and the state equals a full replay.
-        Checkpoint.write(test.ledger, kind: LedgerState.checkpointKind, position: position, payload: state.checkpointPayload())
+        // The true state as index: appends continue it, and the state equals a full replay.
+        #expect(ValidatorIndex.save(state, to: test.ledger, head: head))
         try Self.appendCitizens(test, from: 20, count: 5)
         let later = try test.ledger.readHead()
-        #expect(try test.ledger.replayState(head: later, useCheckpoint: true) == test.ledger.replayState(head: later, useCheckpoint: false))
-        // A citizen registered before the checkpoint is known after it, and so is the benefit spell
+        let fromIndex = try test.ledger.replayState(head: later, useCheckpoint: true)
+        #expect(fromIndex.index?.position.seq == head.seq, "the index is not rewritten for a few lines")
+        #expect(fromIndex == (try test.ledger.replayState(head: later, useCheckpoint: false)))
+        // A citizen registered before the index is known after it, and so is the benefit spell
         // opened then: a second start of it is refused. An unknown citizen is refused.
         let known = "c-" + String(format: "%016x", 0x1000 + 3)
         try test.append([inputLine("match_assessed", effective: "2014-02-01", citizen: known, facts: #"{"category":"jobparat"}"#)])
@@ -98,15 +99,14 @@ import Foundation
         #expect(throws: LedgerError.self) {
             try test.append([inputLine("match_assessed", effective: "2014-02-01", citizen: "c-00000000000fffff", facts: #"{"category":"jobparat"}"#)])
         }
-        // A checkpoint whose file was altered is ignored: the marked one, with one byte changed.
-        let file = Checkpoint.path(test.ledger, kind: LedgerState.checkpointKind)
+        // An index whose header was altered is ignored: the marked one, with one byte changed.
+        let file = ValidatorIndex.path(test.ledger)
         let now = try test.ledger.readHead()
         var nowMarked = try test.ledger.replayState(head: now, useCheckpoint: false)
         nowMarked.municipalities = []
-        Checkpoint.write(test.ledger, kind: LedgerState.checkpointKind, position: Checkpoint.position(head: now, recordedAt: nowMarked.headRecordedAt),
-                         payload: nowMarked.checkpointPayload())
+        #expect(ValidatorIndex.save(nowMarked, to: test.ledger, head: now))
         var bytes = readBytes(file)
-        bytes[bytes.count - 40] ^= 0x01
+        bytes[40] ^= 0x01
         writeBytes(file, bytes)
         try Self.appendCitizens(test, from: 200, count: 1)
         #expect(try test.ledger.replayState(head: try test.ledger.readHead(), useCheckpoint: true).municipalities == testMunicipalities)
@@ -158,7 +158,7 @@ import Foundation
         #expect(report.head == end && report.events == end.seq && report.tail == nil)
     }
 
-    @Test("a retraction after the state came from the checkpoint undoes the period it opened or closed")
+    @Test("a retraction after the state came from the index undoes the period it opened or closed")
     func retractionAfterCheckpoint() throws {
         let directory = TemporaryDirectory("checkpoint-retract")
         let test = try TestLedger(in: directory)
@@ -168,8 +168,7 @@ import Foundation
         try test.append([inputLine("benefit_ended", effective: "2014-02-28", citizen: c1, facts: #"{"benefit":"kontanthjaelp","reason":"job"}"#)])
         let head = try test.ledger.readHead()
         let state = try test.ledger.replayState(head: head, useCheckpoint: false)
-        Checkpoint.write(test.ledger, kind: LedgerState.checkpointKind, position: Checkpoint.position(head: head, recordedAt: state.headRecordedAt),
-                         payload: state.checkpointPayload())
+        #expect(ValidatorIndex.save(state, to: test.ledger, head: head))
         // Lines 2-7: three citizens, each registered and starting a benefit; line 8 ends c1's.
         // Retract c0's start (3) and c1's end (8): c0 may start the benefit again, c1's spell is open again.
         try test.append([inputLine("correction", municipality: nil, facts: #"{"corrects":3,"action":"retract","correction_reason":"fejloprettet"}"#),
@@ -177,11 +176,12 @@ import Foundation
         let after = try test.ledger.readHead()
         let fromCheckpoint = try test.ledger.replayState(head: after, useCheckpoint: true)
         let replayed = try test.ledger.replayState(head: after, useCheckpoint: false)
+        #expect(fromCheckpoint.index?.position.seq == head.seq)
         #expect(fromCheckpoint == replayed)
         let key0 = LedgerState.PeriodKey(citizen: Pseudonym(c0)!, kind: "benefit", key: "kontanthjaelp")
         let key1 = LedgerState.PeriodKey(citizen: Pseudonym(c1)!, kind: "benefit", key: "kontanthjaelp")
-        #expect(fromCheckpoint.periods[key0] == nil)
-        #expect(fromCheckpoint.periods[key1]?.end == nil && fromCheckpoint.periods[key1]?.startSeq == 5)
+        #expect(fromCheckpoint.period(for: key0) == nil)
+        #expect(fromCheckpoint.period(for: key1)?.end == nil && fromCheckpoint.period(for: key1)?.startSeq == 5)
         // And the validator (from the checkpoint) sees it so: c0 starts again, c1's second start is refused.
         try test.append([inputLine("benefit_started", effective: "2014-03-03", citizen: c0, facts: #"{"benefit":"kontanthjaelp"}"#)])
         #expect(throws: LedgerError.self) {

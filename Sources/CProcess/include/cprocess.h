@@ -20,6 +20,11 @@ int cprocess_allowed_processors(void);
 /// asked. Returns the number of settings glibc accepted (3 for all; 0 where there is no glibc).
 int cprocess_tune_allocator(long mmap_threshold, long trim_threshold, long top_pad);
 
+/// Copies the running program's build id (the linker's NT_GNU_BUILD_ID note of the main
+/// executable) into `out`, at most `capacity` bytes. Returns its length, or 0 when the program has
+/// none or it does not fit (then the caller identifies the program another way).
+int cprocess_build_id(unsigned char *out, int capacity);
+
 #ifdef __cplusplus
 }
 #endif

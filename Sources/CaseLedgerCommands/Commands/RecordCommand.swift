@@ -299,7 +299,7 @@ struct RecordSession {
             }
             let pseudonym = try pseudonymize(digits)
             // The validator's rule, asked here so that a mistyped number is caught before the facts.
-            if type != .citizenRegistered && !state.citizens.contains(pseudonym) {
+            if type != .citizenRegistered && !state.hasCitizen(pseudonym) {
                 say("  Borgeren \(pseudonym) er ikke registreret i denne ledger (registrér med citizen_registered først). Prøv igen, eller q.")
                 continue
             }

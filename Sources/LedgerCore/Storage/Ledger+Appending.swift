@@ -11,7 +11,7 @@ public struct LoadedLedgerState: Sendable {
     public let head: HeadRecord
     /// The validator's state at ``head``.
     public let state: LedgerState
-    /// The sequence number of the checkpoint the state started from (0: none).
+    /// The sequence number of the validator's index the state reads (0: none, the state is in memory whole).
     let checkpointSeq: Int64
 }
 
@@ -90,10 +90,10 @@ extension Ledger {
         }
     }
 
-    /// The validator's state at `head` (from its checkpoint when that fits), for an append that may
-    /// reuse it (``append(_:source:recordedAt:clock:reusing:)``).
+    /// The validator's state at `head` (its index and the lines after it, when there is a usable
+    /// index), for an append that may reuse it (``append(_:source:recordedAt:clock:reusing:)``).
     public func loadState(head: HeadRecord) throws(LedgerError) -> LoadedLedgerState {
-        let (state, checkpointSeq) = try replayStateFromCheckpoint(head: head, useCheckpoint: true)
+        let (state, checkpointSeq) = try validatorState(head: head, useIndex: true)
         return LoadedLedgerState(head: head, state: state, checkpointSeq: checkpointSeq)
     }
 
@@ -120,13 +120,20 @@ extension Ledger {
                 state = loaded.state
                 checkpointSeq = loaded.checkpointSeq
             } else {
-                (state, checkpointSeq) = try replayStateFromCheckpoint(head: head, useCheckpoint: true)
+                (state, checkpointSeq) = try validatorState(head: head, useIndex: true)
             }
             assert(state.headSeq == head.seq && state.headHash == head.hash, "the validator starts at the head")
             let stored: (Int64) throws(LedgerError) -> Event? = { [self] (seq) throws(LedgerError) -> Event? in
                 try self.event(at: seq, head: head)?.event
             }
-            var validator = BatchValidator(state: state, source: source, now: clock?() ?? SystemCalls.now(), recordedAt: recordedAt, stored: stored)
+            // Should a page of the index turn out damaged while the batch is validated, the state
+            // is replayed from every line instead and the record judged again (see BatchValidator).
+            let rebuild = { [self] () throws(LedgerError) -> LedgerState in
+                ValidatorIndex.remove(self)
+                return try self.validatorState(head: head, useIndex: false).state
+            }
+            var validator = BatchValidator(state: state, source: source, now: clock?() ?? SystemCalls.now(), recordedAt: recordedAt,
+                                           stored: stored, rebuild: rebuild)
             // Lines are written beyond the head in chunks while the batch is validated; a bad line
             // abandons the batch, cutting them off again, so nothing of it stays.
             var writer = BatchWriter(ledger: self, after: head, chunkBytes: chunkBytes)
@@ -154,12 +161,12 @@ extension Ledger {
             }
             let newHead = try writer.finish(lastSeq: seq, lastHash: prev)
             // The batch is acknowledged. The validator's state is the state at the new head; it
-            // becomes the checkpoint when enough lines were folded since the last one.
-            if Checkpoint.shouldRewrite(folded: seq - checkpointSeq, headSeq: seq) {
+            // becomes the new index when there is none or enough lines were appended since it.
+            if validator.state.index == nil || seq - checkpointSeq >= ValidatorIndex.rewriteAfterLines {
                 var final = validator.state
                 final.headHash = prev
                 assert(final.headSeq == newHead.seq)
-                Checkpoint.save(final, to: self, head: newHead, recordedAt: final.headRecordedAt)
+                ValidatorIndex.save(final, to: self, head: newHead)
             }
             // The Merkle index, when there is one, takes the batch's lines (hashing only them).
             MerkleIndex.extendIfPresent(self, head: newHead)
@@ -220,12 +227,19 @@ extension Ledger {
             let head = try readHead()
             _ = try recoverTail(head: head)
             let event = try build(head)
-            let state = try replayState(head: head)
+            var state = try replayState(head: head)
             if let problem = CatalogCheck.problem(in: event, municipalities: Set(state.municipalities)) {
                 throw LedgerError.invalidRequest("the ledger's own event is malformed: \(problem)")
             }
-            if event.type == .publication, let id = event.text("publication_id"), state.publications.contains(id) {
-                throw LedgerError.invalidRequest("publication \(id) exists already")
+            if event.type == .publication, let id = event.text("publication_id") {
+                var exists = state.hasPublication(id)
+                if state.indexDamaged {
+                    // Not an answer to trust: asked again of the state replayed from every line.
+                    ValidatorIndex.remove(self)
+                    state = try replayState(head: head, useCheckpoint: false)
+                    exists = state.hasPublication(id)
+                }
+                if exists { throw LedgerError.invalidRequest("publication \(id) exists already") }
             }
             let recordedAt = max(clock?() ?? SystemCalls.now(), state.headRecordedAt)
             var bytes: [UInt8] = []

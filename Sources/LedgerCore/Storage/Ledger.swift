@@ -287,27 +287,33 @@ public final class Ledger: Sendable {
         return events
     }
 
-    /// Replays the acknowledged lines into the validator's state, starting from the validator's
-    /// checkpoint when there is a usable one (see ``Checkpoint``).
+    /// The validator's state at `head`: the validator's index (``ValidatorIndex``) when there is a
+    /// usable one, with the lines after it applied on top, otherwise every line replayed.
     public func replayState(head: HeadRecord, useCheckpoint: Bool = true) throws(LedgerError) -> LedgerState {
-        try replayStateFromCheckpoint(head: head, useCheckpoint: useCheckpoint).state
+        try validatorState(head: head, useIndex: useCheckpoint).state
     }
 
-    /// The validator's state at `head`, and the sequence number of the checkpoint it started from (0: none).
-    func replayStateFromCheckpoint(head: HeadRecord, useCheckpoint: Bool) throws(LedgerError) -> (state: LedgerState, checkpointSeq: Int64) {
-        var state = LedgerState()
-        var startSegment = 1
-        var startOffset: Int64 = 0
-        if useCheckpoint, let found = Checkpoint.load(LedgerState.self, from: self, head: head) {
-            state = found.state
-            startSegment = found.position.segment
-            startOffset = found.position.offset
+    /// The validator's state at `head`, and the sequence number of the index it reads (0: none, the
+    /// state is in memory whole). An index found damaged while the lines after it are applied is
+    /// removed, and the state replayed from every line instead.
+    func validatorState(head: HeadRecord, useIndex: Bool) throws(LedgerError) -> (state: LedgerState, indexSeq: Int64) {
+        if useIndex, let index = ValidatorIndex.open(self, head: head) {
+            var state = LedgerState(index: index)
+            try replayLines(into: &state, from: index.position.segment, offset: index.position.offset, head: head)
+            if !state.indexDamaged { return (state, index.position.seq) }
+            ValidatorIndex.remove(self)
         }
-        let checkpointSeq = state.headSeq
+        var state = LedgerState()
+        try replayLines(into: &state, from: 1, offset: 0, head: head)
+        return (state, 0)
+    }
+
+    /// Applies the lines from `offset` in segment `segment` up to the head to `state`.
+    private func replayLines(into state: inout LedgerState, from startSegment: Int, offset startOffset: Int64, head: HeadRecord) throws(LedgerError) {
         for index in startSegment...head.segment {
             let end = index == head.segment ? head.offset : try segmentSize(index)
             let from = index == startSegment ? startOffset : 0
-            // Line numbers are known only from a segment's start; from a checkpoint they are relative (0).
+            // Line numbers are known only from a segment's start; from an index they are relative (0).
             try forEachLine(segment: index, from: from, to: end, firstLineNumber: from == 0 ? 1 : 0) { (location, line) throws(LedgerError) in
                 let recorded = try Ledger.decode(line, at: location)
                 guard recorded.seq == state.headSeq + 1 else {
@@ -322,13 +328,13 @@ public final class Ledger: Sendable {
         guard state.headSeq == head.seq, state.headHash == head.hash else {
             throw LedgerError.corrupt(file: Ledger.segmentName(head.segment), line: 0, reason: "the last line does not match the head file; run caseledger verify")
         }
-        return (state, checkpointSeq)
     }
 
-    /// The acknowledged event with sequence number `seq`, or nil (scans from the segment holding it).
+    /// The acknowledged event with sequence number `seq`, or nil: the segment holding it is found
+    /// by the segments' first lines, and the line in it by a binary search over byte offsets (the
+    /// lines' sequence numbers increase), so a lookup reads a few pieces of one segment.
     public func event(at seq: Int64, head: HeadRecord) throws(LedgerError) -> RecordedEvent? {
         guard seq >= 1, seq <= head.seq else { return nil }
-        var found: RecordedEvent?
         // Find the last segment whose first line is at or before seq.
         var chosen = 1
         for index in 1...head.segment {
@@ -341,7 +347,33 @@ public final class Ledger: Sendable {
             if first != 0 && first <= seq { chosen = index } else { break }
         }
         let end = chosen == head.segment ? head.offset : try segmentSize(chosen)
-        try forEachLine(segment: chosen, to: end) { (location, line) throws(LedgerError) in
+        // The line sought starts in [low, high): `low` starts a line numbered at most `seq`, and
+        // every line starting at or after `high` is numbered above it.
+        var low: Int64 = 0
+        var high = end
+        let window = Int64(Ledger.storedLineBytesMax + 1)
+        while high - low > 2 * window {
+            let middle = low + (high - low) / 2
+            // The first line starting after `middle`: after the first newline at or after it.
+            var next: (offset: Int64, event: RecordedEvent)?
+            var start: Int64 = -1
+            try forEachLine(segment: chosen, from: middle, to: min(end, middle + 2 * window), firstLineNumber: 0) { (location, line) throws(LedgerError) in
+                if start < 0 {
+                    start = location.offset + Int64(line.count) + 1
+                } else if next == nil {
+                    next = (location.offset, try Ledger.decode(line, at: location))
+                }
+            }
+            guard let next, next.offset < high else {
+                // No line starts in (middle, high): the one sought starts at or before middle.
+                high = middle + 1
+                continue
+            }
+            if next.event.seq == seq { return next.event }
+            if next.event.seq < seq { low = next.offset } else { high = next.offset }
+        }
+        var found: RecordedEvent?
+        try forEachLine(segment: chosen, from: low, to: min(end, high + window), firstLineNumber: low == 0 ? 1 : 0) { (location, line) throws(LedgerError) in
             guard found == nil else { return }
             let recorded = try Ledger.decode(line, at: location)
             if recorded.seq == seq { found = recorded }

@@ -10,19 +10,26 @@ public struct BatchValidator {
     private let now: Timestamp
     private let batchRecordedAt: Timestamp?
     private var lastRecordedAt: Timestamp
-    /// Events of this batch that a later line's correction may refer to.
+    /// Events of this batch that a later line's correction may refer to, and their recorded-at times.
     private var pending: [Event] = []
+    private var pendingRecordedAt: [Timestamp] = []
     private let firstSeq: Int64
     private let stored: (Int64) throws(LedgerError) -> Event?
+    /// The state at the batch's start replayed from every line, for when the index the state reads
+    /// turns out damaged (nil: such a state is reported as corruption).
+    private let rebuild: (() throws(LedgerError) -> LedgerState)?
 
     /// Latest effective date accepted, relative to the recorded-at day: plans and reference figures
     /// may look ahead a little; nothing is recorded for years ahead.
     public static let effectiveDaysAheadMax = 1000
 
     /// Makes a validator over `state`. `recordedAt` is the batch's time (`--recorded-at`) or nil for
-    /// the clock; `stored` looks up an earlier event of the ledger by sequence number.
+    /// the clock; `stored` looks up an earlier event of the ledger by sequence number; `rebuild`
+    /// gives the state at the batch's start replayed from every line, used when a page of the
+    /// index that `state` reads is found damaged.
     public init(state: LedgerState, source: String, now: Timestamp, recordedAt: Timestamp?,
-                stored: @escaping (Int64) throws(LedgerError) -> Event?) {
+                stored: @escaping (Int64) throws(LedgerError) -> Event?,
+                rebuild: (() throws(LedgerError) -> LedgerState)? = nil) {
         self.state = state
         self.source = source
         self.now = now
@@ -30,6 +37,7 @@ public struct BatchValidator {
         self.lastRecordedAt = state.headRecordedAt
         self.firstSeq = state.headSeq + 1
         self.stored = stored
+        self.rebuild = rebuild
     }
 
     /// The input error of `record`: `message` for `append` and `import`, `danish` for `record` at a terminal.
@@ -57,7 +65,43 @@ public struct BatchValidator {
     }
 
     /// Validates one record; on success returns the event and its recorded-at time and applies it to the state.
+    ///
+    /// When the index the state reads is found damaged while the record is judged, neither the
+    /// verdict nor the state may be trusted: the state is rebuilt from the ledger's lines, this
+    /// batch's earlier events (judged against pages that were checked) are applied to it again, and
+    /// the record is judged once more, against a state that reads no index.
     public mutating func validate(_ record: InputRecord) throws(LedgerError) -> (event: Event, recordedAt: Timestamp) {
+        let earlier = pending.count
+        do {
+            let result = try judge(record)
+            if !state.indexDamaged { return result }
+        } catch {
+            if !state.indexDamaged { throw error }
+        }
+        try rebuildState(keeping: earlier)
+        assert(!state.indexDamaged, "a rebuilt state reads no index")
+        return try judge(record)
+    }
+
+    /// Replaces the state by the one replayed from every line, with the batch's first `count` events applied.
+    private mutating func rebuildState(keeping count: Int) throws(LedgerError) {
+        guard let rebuild else {
+            throw LedgerError.corrupt(file: "cache/" + ValidatorIndex.kind + ".bin", line: 0,
+                                      reason: "the validator's index is damaged; delete it and append again")
+        }
+        var fresh = try rebuild()
+        assert(fresh.headSeq == firstSeq - 1, "the rebuilt state is at the batch's start")
+        pending.removeLast(pending.count - count)
+        pendingRecordedAt.removeLast(pendingRecordedAt.count - count)
+        for (offset, event) in pending.enumerated() {
+            fresh.apply(RecordedEvent(seq: firstSeq + Int64(offset), recordedAt: pendingRecordedAt[offset], event: event, prev: .zero, hash: .zero))
+        }
+        state = fresh
+        lastRecordedAt = pendingRecordedAt.last ?? fresh.headRecordedAt
+    }
+
+    /// Judges one record against the state and, when it is valid, applies it.
+    private mutating func judge(_ record: InputRecord) throws(LedgerError) -> (event: Event, recordedAt: Timestamp) {
         let recordedAt = try checkRecordedAt(record)
         let spec = Catalog.spec(record.type)
         var municipality = record.municipality
@@ -95,7 +139,7 @@ public struct BatchValidator {
         case .none:
             guard citizen == nil else { throw reject(record, "citizen", "\(record.type.rawValue) is not about a person; leave citizen and cpr out", da: "\(record.type.rawValue) handler ikke om en borger; udelad citizen og cpr") }
         }
-        if let c = citizen, record.type != .citizenRegistered, record.type != .correction, !state.citizens.contains(c) {
+        if let c = citizen, record.type != .citizenRegistered, record.type != .correction, !state.hasCitizen(c) {
             throw reject(record, "citizen", "citizen \(c) is not registered in this ledger; record citizen_registered first", da: "borgeren \(c) er ikke registreret i denne ledger; registrér med citizen_registered først")
         }
         let recordedDay = recordedAt.utcDay
@@ -110,6 +154,7 @@ public struct BatchValidator {
         let seq = state.headSeq + 1
         assert(seq == firstSeq + Int64(pending.count))
         pending.append(event)
+        pendingRecordedAt.append(recordedAt)
         let recorded = RecordedEvent(seq: seq, recordedAt: recordedAt, event: event, prev: .zero, hash: .zero)
         state.apply(recorded)
         lastRecordedAt = recordedAt
@@ -119,7 +164,7 @@ public struct BatchValidator {
     /// Hands over what the validator holds (the batch's events, kept for corrections within it,
     /// and the state), leaving it empty, so that the caller can free them where it costs no wait.
     public mutating func relinquish() -> (events: [Event], state: LedgerState) {
-        defer { pending = []; state = LedgerState() }
+        defer { pending = []; pendingRecordedAt = []; state = LedgerState() }
         return (pending, state)
     }
 
@@ -163,24 +208,24 @@ public struct BatchValidator {
                 throw reject(record, "facts.provider_name", "required when provider is anden-aktoer", da: "skal udfyldes, når provider er anden-aktoer")
             }
         case .jobPlacement:
-            if let order = event.text("order_id"), !state.jobOrders.contains(order) {
+            if let order = event.text("order_id"), !state.hasJobOrder(order) {
                 throw reject(record, "facts.order_id", "no job order \(order) has been received", da: "der er ikke modtaget nogen jobordre \(order)")
             }
         case .jobOrderReceived:
-            guard superseding || !state.jobOrders.contains(text(event, "order_id")) else {
+            guard superseding || !state.hasJobOrder(text(event, "order_id")) else {
                 throw reject(record, "facts.order_id", "job order \(text(event, "order_id")) was received already", da: "jobordren \(text(event, "order_id")) er allerede modtaget")
             }
         case .jobOrderReferral, .jobOrderFilled:
-            guard state.jobOrders.contains(text(event, "order_id")) else {
+            guard state.hasJobOrder(text(event, "order_id")) else {
                 throw reject(record, "facts.order_id", "no job order \(text(event, "order_id")) has been received", da: "der er ikke modtaget nogen jobordre \(text(event, "order_id"))")
             }
         case .goalAdopted:
-            guard superseding || !state.goals.contains(text(event, "goal_id")) else {
+            guard superseding || !state.hasGoal(text(event, "goal_id")) else {
                 throw reject(record, "facts.goal_id", "goal \(text(event, "goal_id")) is adopted already; amend it with goal_amended", da: "målet \(text(event, "goal_id")) er allerede vedtaget; ændr det med goal_amended")
             }
             try checkGoalDates(event, record)
         case .goalAmended:
-            guard state.goals.contains(text(event, "goal_id")) else {
+            guard state.hasGoal(text(event, "goal_id")) else {
                 throw reject(record, "facts.goal_id", "no goal \(text(event, "goal_id")) has been adopted", da: "der er ikke vedtaget noget mål \(text(event, "goal_id"))")
             }
             try checkGoalDates(event, record)
@@ -204,7 +249,7 @@ public struct BatchValidator {
             let kind = BatchValidator.danishPeriodKinds[key.kind] ?? key.kind
             return key.key.isEmpty ? kind : "\(kind) \(key.key)"
         }
-        let current = state.periods[key]
+        let current = state.period(for: key)
         switch role {
         case .opens:
             if let current, current.end == nil {
@@ -242,7 +287,7 @@ public struct BatchValidator {
             throw reject(record, "facts.corrects", "event \(target) is itself a correction; correct the original event instead", da: "hændelse \(target) er selv en rettelse; ret den oprindelige hændelse i stedet")
         default: break
         }
-        guard !state.retracted.contains(target) else {
+        guard !state.isRetracted(target) else {
             throw reject(record, "facts.corrects", "event \(target) was retracted already", da: "hændelse \(target) er allerede tilbagekaldt")
         }
         if let effective = record.effective, effective != original.effective {
@@ -263,7 +308,7 @@ public struct BatchValidator {
             if original.type == .citizenRegistered {
                 throw reject(record, "facts.corrects", "a citizen registration is not retracted; supersede it with the right facts", da: "en borgerregistrering tilbagekaldes ikke; erstat den med de rigtige oplysninger")
             }
-            if let (role, key) = originalKey, let current = state.periods[key] {
+            if let (role, key) = originalKey, let current = state.period(for: key) {
                 switch role {
                 case .opens where current.startSeq == target && current.end != nil:
                     throw reject(record, "facts.corrects", "event \(target) opened a period that was closed at seq \(current.endSeq!); retract the closing event first", da: "hændelse \(target) åbnede en periode, der blev afsluttet ved seq \(current.endSeq!); tilbagekald den afsluttende hændelse først")

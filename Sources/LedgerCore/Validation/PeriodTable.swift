@@ -31,6 +31,18 @@ public struct PeriodTable: Sendable, Equatable {
         }
     }
 
+    /// What the table says of `key`: `.some(period)` or `.some(nil)` (removed) when it holds the
+    /// key, nil when it does not know it (a state over an index then asks the index).
+    func change(for key: LedgerState.PeriodKey) -> LedgerState.PeriodState?? {
+        if let changed = changes[key] { return changed }
+        return baseIndex(of: key).map { .some(base[$0].period) }
+    }
+
+    /// The changes since the table was made, in no particular order (nil: removed).
+    var changedEntries: [(key: LedgerState.PeriodKey, period: LedgerState.PeriodState?)] {
+        changes.map { (key: $0.key, period: $0.value) }
+    }
+
     /// The position of `key` in `base`, if it is there.
     private func baseIndex(of key: LedgerState.PeriodKey) -> Int? {
         var low = 0

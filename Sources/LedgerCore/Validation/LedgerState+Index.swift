@@ -1,0 +1,73 @@
+extension LedgerState {
+    /// The state as the index's sections (``ValidatorIndex/Section``), each sorted by key: the
+    /// index's records with the changes since merged in, or everything held in memory. Nil when a
+    /// page of the index read on the way is damaged.
+    func indexSections() -> [ValidatorIndex.SectionBuilder]? {
+        typealias Key = ValidatorIndex.Key
+        var sections: [ValidatorIndex.SectionBuilder] = []
+        for section in ValidatorIndex.Section.allCases {
+            // The changes since the index (or everything, without one), by key: nil removes.
+            var changes: [(key: [UInt8], value: [UInt8]?)] = []
+            switch section {
+            case .citizens: changes = citizens.map { (Key.citizen($0), []) }
+            case .periods:
+                let entries = index == nil ? periods.sortedEntries.map { (key: $0.key, period: Optional($0.period)) } : periods.changedEntries
+                changes = entries.map { (Key.period($0.key), $0.period.map(Key.periodValue)) }
+            case .periodBySeq:
+                if index == nil {
+                    changes = LedgerState.periodIndex(periods).map { (Key.seq($0.key), Key.period($0.value)) }
+                } else {
+                    changes = periodBySeqChanges.map { (Key.seq($0.key), $0.value.map(Key.period)) }
+                }
+            case .jobOrders: changes = jobOrders.map { (Key.text($0), []) } + removedJobOrders.map { (Key.text($0), nil) }
+            case .goals: changes = goals.map { (Key.text($0), []) } + removedGoals.map { (Key.text($0), nil) }
+            case .publications: changes = publications.map { (Key.text($0), []) }
+            case .retracted: changes = retracted.map { (Key.seq($0), []) }
+            case .corrections: changes = corrections.map { (Key.seq($0), []) }
+            case .orderBySeq: changes = orderBySeq.map { (Key.seq($0.key), Key.text($0.value)) } + removedOrderSeqs.map { (Key.seq($0), nil) }
+            case .goalBySeq: changes = goalBySeq.map { (Key.seq($0.key), Key.text($0.value)) } + removedGoalSeqs.map { (Key.seq($0), nil) }
+            }
+            // An id both removed and added again is added: the addition sorts after the removal.
+            changes.sort { a, b in
+                if a.key != b.key { return a.key.lexicographicallyPrecedes(b.key) }
+                return a.value == nil && b.value != nil
+            }
+            var builder = ValidatorIndex.SectionBuilder()
+            var next = 0
+            /// Adds the changes whose keys come before `key` (all, when nil); returns the change of `key` itself.
+            func addChanges(before key: UnsafeRawBufferPointer?) -> [UInt8]?? {
+                while next < changes.count {
+                    let change = changes[next]
+                    if let key {
+                        let order = ValidatorIndex.compare(key, change.key)
+                        if order == .less { return nil }
+                        if order == .equal {
+                            // The last change of the key decides.
+                            while next + 1 < changes.count && changes[next + 1].key == change.key { next += 1 }
+                            let decided = changes[next].value
+                            next += 1
+                            return .some(decided)
+                        }
+                    }
+                    while next + 1 < changes.count && changes[next + 1].key == change.key { next += 1 }
+                    if let value = changes[next].value { builder.add(change.key, value) }
+                    next += 1
+                }
+                return nil
+            }
+            if let index {
+                let whole = index.forEachRecord(section) { key, value in
+                    switch addChanges(before: key) {
+                    case .none: builder.add(key, value)
+                    case .some(.some(let changed)): builder.add(Array(key), changed)
+                    case .some(.none): break
+                    }
+                }
+                guard whole else { return nil }
+            }
+            _ = addChanges(before: nil)
+            sections.append(builder)
+        }
+        return sections
+    }
+}
