@@ -94,7 +94,8 @@ import Foundation
                 let batch = [0, 75, 149].map { inputLine("match_assessed", effective: "2014-04-01", citizen: Self.citizen($0), facts: #"{"category":"jobparat"}"#) }
                 let result = try test.append(batch)
                 #expect(result.lastSeq == current.seq + 3, "page \(page) byte \(spot)")
-                if ValidatorIndex.open(test.ledger, head: try test.ledger.readHead())?.position.seq == result.lastSeq { rebuilt.append(page) }
+                // A rebuild removes the damaged file (and this small ledger's next index is written later).
+                if !FileManager.default.fileExists(atPath: file) { rebuilt.append(page) }
                 writeBytes(file, damaged)
                 do {
                     try test.append([inputLine("match_assessed", effective: "2014-04-01", citizen: Self.citizen(10), facts: #"{"category":"jobparat"}"#),
@@ -142,13 +143,15 @@ import Foundation
         #expect(replayed.checkpointSeq == 0 && replayed.state.index == nil)
         try test.append([inputLine("match_assessed", effective: "2014-04-01", citizen: Self.citizen(31), facts: #"{"category":"jobparat"}"#)])
         let end = try test.ledger.readHead()
-        #expect(ValidatorIndex.open(test.ledger, head: end)?.position.seq == end.seq, "the append wrote this ledger's index")
+        #expect(ValidatorIndex.open(test.ledger, head: end) == nil, "the other ledger's index is never read")
+        #expect(try test.ledger.loadState(head: end).state == test.ledger.replayState(head: end, useCheckpoint: false))
     }
 
     @Test("an index written by another program is not read: the next append rebuilds it")
     func otherProgramRebuilds() throws {
         let directory = TemporaryDirectory("index-program")
-        let test = try Self.populated(directory, citizens: 10)
+        // Enough lines that an append without a usable index writes one.
+        let test = try Self.populated(directory, citizens: Int(ValidatorIndex.rewriteAfterLines / 2))
         let head = try test.ledger.readHead()
         let state = try test.ledger.replayState(head: head, useCheckpoint: false)
         #expect(ValidatorIndex.save(state, to: test.ledger, head: head, program: "build-id 00112233"))

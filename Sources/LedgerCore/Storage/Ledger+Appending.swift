@@ -161,8 +161,10 @@ extension Ledger {
             }
             let newHead = try writer.finish(lastSeq: seq, lastHash: prev)
             // The batch is acknowledged. The validator's state is the state at the new head; it
-            // becomes the new index when there is none or enough lines were appended since it.
-            if validator.state.index == nil || seq - checkpointSeq >= ValidatorIndex.rewriteAfterLines {
+            // becomes the new index when enough lines were appended since the index it read, or,
+            // without one, when the ledger has that many lines (replaying fewer costs no more than
+            // the lines after an index would).
+            if validator.state.index == nil ? seq >= ValidatorIndex.rewriteAfterLines : seq - checkpointSeq >= ValidatorIndex.rewriteAfterLines {
                 var final = validator.state
                 final.headHash = prev
                 assert(final.headSeq == newHead.seq)

@@ -77,9 +77,10 @@ public final class ValidatorIndex: @unchecked Sendable {
     /// where there is no build id.
     public static let program: String? = SystemCalls.programBuildID().map { "build-id " + $0 } ?? Checkpoint.program.map { "sha256 " + $0 }
 
-    /// Lines appended after the index's position before an append writes a new one: few enough that
-    /// replaying them is quick, many enough that the index (a rewrite of the whole state) is written
-    /// rarely. `CASELEDGER_CHECKPOINT_AFTER_LINES` sets it (tests).
+    /// Lines appended after the index's position before an append writes a new one (and the lines a
+    /// ledger without an index has before an append writes one): few enough that replaying them is
+    /// quick, many enough that the index (a rewrite of the whole state) is written rarely.
+    /// `CASELEDGER_CHECKPOINT_AFTER_LINES` sets it (tests).
     public static let rewriteAfterLines: Int64 = Checkpoint.fixedRewriteAfterLines ?? 2_000
 
     /// The index file's path.
