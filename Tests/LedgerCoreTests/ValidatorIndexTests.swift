@@ -42,7 +42,8 @@ import Foundation
         #expect(ValidatorIndex.save(memory, to: test.ledger, head: head))
         let index = try #require(ValidatorIndex.open(test.ledger, head: head))
         #expect(index.position.seq == head.seq && index.position.hash == head.hash)
-        let mapped = LedgerState(index: index)
+        let ledger = test.ledger
+        let mapped = LedgerState(index: index) { (seq) -> Event? in (try? ledger.event(at: seq, head: head))??.event }
         #expect(mapped == memory)
         #expect(mapped.municipalities == testMunicipalities && mapped.jobcenter == "Jobcenter Vallensbæk")
         for i in 0..<130 {

@@ -298,7 +298,7 @@ public final class Ledger: Sendable {
     /// removed, and the state replayed from every line instead.
     func validatorState(head: HeadRecord, useIndex: Bool) throws(LedgerError) -> (state: LedgerState, indexSeq: Int64) {
         if useIndex, let index = ValidatorIndex.open(self, head: head) {
-            var state = LedgerState(index: index)
+            var state = LedgerState(index: index) { [self] (seq) -> Event? in (try? self.event(at: seq, head: head))??.event }
             try replayLines(into: &state, from: index.position.segment, offset: index.position.offset, head: head)
             if !state.indexDamaged { return (state, index.position.seq) }
             ValidatorIndex.remove(self)

@@ -13,12 +13,6 @@ extension LedgerState {
             case .periods:
                 let entries = index == nil ? periods.sortedEntries.map { (key: $0.key, period: Optional($0.period)) } : periods.changedEntries
                 changes = entries.map { (Key.period($0.key), $0.period.map(Key.periodValue)) }
-            case .periodBySeq:
-                if index == nil {
-                    changes = LedgerState.periodIndex(periods).map { (Key.seq($0.key), Key.period($0.value)) }
-                } else {
-                    changes = periodBySeqChanges.map { (Key.seq($0.key), $0.value.map(Key.period)) }
-                }
             case .jobOrders: changes = jobOrders.map { (Key.text($0), []) } + removedJobOrders.map { (Key.text($0), nil) }
             case .goals: changes = goals.map { (Key.text($0), []) } + removedGoals.map { (Key.text($0), nil) }
             case .publications: changes = publications.map { (Key.text($0), []) }

@@ -45,6 +45,9 @@ public struct LedgerState: Sendable, Equatable, CheckpointFold {
 
     /// The index the state continues, or nil when it is held in memory whole.
     public private(set) var index: ValidatorIndex? = nil
+    /// With an index: the ledger's event of a sequence number up to the index's position (nil when
+    /// it cannot be read), for the period a retracted event opened or closed.
+    var storedEvent: (@Sendable (Int64) -> Event?)? = nil
     /// Citizens registered (since the index).
     var citizens: Set<Pseudonym> = []
     /// The latest period of every key (changed since the index).
@@ -67,8 +70,10 @@ public struct LedgerState: Sendable, Equatable, CheckpointFold {
     /// them on the first retraction and kept up to date from then on; nil until then (so an append
     /// with a retraction builds it once, a pass over the periods). Not compared by `==`.
     var periodBySeq: [Int64: PeriodKey]? = nil
-    /// With an index: what the lines since changed of its periods by sequence number (nil: removed).
-    var periodBySeqChanges: [Int64: PeriodKey?] = [:]
+    /// With an index: the period key of each opening or closing event since it (whether the period
+    /// still refers to the event, its start and end sequence numbers say). For an earlier event,
+    /// its line says which period it was.
+    var periodKeysSinceIndex: [Int64: PeriodKey] = [:]
     /// The order id of each job order received (since the index), by sequence number, and the
     /// sequence numbers of the index's receipts retracted since.
     var orderBySeq: [Int64: String] = [:]
@@ -80,9 +85,11 @@ public struct LedgerState: Sendable, Equatable, CheckpointFold {
     /// An empty state, before the first line.
     public init() {}
 
-    /// The state an index holds at its position, read in place; the lines after it are applied on top.
-    public init(index: ValidatorIndex) {
+    /// The state an index holds at its position, read in place; the lines after it are applied on
+    /// top. `storedEvent` gives the ledger's event of a sequence number up to the index's position.
+    public init(index: ValidatorIndex, storedEvent: @escaping @Sendable (Int64) -> Event?) {
         self.index = index
+        self.storedEvent = storedEvent
         foldHeader = index.fold
     }
 
@@ -144,15 +151,25 @@ public struct LedgerState: Sendable, Equatable, CheckpointFold {
             if periodBySeq == nil { periodBySeq = LedgerState.periodIndex(periods) }
             return periodBySeq?[seq]
         }
-        if let changed = periodBySeqChanges[seq] { return changed }
-        return index.value(.periodBySeq, ValidatorIndex.Key.seq(seq)).flatMap { bytes in
-            bytes.withUnsafeBytes { ValidatorIndex.Key.periodKey($0) }
+        guard seq <= index.position.seq else { return periodKeysSinceIndex[seq] }
+        // The period the event's line names; whether the period still refers to this event is for
+        // the caller to see (its start or end sequence number), as it does with the in-memory map.
+        guard let event = storedEvent?(seq) else {
+            index.markDamaged()
+            return nil
         }
+        return LedgerState.periodKey(of: event)?.key
     }
 
-    /// Records that event `seq` refers to period `key` (nil: to none any more).
+    /// Records that event `seq` refers to period `key` (nil: to none any more). With an index only
+    /// the events since it are kept, and kept when no longer referred to: the caller compares the
+    /// period's start and end sequence numbers.
     private mutating func setPeriodKey(_ key: PeriodKey?, forSeq seq: Int64) {
-        if index != nil { periodBySeqChanges[seq] = .some(key) } else { periodBySeq?[seq] = key }
+        if index != nil {
+            if let key { periodKeysSinceIndex[seq] = key }
+        } else {
+            periodBySeq?[seq] = key
+        }
     }
 
     /// Sets the latest period of a key (nil removes it).

@@ -9,7 +9,8 @@ import Darwin
 /// orders, goals, publications, corrections) as sorted sections that are searched where they lie
 /// in a read-only mapping, so that a one-event append reads a few pages instead of loading the
 /// whole state. The lines after the index's position are replayed into a small in-memory overlay
-/// (``LedgerState``).
+/// (``LedgerState``). (Which period a retracted event opened or closed is not kept: it is read from
+/// that event's line, found by a binary search, when a retraction needs it.)
 ///
 /// A cache, never trusted over the ledger: it is used only when its header's checksum holds, it was
 /// written by this very program (its build id), and the ledger continues its position. Every data
@@ -34,8 +35,6 @@ public final class ValidatorIndex: @unchecked Sendable {
         case citizens
         /// The latest period of every key: key ``Key/period(_:)``, value ``Key/periodValue(_:)``.
         case periods
-        /// The period an opening or closing event refers to: key its sequence number, value the period key.
-        case periodBySeq
         /// Job orders received: key the order id, no value.
         case jobOrders
         /// Goals adopted: key the goal id, no value.
@@ -117,7 +116,8 @@ public final class ValidatorIndex: @unchecked Sendable {
     /// looked up since may be trusted, and the state is to be rebuilt from the ledger.
     public var isDamaged: Bool { lock.locked { damaged } }
 
-    private func markDamaged() { lock.locked { damaged = true } }
+    /// Marks the index damaged: an answer it gave could not be completed (a line it relies on could not be read).
+    func markDamaged() { lock.locked { damaged = true } }
 
     // MARK: Opening
 
@@ -424,17 +424,6 @@ extension ValidatorIndex {
             bytes.append(contentsOf: kind)
             bytes.append(contentsOf: key.key.utf8)
             return bytes
-        }
-
-        /// The period key that ``period(_:)`` wrote, or nil when the bytes are not one.
-        static func periodKey(_ bytes: UnsafeRawBufferPointer) -> LedgerState.PeriodKey? {
-            guard bytes.count >= 12 else { return nil }
-            let citizen = UInt64(bigEndian: bytes.loadUnaligned(as: UInt64.self))
-            let kindBytes = Int(UInt32(bigEndian: bytes.loadUnaligned(fromByteOffset: 8, as: UInt32.self)))
-            guard kindBytes <= bytes.count - 12 else { return nil }
-            let kind = String(decoding: bytes[12..<(12 + kindBytes)], as: UTF8.self)
-            let key = String(decoding: bytes[(12 + kindBytes)...], as: UTF8.self)
-            return LedgerState.PeriodKey(citizen: Pseudonym(value: citizen), kind: kind, key: key)
         }
 
         /// Bytes of a period value.
