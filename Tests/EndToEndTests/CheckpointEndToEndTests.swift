@@ -31,7 +31,7 @@ import Foundation
             + #"{"type":"job_placement","effective":"2014-11-03","municipality":"250","citizen":"c-00000000000000aa","facts":{"channel":"employer-request"}}"#
         let appended = try f.run(["append", f.ledger, "--json"], input: Data(late.utf8), environment: env)
         #expect(appended.status == 0, "\(appended.err)")
-        #expect(FileManager.default.fileExists(atPath: validator), "append writes the validator's checkpoint")
+        #expect(FileManager.default.fileExists(atPath: validator), "append writes the validator's index")
         // The report right after reads only the partitions the two new lines touch: it leaves the
         // checkpoint as it is (a report from the whole fold writes a new one).
         let checkpointBefore = FileManager.default.contents(atPath: projection)
@@ -41,7 +41,7 @@ import Foundation
         #expect(afterPlacement == (try report(["--no-checkpoint"])))
 
         // Its retraction (the placement is the head) restores M3; the same retraction again is refused
-        // (the validator's checkpoint knows it was retracted).
+        // (the validator's index knows it was retracted).
         let head = try #require(try JSONSerialization.jsonObject(with: appended.out) as? [String: Any])
         let placementSeq = try #require(head["last_seq"] as? Int)
         let retract = #"{"type":"correction","facts":{"corrects":\#(placementSeq),"action":"retract","correction_reason":"fejloprettet"}}"#

@@ -2,8 +2,8 @@ import Testing
 @testable import LedgerCore
 import Foundation
 
-/// The binary codec, the checkpoint file, the validator's index used by append, and a state
-/// loaded before an append reused by it.
+/// The binary codec, the validator's index used by append, and a state loaded before an append
+/// reused by it.
 @Suite struct CheckpointTests {
     @Test("the binary codec reads back what it wrote, and refuses every cut of it")
     func codecRoundTrip() throws {
@@ -36,25 +36,6 @@ import Foundation
         huge.int32(Int32.max)
         var hr = BinaryReader(huge.bytes)
         #expect(throws: BinaryReadError.self) { _ = try hr.array { (r) throws(BinaryReadError) in try r.uint8() } }
-    }
-
-    @Test("a checkpoint file is refused when any byte changed, or its kind or program differ")
-    func fileChecks() throws {
-        let position = CheckpointPosition(seq: 9, hash: SHA256.hash(Array("x".utf8)), recordedAt: Timestamp(milliseconds: 1000), segment: 1, offset: 700)
-        let payload = Array("the payload".utf8)
-        let file = Checkpoint.encode(kind: "ledger-state", program: "p1", position: position, payload: payload)
-        let decoded = try #require(Checkpoint.decode(file, kind: "ledger-state", program: "p1"))
-        #expect(decoded.position == position)
-        var r = decoded.payload
-        #expect(try r.raw(payload.count) == payload && r.atEnd)
-        #expect(Checkpoint.decode(file, kind: "projection", program: "p1") == nil)
-        #expect(Checkpoint.decode(file, kind: "ledger-state", program: "p2") == nil)
-        for index in 0..<file.count {
-            var changed = file
-            changed[index] ^= 0x20
-            #expect(Checkpoint.decode(changed, kind: "ledger-state", program: "p1") == nil, "byte \(index)")
-        }
-        for cut in 0..<file.count { #expect(Checkpoint.decode(Array(file.prefix(cut)), kind: "ledger-state", program: "p1") == nil) }
     }
 
     /// Appends `count` registrations and benefit starts, one citizen per pair.

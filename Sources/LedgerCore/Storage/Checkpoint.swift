@@ -27,23 +27,18 @@ public struct CheckpointPosition: Sendable, Equatable {
     }
 }
 
-/// A saved fold of a ledger's first lines (the validator's state, or the projections' state),
-/// stored beside the ledger in `cache/KIND.bin` so that a command can start from it instead
-/// of replaying every line.
+/// What the saved folds of a ledger's first lines have in common (the projections' checkpoint,
+/// ``SectionedCheckpoint``, and the validator's index, ``ValidatorIndex``), stored beside the
+/// ledger in `cache/KIND.bin` so that a command can start from them instead of replaying every line.
 ///
 /// A checkpoint is a cache, never a source of truth: it is used only when its checksum holds and
 /// the ledger still continues it (the line after its position has the next sequence number and
 /// names its hash as `prev`, or its position is the head); otherwise it is ignored and the state is
 /// rebuilt from the lines. `verify` and `audit` never read checkpoints.
 ///
-/// A checkpoint is tied to the program that wrote it (the SHA-256 of its executable): a new build,
-/// whose fold may differ, rebuilds its checkpoints instead of trusting an older build's.
-///
-/// File layout: the text `CASELEDGER-CHECKPOINT 1\n`, the kind, the program's fingerprint, the
-/// position (seq, hash, recorded-at, segment, offset), the payload's length and bytes, then the
-/// SHA-256 of everything before it.
+/// A checkpoint is tied to the program that wrote it: a new build, whose fold may differ, rebuilds
+/// its checkpoints instead of trusting an older build's.
 public enum Checkpoint {
-    static let magic = Array("CASELEDGER-CHECKPOINT 1\n".utf8)
     /// Largest checkpoint file read (the fold of a very large ledger stays far below).
     public static let fileBytesMax = 8 << 30
     /// Whether a command that folded `folded` lines beyond the checkpoint it started from, up to
@@ -95,7 +90,7 @@ public enum Checkpoint {
     public static func path(_ ledger: Ledger, kind: String) -> String { PathNames.join(directory(ledger), kind + ".bin") }
 
     /// Writes what identifies a checkpoint after its magic bytes: its kind, the program that wrote
-    /// it and its position (the same in both file layouts, this one and ``SectionedCheckpoint``'s).
+    /// it and its position (the same in both file layouts, ``SectionedCheckpoint``'s and ``ValidatorIndex``'s).
     static func writeIdentity(kind: String, program: String, position: CheckpointPosition, to w: inout BinaryWriter) {
         w.string(kind)
         w.string(program)
@@ -117,54 +112,6 @@ public enum Checkpoint {
         let offset = try r.int64()
         guard seq >= 1, segment >= 1, offset > 0 else { return nil }
         return CheckpointPosition(seq: seq, hash: hash, recordedAt: recordedAt, segment: segment, offset: offset)
-    }
-
-    /// Encodes a checkpoint file.
-    public static func encode(kind: String, program: String, position: CheckpointPosition, payload: [UInt8]) -> [UInt8] {
-        var w = BinaryWriter()
-        w.raw(magic)
-        writeIdentity(kind: kind, program: program, position: position, to: &w)
-        w.int64(Int64(payload.count))
-        w.raw(payload)
-        let digest = SHA256.hash(w.bytes)
-        w.raw(digest.bytes)
-        return w.bytes
-    }
-
-    /// Decodes a checkpoint file of `kind`; nil when it is not one (wrong magic, kind or checksum, torn).
-    /// The payload is returned as a reader positioned at its first byte (the file's bytes are not copied).
-    public static func decode(_ bytes: [UInt8], kind: String, program: String) -> (position: CheckpointPosition, payload: BinaryReader)? {
-        guard bytes.count > magic.count + 32, Array(bytes.prefix(magic.count)) == magic else { return nil }
-        let body = bytes.count - 32
-        let digest = bytes.withUnsafeBytes { SHA256.hash(UnsafeRawBufferPointer(rebasing: $0[0..<body])) }
-        guard digest.bytes == Array(bytes[body...]) else { return nil }
-        var r = BinaryReader(bytes, position: magic.count)
-        do {
-            guard let position = try readIdentity(kind: kind, program: program, from: &r) else { return nil }
-            let count = Int(try r.int64())
-            guard count >= 0, r.position + count == body else { return nil }
-            return (position, BinaryReader(bytes, position: r.position, end: body))
-        } catch {
-            return nil
-        }
-    }
-
-    /// Reads a kind's checkpoint if present, whole and continued by the ledger up to `head`.
-    public static func read(_ ledger: Ledger, kind: String, head: HeadRecord) -> (position: CheckpointPosition, payload: BinaryReader)? {
-        let file = path(ledger, kind: kind)
-        guard let program, SystemCalls.exists(file), let bytes = try? SystemCalls.readFile(file, bytesMax: fileBytesMax),
-              let found = decode(bytes, kind: kind, program: program) else { return nil }
-        guard (try? continues(ledger, found.position, head: head)) == true else { return nil }
-        return found
-    }
-
-    /// Writes a kind's checkpoint (best effort: a checkpoint that cannot be written is skipped, the
-    /// next command replays a little more).
-    public static func write(_ ledger: Ledger, kind: String, position: CheckpointPosition, payload: [UInt8]) {
-        guard let program else { return }
-        let bytes = encode(kind: kind, program: program, position: position, payload: payload)
-        try? SystemCalls.mkdir(directory(ledger), allowExisting: true)
-        try? SystemCalls.writeCacheFile(path(ledger, kind: kind), bytes: bytes)
     }
 
     /// Whether the ledger up to `head` continues a position: the position is the head, or the line
@@ -197,38 +144,6 @@ public enum Checkpoint {
     /// The position just after the head.
     public static func position(head: HeadRecord, recordedAt: Timestamp) -> CheckpointPosition {
         CheckpointPosition(seq: head.seq, hash: head.hash, recordedAt: recordedAt, segment: head.segment, offset: head.offset)
-    }
-}
-
-/// A fold that can be saved as a checkpoint and started from again.
-public protocol CheckpointedState {
-    /// The checkpoint's kind name (its file is `cache/KIND.bin`).
-    static var checkpointKind: String { get }
-    /// The last sequence number folded in.
-    var headSeq: Int64 { get }
-    /// That line's hash.
-    var headHash: SHA256Digest { get }
-    /// The state a payload holds.
-    init(checkpointPayload reader: BinaryReader) throws(BinaryReadError)
-    /// The state as payload bytes.
-    func checkpointPayload() -> [UInt8]
-}
-
-extension Checkpoint {
-    /// The saved state of a kind and its position, when the file is usable (see ``read(_:kind:head:)``),
-    /// `accept` takes its position, and the payload decodes to a state at exactly that position.
-    public static func load<State: CheckpointedState>(_ type: State.Type, from ledger: Ledger, head: HeadRecord,
-                                                      accept: (CheckpointPosition) -> Bool = { _ in true }) -> (state: State, position: CheckpointPosition)? {
-        guard let found = read(ledger, kind: State.checkpointKind, head: head), accept(found.position),
-              let state = try? State(checkpointPayload: found.payload),
-              state.headSeq == found.position.seq, state.headHash == found.position.hash else { return nil }
-        return (state, found.position)
-    }
-
-    /// Saves a state folded to `head` as its kind's checkpoint (best effort).
-    public static func save<State: CheckpointedState>(_ state: State, to ledger: Ledger, head: HeadRecord, recordedAt: Timestamp) {
-        guard state.headSeq == head.seq, state.headHash == head.hash else { return }
-        write(ledger, kind: State.checkpointKind, position: position(head: head, recordedAt: recordedAt), payload: state.checkpointPayload())
     }
 }
 
