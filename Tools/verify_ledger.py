@@ -156,15 +156,30 @@ def check_line(raw, st, catalog, now):
     return ev
 
 
+def slot_head(slot):
+    """§5: the head a 128-byte slot holds when its text, check, padding and LF are as written, else None."""
+    m = SLOT.match(slot.decode('ascii', 'replace'))
+    if m and len(slot) == 128 and hashlib.sha256(m[0][:110].encode()).hexdigest()[:16] == m[5]:
+        return (int(m[1]), m[2], int(m[3]), int(m[4]))
+    return None
+
+
 def read_head(path):
-    """§5: two 128-byte slots; a slot counts when its check matches; the valid one with the higher SEQ wins."""
+    """§5: two 128-byte slots; a slot counts when it is exactly as written; the valid one with the
+    higher SEQ wins. An invalid slot one flipped bit away from a valid one is bit rot, a defect."""
     data, best = open(path, 'rb').read(), None
-    for i in (0, 1):
-        m = SLOT.match(data[128 * i:128 * i + 128].decode('ascii', 'replace'))
-        if m and len(m[0]) == 128 and hashlib.sha256(m[0][:110].encode()).hexdigest()[:16] == m[5]:
-            if best is None or int(m[1]) > best[0]: best = (int(m[1]), m[2], int(m[3]), int(m[4]))
     if len(data) != 256: raise Defect(f'head: {len(data)} bytes, not two slots of 128 (§5)')
-    if best is None: raise Defect('head: neither slot is valid (§5)')
+    for i in (0, 1):
+        slot = data[128 * i:128 * i + 128]
+        found = slot_head(slot)
+        if found is None:
+            for bit in range(128 * 8):
+                flipped = bytearray(slot)
+                flipped[bit // 8] ^= 1 << (bit % 8)
+                named = slot_head(bytes(flipped))
+                if named: raise Defect(f'head line {i + 1}: the slot has a flipped bit (bit rot); it names seq {named[0]} (§5)')
+        elif best is None or found[0] > best[0]: best = found
+    if best is None: raise Defect('head line 1: neither slot is valid (§5)')
     return best
 
 

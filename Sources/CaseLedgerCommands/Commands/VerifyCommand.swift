@@ -47,7 +47,7 @@ enum VerifyCommand: LedgerCommand {
             console.line("ok: \(report.events) events in \(report.segments) segment\(report.segments == 1 ? "" : "s"), \(report.bytes) bytes")
             console.line("head: seq \(report.head.seq) \(report.head.hash.hex) recorded \(report.headRecordedAt.iso)")
             if report.accessRecords > 0 || report.accessTornBytes > 0 {
-                console.line("access log: \(report.accessRecords) records, chain intact" + (report.accessTornBytes > 0 ? "; a torn last record of \(report.accessTornBytes) bytes (interrupted; nothing was shown for it)" : ""))
+                console.line("access log: \(report.accessRecords) records, chain intact" + (report.accessTornBytes > 0 ? "; a torn last record at access/access-log.jsonl line \(report.accessRecords + 1), \(report.accessTornBytes) bytes (interrupted; nothing was shown for it)" : ""))
             }
             if let t = report.tail {
                 console.line("recoverable incomplete tail: \(t.file) from line \(t.line): \(t.completeLines) complete unacknowledged line\(t.completeLines == 1 ? "" : "s")"

@@ -321,10 +321,19 @@ extension MerkleNodeSource {
         return proof
     }
 
-    /// The root at `size`: the index's recorded root when it is the index's own size.
+    /// The root at `size`: the index's recorded root when it is the index's own size. A smaller
+    /// tree's root, combined from stored nodes, is bound to the recorded root by a consistency
+    /// proof made from the same nodes: otherwise a damaged node would give a wrong root and a proof
+    /// that agrees with it, which no self-check could tell from a right one.
     private func rootOf(size: Int64) throws(LedgerError) -> SHA256Digest {
-        if let index = self as? MerkleIndex { return try index.root(size: size) }
-        return try MerkleTree.root(self, size: size)
+        guard let index = self as? MerkleIndex else { return try MerkleTree.root(self, size: size) }
+        let root = try index.root(size: size)
+        if size < index.leafCount {
+            let path = try MerkleTree.consistencyPath(self, old: size, new: index.leafCount)
+            let binding = ConsistencyProof(oldSize: size, newSize: index.leafCount, oldRoot: root, newRoot: index.record.root, consistencyPath: path)
+            try Self.selfCheck(binding.failure())
+        }
+        return root
     }
 
     /// Throws when a proof made from the source does not verify.

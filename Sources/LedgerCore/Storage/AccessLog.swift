@@ -80,6 +80,10 @@ public struct AccessLog: Sendable {
         var lineNumber = 0
         while start < bytes.count {
             guard let newline = bytes[start...].firstIndex(of: 0x0A) else {
+                // A torn write leaves the beginning of a record (section 5a); anything else is damage.
+                guard AccessLog.couldBeginRecord(bytes[start...], seq: Int64(records.count) + 1, prev: previous) else {
+                    throw LedgerError.corrupt(file: "access/access-log.jsonl", line: lineNumber + 1, reason: "the last line has no newline and cannot be the beginning of record \(records.count + 1) (a torn write leaves one): the log was damaged")
+                }
                 return (records, previous, Int64(start), Int64(bytes.count - start))
             }
             lineNumber += 1

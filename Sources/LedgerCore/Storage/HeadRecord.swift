@@ -36,7 +36,8 @@ public struct HeadRecord: Equatable, Sendable {
         return bytes
     }
 
-    /// Reads one slot; nil when it is empty, torn or its checksum does not match.
+    /// Reads one slot; nil when it is empty, torn, its checksum does not match, or any of its 128
+    /// bytes (padding and newline included) is not as ``slotBytes`` writes it.
     public init?(slot: ArraySlice<UInt8>) {
         guard slot.count == HeadRecord.slotBytes else { return nil }
         let text = String(decoding: slot, as: UTF8.self)
@@ -47,6 +48,51 @@ public struct HeadRecord: Equatable, Sendable {
         let body = parts[0] + " " + parts[1] + " " + parts[2] + " " + parts[3] + " "
         guard SHA256.hash(String(body)).hex.prefix(16) == parts[4].prefix(16) else { return nil }
         self.init(seq: seq, hash: hash, segment: segment, offset: offset)
+        // Strict: a flipped bit in the padding is bit rot as much as one in the text.
+        guard slotBytes.elementsEqual(slot) else { return nil }
+    }
+
+    /// The head an invalid slot holds when exactly one of its bits is flipped (bit rot, not a torn
+    /// write: a torn or unwritten slot is never one bit away from a valid one), or nil.
+    public static func withOneBitFlipped(slot: ArraySlice<UInt8>) -> HeadRecord? {
+        guard slot.count == slotBytes, HeadRecord(slot: slot) == nil else { return nil }
+        var bytes = Array(slot)
+        for index in 0..<slotBytes {
+            // Only a byte one bit away from a byte a slot can hold: digits, hex, space, newline.
+            for bit in 0..<8 {
+                bytes[index] ^= UInt8(1 << bit)
+                let byte = bytes[index]
+                let possible = byte == 0x20 || byte == 0x0A || (byte >= 0x30 && byte <= 0x39) || (byte >= 0x61 && byte <= 0x66)
+                if possible, let record = HeadRecord(slot: bytes[...]) { return record }
+                bytes[index] ^= UInt8(1 << bit)
+            }
+        }
+        return nil
+    }
+
+    /// What a `head` file holds: the head in force (the valid slot with the higher seq) and each
+    /// invalid slot that is one flipped bit away from a valid one, with the head it then names.
+    public struct FileState: Sendable {
+        /// The head in force and its slot (0 or 1); nil when neither slot is valid.
+        public var inForce: (head: HeadRecord, slot: Int)?
+        /// Slots (0 or 1) with one flipped bit, and the head each would name without it.
+        public var flippedSlots: [(slot: Int, names: HeadRecord)]
+
+        /// The first flipped slot that names a later head than the one in force (or any, when no
+        /// slot is valid): the head is then not known for certain.
+        public var flippedLater: (slot: Int, names: HeadRecord)? {
+            flippedSlots.first { inForce == nil || $0.names.seq > inForce!.head.seq }
+        }
+    }
+
+    /// Reads a `head` file's two slots, looking for bit rot in an invalid one.
+    public static func inspect(fileBytes: [UInt8]) -> FileState {
+        var state = FileState(inForce: readWithSlot(fileBytes: fileBytes), flippedSlots: [])
+        for index in 0..<2 where fileBytes.count >= (index + 1) * slotBytes {
+            let slot = fileBytes[(index * slotBytes)..<((index + 1) * slotBytes)]
+            if let named = withOneBitFlipped(slot: slot) { state.flippedSlots.append((index, named)) }
+        }
+        return state
     }
 
     /// The valid head of a `head` file's bytes (two slots), or nil when neither slot is valid.

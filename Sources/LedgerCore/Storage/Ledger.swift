@@ -151,16 +151,30 @@ public final class Ledger: Sendable {
 
     // MARK: Head
 
-    /// Reads the head; a head file with no valid slot is corruption.
+    /// Reads the head; a head file with no valid slot is corruption, and so is a slot with one
+    /// flipped bit that names a later head than the valid one (the head in force is then not known
+    /// for certain: choosing the other slot would hand the last acknowledged batch to the next
+    /// append as a tail to cut off). Line N of `head` is slot N - 1.
     public func readHead() throws(LedgerError) -> HeadRecord {
+        let state = try readHeadFile()
+        if let flipped = state.flippedLater {
+            throw LedgerError.corrupt(file: "head", line: flipped.slot + 1, reason: "the slot has a flipped bit (bit rot); it names seq \(flipped.names.seq), later than "
+                                      + (state.inForce.map { "the other slot's seq \($0.head.seq)" } ?? "any valid slot")
+                                      + ", so the head is not known for certain and neither slot is chosen; compare it with a copy's head (caseledger mirror)")
+        }
+        guard let head = state.inForce?.head else {
+            throw LedgerError.corrupt(file: "head", line: 1, reason: "neither slot of the head file is valid")
+        }
+        return head
+    }
+
+    /// The head file's slots as ``HeadRecord/inspect(fileBytes:)`` reads them.
+    func readHeadFile() throws(LedgerError) -> HeadRecord.FileState {
         let bytes: [UInt8]
         do { bytes = try SystemCalls.readFile(headPath, bytesMax: 4096) } catch {
             throw LedgerError.corrupt(file: "head", line: 1, reason: "the head file cannot be read (\(error))")
         }
-        guard let head = HeadRecord.read(fileBytes: bytes) else {
-            throw LedgerError.corrupt(file: "head", line: 1, reason: "neither slot of the head file is valid")
-        }
-        return head
+        return HeadRecord.inspect(fileBytes: bytes)
     }
 
     /// The pseudonym key's location recorded at init, if any.

@@ -63,6 +63,9 @@ public enum LedgerVerifier {
         var types: [EventType] = []
         /// The corrections among the lines checked: 1-based line number within the chunk and event.
         var corrections: [(line: Int, event: Event)] = []
+        /// The publications among the lines checked: sequence number and event (their report copies
+        /// in `publications/` are checked against the digests they record).
+        var publications: [(seq: Int64, event: Event)] = []
     }
 
     /// Verifies the ledger; throws ``LedgerError/corrupt(file:line:reason:)`` at the first defect.
@@ -70,6 +73,11 @@ public enum LedgerVerifier {
                               progress: ProgressReporter? = nil) throws(LedgerError) -> VerificationReport {
         defer { progress?.finish() }
         let head = try ledger.readHead()
+        // A slot with a flipped bit that names an earlier head leaves the head in force intact (the
+        // next append rewrites that slot), but it is bit rot in the ledger's files all the same.
+        if let flipped = try ledger.readHeadFile().flippedSlots.first {
+            throw LedgerError.corrupt(file: "head", line: flipped.slot + 1, reason: "the slot has a flipped bit (bit rot); it names seq \(flipped.names.seq), not later than the head in force (seq \(head.seq)), which is intact; the next append rewrites this slot")
+        }
         let indexes = try ledger.segmentIndexes()
         guard !indexes.isEmpty else { throw LedgerError.corrupt(file: Ledger.segmentName(1), line: 0, reason: "segment file is missing") }
         for (position, index) in indexes.enumerated() where index != position + 1 {
@@ -118,8 +126,10 @@ public enum LedgerVerifier {
         // Every acknowledged line's type by seq - 1, for the corrections' checks.
         var types: [EventType] = []
         types.reserveCapacity(Int(clamping: head.seq))
+        var publications: [(seq: Int64, event: Event)] = []
         for (i, chunk) in chunks.enumerated() {
             let summary = try results[i].get()
+            publications += summary.publications
             if chunk.segment != currentSegment { currentSegment = chunk.segment; lineBase = 0 }
             let file = Ledger.segmentName(chunk.segment)
             // A defect on the chunk's first line is reported as it is; otherwise the first line's link to
@@ -187,11 +197,34 @@ public enum LedgerVerifier {
             guard case .success(let recheckedTail) = again else { throw error }
             tail = recheckedTail
         }
+        try checkPublicationCopies(ledger, publications)
         var report = VerificationReport(events: head.seq, segments: head.segment, head: head, headRecordedAt: previousRecordedAt, tail: tail, bytes: bytes)
         let access = try AccessLog(ledger: ledger).read()
         report.accessRecords = access.records.count
         report.accessTornBytes = access.tornBytes
         return report
+    }
+
+    /// Largest report copy `verify` reads from `publications/`.
+    static let publicationCopyBytesMax = 256 << 20
+
+    /// Checks each acknowledged publication's report copy, `publications/ID.json` (the report's
+    /// canonical JSON and a newline), against the `report_digest` its line records. A missing copy
+    /// is no defect (a copy made by `mirror` has none; `audit` computes the report again).
+    static func checkPublicationCopies(_ ledger: Ledger, _ publications: [(seq: Int64, event: Event)]) throws(LedgerError) {
+        for (seq, event) in publications {
+            guard let id = event.text("publication_id"), let digestText = event.text("report_digest") else { continue }
+            let name = "publications/" + id + ".json"
+            let bytes: [UInt8]
+            do { bytes = try SystemCalls.readFile(PathNames.join(ledger.path, name), bytesMax: publicationCopyBytesMax) } catch {
+                if error.errno == ENOENT { continue }
+                throw LedgerError.corrupt(file: name, line: 1, reason: "the report copy of publication seq \(seq) cannot be read (\(error))")
+            }
+            let matches = bytes.last == 0x0A && bytes.withUnsafeBytes { SHA256.hash(UnsafeRawBufferPointer(rebasing: $0[0..<(bytes.count - 1)])) }.hex == digestText
+            guard matches else {
+                throw LedgerError.corrupt(file: name, line: 1, reason: "the report copy does not match the report_digest recorded by publication seq \(seq): the file was altered or damaged (caseledger audit computes the report again)")
+            }
+        }
     }
 
     /// Checks each line of a chunk on its own and the links between consecutive lines.
@@ -209,7 +242,12 @@ public enum LedgerVerifier {
         let end = try ledger.forEachLine(segment: chunk.segment, from: chunk.start, to: chunk.end) { (location, line) throws(LedgerError) in
             guard summary.defect == nil else { return }
             summary.lines += 1
-            if fastCheck(line, scanner: scanner, now: now, summary: &summary, lastHashHex: &lastHashHex) { return }
+            if fastCheck(line, scanner: scanner, now: now, summary: &summary, lastHashHex: &lastHashHex) {
+                if summary.types.last == .publication, let recorded = try? LineDecoder.decode(line) {
+                    summary.publications.append((recorded.seq, recorded.event))
+                }
+                return
+            }
             let recorded: RecordedEvent
             switch checkLine(line, municipalities: municipalities, now: now, scratch: &scratch) {
             case .failure(let failure): summary.defect = (summary.lines, failure.reason); return
@@ -239,6 +277,7 @@ public enum LedgerVerifier {
             summary.lastRecordedAt = recorded.recordedAt
             summary.types.append(recorded.event.type)
             if recorded.event.type == .correction { summary.corrections.append((summary.lines, recorded.event)) }
+            if recorded.event.type == .publication { summary.publications.append((recorded.seq, recorded.event)) }
             lastHashHex.withUnsafeMutableBytes { recorded.hash.writeHex(to: $0.baseAddress!) }
         }
         if summary.defect == nil && end != chunk.end {
