@@ -1,10 +1,10 @@
-// Bit rot in every file of a small real ledger (made through the binary, with a publication, an
-// access log, checkpoints and the Merkle index): a flipped bit or a zeroed 4 KiB block (aligned,
-// as a disk loses a page) is found by `verify` naming the file and the line where the damage
-// starts, or reported as a recoverable torn tail naming them (the access log's last piece), or,
-// in a derived file of cache/, ignored: verify passes and every output (report as text, JSON and
-// HTML, measure, explain, prove, audit, and an append that depends on the validator's state) is
-// byte for byte the undamaged ledger's.
+// Bit rot in every file of a small real ledger, made through the binary (2,307 lines, a
+// publication, an access log, the validator's index, the projection's checkpoint and the Merkle
+// index): a flipped bit or a zeroed 4 KiB block (aligned, as a disk loses a page) is found by
+// `verify` naming the file and the line where the damage starts, or reported as a recoverable
+// torn tail naming them (the access log's last piece), or, in a derived file of cache/, ignored:
+// verify passes and every output (report as text, JSON and HTML, measure, explain, prove, audit,
+// and an append that depends on the validator's state) is byte for byte the undamaged ledger's.
 //
 // CASELEDGER_BITROT_CASES=N runs N cases (default 40); CASELEDGER_BITROT_SEED=S repeats a run.
 // `key-location` is left out: it is a hint to the key file's path that neither verify nor any
@@ -24,7 +24,7 @@ import Testing
     init() throws {
         let home = sandbox.home
         #expect(try E2E.run(["init", template, "--jobcenter", "Jobcenter Frederikssund", "--municipality", "250", "--recorded-at", "2010-12-31"], home: home).status == 0)
-        let generated = try E2E.run(["generate", "--citizens", "30", "--seed", "3", "--with-recorded-at"], home: home)
+        let generated = try E2E.run(["generate", "--citizens", "70", "--seed", "3", "--with-recorded-at"], home: home)
         #expect(try E2E.run(["append", template, "--historical"], input: generated.out, home: home).status == 0)
         let plan = try Data(contentsOf: E2E.packageRoot.appendingPathComponent("EventLogs/plans/frederikssund-2014.jsonl"))
         #expect(try E2E.run(["append", template], input: plan, home: home).status == 0)
@@ -103,6 +103,11 @@ import Testing
         var random = SplitMix64(seed: seed)
         let files = try damageableFiles()
         #expect(Set(files.map(\.kind)).count == 6, "every kind of file is in the ledger: \(files.map(\.name))")
+        // The derived files: the validator's index (written by an append past 2,000 lines), the
+        // projection's checkpoint and the Merkle index.
+        for cache in ["cache/ledger-state.bin", "cache/projection.bin", "cache/merkle-index.bin", "cache/merkle-nodes.bin"] {
+            #expect(files.contains { $0.name == cache }, "\(cache) in \(files.map(\.name))")
+        }
         let baselineCopy = sandbox.file("baseline")
         try FileManager.default.copyItem(atPath: template, toPath: baselineCopy)
         let baseline = try outputs(baselineCopy, in: sandbox.path)

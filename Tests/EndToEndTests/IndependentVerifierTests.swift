@@ -47,4 +47,31 @@ import Foundation
         #expect(swift.status == 1)
         #expect(swift.err.contains("segment-000001.jsonl line 10"))
     }
+
+    @Test("a head slot with a flipped bit is a defect for both verifiers, named by its line", .enabled(if: python != nil, "python3 is not installed"))
+    func flippedHeadSlot() throws {
+        let home = NSTemporaryDirectory() + "caseledger-pyhead-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: home) }
+        let ledger = home + "/L"
+        #expect(try E2E.run(["init", ledger, "--jobcenter", "X", "--municipality", "250"], home: home).status == 0)
+        for day in ["01", "02"] {
+            let line = inputLine("survey_response", effective: "2014-05-\(day)", municipality: "250", facts: #"{"respondent":"citizen","satisfied":true}"#)
+            #expect(try E2E.run(["append", ledger], input: Data((line + "\n").utf8), home: home).status == 0)
+        }
+        let original = try Data(contentsOf: URL(fileURLWithPath: ledger + "/head"))
+        // Each slot in turn (one names the head in force, the other the one before): one bit of its
+        // sequence number, then one of its padding.
+        for offset in [19, 147, 126, 254] {
+            var bytes = original
+            bytes[offset] ^= 0x01
+            try bytes.write(to: URL(fileURLWithPath: ledger + "/head"))
+            let python = try Self.runPython([ledger])
+            #expect(python.status == 1 && python.out.contains("head line \(1 + offset / 128): the slot has a flipped bit"), "\(offset): \(python.out)")
+            let swift = try E2E.run(["verify", ledger], home: home)
+            #expect(swift.status == 1 && swift.err.contains("head line \(1 + offset / 128): the slot has a flipped bit"), "\(offset): \(swift.err)")
+        }
+        try original.write(to: URL(fileURLWithPath: ledger + "/head"))
+        #expect(try Self.runPython([ledger]).status == 0)
+    }
 }
