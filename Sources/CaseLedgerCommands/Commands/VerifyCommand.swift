@@ -9,7 +9,9 @@ enum VerifyCommand: LedgerCommand {
     Exit 0 with a summary (events, segments, head sequence and hash) when every acknowledged line is
     intact. Exit 1 naming the segment file, line and reason at the first defect: a changed byte, a
     removed, inserted, duplicated or reordered line, a removed or reordered segment, a line out of the
-    catalog. An unacknowledged tail left by an interrupted append (complete lines of an unfinished
+    catalog; a head slot with a flipped bit (head line 1 or 2); an access record altered, or a last
+    access piece without newline that cannot be the beginning of a record; a report copy in
+    publications/ that does not match the digest its publication recorded. An unacknowledged tail left by an interrupted append (complete lines of an unfinished
     batch and perhaps a torn line, all beyond the head) is reported as recoverable, not as a defect:
     the next append removes it. Verify takes no lock, except when it finds something else beyond the
     head: an append may be writing its batch there, or cutting off a refused one, so it looks again
