@@ -6,9 +6,9 @@ import Darwin
 
 /// The validator's state at a position of the ledger as a file read in place,
 /// `cache/ledger-state.bin`: what an append checks new input against (citizens, periods, job
-/// orders, goals, publications, corrections) as sorted sections that are searched where they lie
-/// in a read-only mapping, so that a one-event append reads a few pages instead of loading the
-/// whole state. The lines after the index's position are replayed into a small in-memory overlay
+/// orders, goals, publications, corrections) as sorted sections that are searched by reading the
+/// pages a binary search needs, when it needs them, so that a one-event append reads a few pages
+/// instead of loading the whole state. The lines after the index's position are replayed into a small in-memory overlay
 /// (``LedgerState``). (Which period a retracted event opened or closed is not kept: it is read from
 /// that event's line, found by a binary search, when a retraction needs it.)
 ///
@@ -16,9 +16,12 @@ import Darwin
 /// written by this very program (its build id), and the ledger continues its position. Every data
 /// page has a SHA-256 in a table at the end of the file, and a page is checked against it before
 /// anything in it is used; a page that fails marks the index damaged, and its user then rebuilds
-/// the state from the ledger's lines (see ``isDamaged``). The file is replaced whole (written to a
-/// temporary name, fsynced, read back, renamed), never changed in place, so a mapping of it stays
-/// valid while another writer replaces it.
+/// the state from the ledger's lines (see ``isDamaged``). Pages are read with `pread` rather than
+/// mapped: a disk that fails to read a page gives an error to handle (the index is then damaged),
+/// where a mapping would end the process with SIGBUS at every append until the file is deleted;
+/// and the reads go through ``SystemCalls``, where faults are injected. The file is replaced whole
+/// (written to a temporary name, fsynced, read back, renamed), never changed in place, so the file
+/// an append opened stays whole while another writer replaces it.
 ///
 /// Layout (little-endian): page 0 holds the header: the text `CASELEDGER-VALIDATOR-INDEX 1\n`,
 /// the header's length (32 bits), the header (kind, program, position as a checkpoint writes them;
@@ -85,8 +88,16 @@ public final class ValidatorIndex: @unchecked Sendable {
     /// The index file's path.
     public static func path(_ ledger: Ledger) -> String { Checkpoint.path(ledger, kind: kind) }
 
-    let address: UnsafeRawPointer
-    let mappedBytes: Int
+    /// The file, open for the index's life: its pages are read when first needed (through
+    /// SystemCalls, so that a read error is an error to handle, and faults can be injected).
+    private let fd: Int32
+    private let file: String
+    /// The pages read so far, each at its offset in the file: a private buffer of the file's size
+    /// whose other pages are never touched (so they cost no memory). The header and the page
+    /// digests are read when the index is opened.
+    let address: UnsafeMutableRawPointer
+    /// The file's size.
+    let bytes: Int
     /// The position the index holds the state at.
     public let position: CheckpointPosition
     /// The ledger's identity and the head folded in (the same as ``position``).
@@ -95,14 +106,16 @@ public final class ValidatorIndex: @unchecked Sendable {
     /// File offset of the page digests; the checked pages cover [pageBytes, digestsStart).
     let digestsStart: Int
     private let lock = Mutex()
-    /// One bit per page: checked against its digest and found whole.
+    /// One bit per page: read, checked against its digest and found whole.
     private var trusted: [UInt64]
     private var damaged = false
 
-    private init(address: UnsafeRawPointer, mappedBytes: Int, position: CheckpointPosition, fold: CheckpointFoldHeader,
-                 extents: [Extent], digestsStart: Int) {
+    private init(fd: Int32, file: String, address: UnsafeMutableRawPointer, bytes: Int, position: CheckpointPosition,
+                 fold: CheckpointFoldHeader, extents: [Extent], digestsStart: Int) {
+        self.fd = fd
+        self.file = file
         self.address = address
-        self.mappedBytes = mappedBytes
+        self.bytes = bytes
         self.position = position
         self.fold = fold
         self.extents = extents
@@ -110,10 +123,14 @@ public final class ValidatorIndex: @unchecked Sendable {
         trusted = [UInt64](repeating: 0, count: (digestsStart / ValidatorIndex.pageBytes + 64) / 64)
     }
 
-    deinit { SystemCalls.unmap(address, count: mappedBytes) }
+    deinit {
+        address.deallocate()
+        try? SystemCalls.close(fd, path: file)
+    }
 
-    /// Whether a page read so far failed its digest (or held what the writer never writes): nothing
-    /// looked up since may be trusted, and the state is to be rebuilt from the ledger.
+    /// Whether a page read so far failed its digest or could not be read (or held what the writer
+    /// never writes): nothing looked up since may be trusted, and the state is to be rebuilt from
+    /// the ledger.
     public var isDamaged: Bool { lock.locked { damaged } }
 
     /// Marks the index damaged: an answer it gave could not be completed (a line it relies on could not be read).
@@ -121,39 +138,38 @@ public final class ValidatorIndex: @unchecked Sendable {
 
     // MARK: Opening
 
-    /// The ledger's index, when the file is there, whole in its header, written by `program`, and
-    /// continued by the ledger up to `head`; nil otherwise (then the state is replayed).
+    /// The ledger's index, when the file is there, whole in its header and page digests, written by
+    /// `program`, and continued by the ledger up to `head`; nil otherwise (then the state is replayed).
     static func open(_ ledger: Ledger, head: HeadRecord, program: String? = ValidatorIndex.program) -> ValidatorIndex? {
         guard let program else { return nil }
         let file = path(ledger)
         guard let fd = try? SystemCalls.open(file, flags: O_RDONLY) else { return nil }
-        let mapped: (address: UnsafeRawPointer, bytes: Int)
-        do {
-            defer { try? SystemCalls.close(fd, path: file) }
-            let size = try SystemCalls.fileSize(fd, path: file)
-            guard size >= Int64(pageBytes), size <= Int64(fileBytesMax) else { return nil }
-            mapped = (try SystemCalls.mapReadOnly(fd, count: Int(size), path: file), Int(size))
-        } catch {
+        guard let size = try? SystemCalls.fileSize(fd, path: file), size >= Int64(pageBytes), size <= Int64(fileBytesMax) else {
+            try? SystemCalls.close(fd, path: file)
             return nil
         }
-        guard let index = make(address: mapped.address, bytes: mapped.bytes, program: program) else {
-            SystemCalls.unmap(mapped.address, count: mapped.bytes)
+        let buffer = UnsafeMutableRawPointer.allocate(byteCount: Int(size), alignment: pageBytes)
+        guard let index = make(fd: fd, file: file, address: buffer, bytes: Int(size), program: program) else {
+            buffer.deallocate()
+            try? SystemCalls.close(fd, path: file)
             return nil
         }
         guard (try? Checkpoint.continues(ledger, index.position, head: head)) == true else { return nil }
         return index
     }
 
-    /// The index a mapping holds, when its header checks out; nil otherwise (the caller unmaps it).
-    private static func make(address: UnsafeRawPointer, bytes: Int, program: String) -> ValidatorIndex? {
-        let all = UnsafeRawBufferPointer(start: address, count: bytes)
-        guard bytes >= pageBytes, memcmp(address, magic, magic.count) == 0 else { return nil }
-        let headerLength = Int(UInt32(littleEndian: all.loadUnaligned(fromByteOffset: magic.count, as: UInt32.self)))
+    /// The index of an open file, when its header and page digests check out; nil otherwise (the
+    /// caller closes the file and frees the buffer).
+    private static func make(fd: Int32, file: String, address: UnsafeMutableRawPointer, bytes: Int, program: String) -> ValidatorIndex? {
+        guard (try? SystemCalls.preadFully(fd, into: address, count: pageBytes, offset: 0, path: file)) == pageBytes else { return nil }
+        let header = UnsafeRawBufferPointer(start: address, count: pageBytes)
+        guard memcmp(address, magic, magic.count) == 0 else { return nil }
+        let headerLength = Int(UInt32(littleEndian: header.loadUnaligned(fromByteOffset: magic.count, as: UInt32.self)))
         let headerEnd = magic.count + 4 + headerLength
         guard headerEnd + 32 <= pageBytes else { return nil }
-        let digest = SHA256.hash(UnsafeRawBufferPointer(rebasing: all[0..<headerEnd]))
+        let digest = SHA256.hash(UnsafeRawBufferPointer(rebasing: header[0..<headerEnd]))
         guard digest == SHA256Digest(rawBytes: address + headerEnd) else { return nil }
-        var r = BinaryReader(Array(all[(magic.count + 4)..<headerEnd]))
+        var r = BinaryReader(Array(header[(magic.count + 4)..<headerEnd]))
         do {
             guard let position = try Checkpoint.readIdentity(kind: kind, program: program, from: &r) else { return nil }
             let fold = try CheckpointFoldHeader(reading: &r)
@@ -173,8 +189,14 @@ public final class ValidatorIndex: @unchecked Sendable {
             }
             let digestsDigest = SHA256Digest(bytes: try r.raw(32))
             guard r.atEnd else { return nil }
-            guard SHA256.hash(UnsafeRawBufferPointer(rebasing: all[digestsStart..<bytes])) == digestsDigest else { return nil }
-            return ValidatorIndex(address: address, mappedBytes: bytes, position: position, fold: fold, extents: extents, digestsStart: digestsStart)
+            let digestBytes = bytes - digestsStart
+            if digestBytes > 0 {
+                guard (try? SystemCalls.preadFully(fd, into: address + digestsStart, count: digestBytes, offset: Int64(digestsStart), path: file)) == digestBytes
+                else { return nil }
+            }
+            guard SHA256.hash(UnsafeRawBufferPointer(start: address + digestsStart, count: digestBytes)) == digestsDigest else { return nil }
+            return ValidatorIndex(fd: fd, file: file, address: address, bytes: bytes, position: position, fold: fold, extents: extents,
+                                  digestsStart: digestsStart)
         } catch {
             return nil
         }
@@ -182,8 +204,9 @@ public final class ValidatorIndex: @unchecked Sendable {
 
     // MARK: Reading in place
 
-    /// Whether the bytes [start, end) lie in checked pages, checking those not checked yet; a page
-    /// that fails its digest marks the index damaged.
+    /// Whether the bytes [start, end) lie in checked pages, reading and checking those not checked
+    /// yet (runs of them in one read); a page that cannot be read or fails its digest marks the
+    /// index damaged.
     private func trust(_ start: Int, _ end: Int) -> Bool {
         guard start >= ValidatorIndex.pageBytes, start <= end, end <= digestsStart else {
             markDamaged()
@@ -191,9 +214,26 @@ public final class ValidatorIndex: @unchecked Sendable {
         }
         if start == end { return true }
         let first = start / ValidatorIndex.pageBytes, last = (end - 1) / ValidatorIndex.pageBytes
+        func isTrusted(_ page: Int) -> Bool { trusted[page >> 6] & (1 << UInt64(page & 63)) != 0 }
         return lock.locked { () -> Bool in
             guard !damaged else { return false }
-            for page in first...last where trusted[page >> 6] & (1 << UInt64(page & 63)) == 0 {
+            var page = first
+            while page <= last {
+                if isTrusted(page) {
+                    page += 1
+                    continue
+                }
+                var runEnd = page + 1
+                while runEnd <= last && !isTrusted(runEnd) { runEnd += 1 }
+                let readStart = page * ValidatorIndex.pageBytes
+                let readBytes = min(runEnd * ValidatorIndex.pageBytes, digestsStart) - readStart
+                guard (try? SystemCalls.preadFully(fd, into: address + readStart, count: readBytes, offset: Int64(readStart), path: file)) == readBytes else {
+                    damaged = true
+                    return false
+                }
+                page = runEnd
+            }
+            for page in first...last where !isTrusted(page) {
                 let pageStart = page * ValidatorIndex.pageBytes
                 let pageEnd = min(pageStart + ValidatorIndex.pageBytes, digestsStart)
                 let digest = SHA256.hash(UnsafeRawBufferPointer(start: address + pageStart, count: pageEnd - pageStart))
@@ -253,6 +293,8 @@ public final class ValidatorIndex: @unchecked Sendable {
     /// Calls `body` with every record of a section in key order; false when a page is damaged.
     func forEachRecord(_ section: Section, _ body: (UnsafeRawBufferPointer, UnsafeRawBufferPointer) -> Void) -> Bool {
         let extent = extents[section.rawValue]
+        // The whole section at once: a few large reads instead of one per page.
+        guard trust(extent.offsetsStart, extent.recordsStart + extent.recordsBytes) else { return false }
         for i in 0..<extent.count {
             guard let found = record(extent, i) else { return false }
             body(found.key, found.value)
