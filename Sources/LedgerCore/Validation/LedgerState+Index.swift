@@ -1,10 +1,16 @@
 extension LedgerState {
-    /// The state as the index's sections (``ValidatorIndex/Section``), each sorted by key: the
-    /// index's records with the changes since merged in, or everything held in memory. Nil when a
-    /// page of the index read on the way is damaged.
+    /// The state as the index's sections in memory (to compare states); nil when a page of the
+    /// index read on the way is damaged.
     func indexSections() -> [ValidatorIndex.SectionBuilder]? {
+        var sink = ValidatorIndex.MemorySink()
+        return writeSections(to: &sink) ? sink.sections : nil
+    }
+
+    /// Gives `sink` the state as the index's sections (``ValidatorIndex/Section``), each sorted by
+    /// key: the index's records with the changes since merged in, or everything held in memory.
+    /// False when a page of the index read on the way is damaged (the sink then holds a part).
+    func writeSections<Sink: SectionSink>(to sink: inout Sink) -> Bool {
         typealias Key = ValidatorIndex.Key
-        var sections: [ValidatorIndex.SectionBuilder] = []
         for section in ValidatorIndex.Section.allCases {
             // The changes since the index (or everything, without one), by key: nil removes.
             var changes: [(key: [UInt8], value: [UInt8]?)] = []
@@ -26,7 +32,7 @@ extension LedgerState {
                 if a.key != b.key { return a.key.lexicographicallyPrecedes(b.key) }
                 return a.value == nil && b.value != nil
             }
-            var builder = ValidatorIndex.SectionBuilder()
+            sink.beginSection()
             var next = 0
             /// Adds the changes whose keys come before `key` (all, when nil); returns the change of `key` itself.
             func addChanges(before key: UnsafeRawBufferPointer?) -> [UInt8]?? {
@@ -44,7 +50,7 @@ extension LedgerState {
                         }
                     }
                     while next + 1 < changes.count && changes[next + 1].key == change.key { next += 1 }
-                    if let value = changes[next].value { builder.add(change.key, value) }
+                    if let value = changes[next].value { change.key.withUnsafeBytes { k in value.withUnsafeBytes { v in sink.add(k, v) } } }
                     next += 1
                 }
                 return nil
@@ -52,16 +58,16 @@ extension LedgerState {
             if let index {
                 let whole = index.forEachRecord(section) { key, value in
                     switch addChanges(before: key) {
-                    case .none: builder.add(key, value)
-                    case .some(.some(let changed)): builder.add(Array(key), changed)
+                    case .none: sink.add(key, value)
+                    case .some(.some(let changed)): changed.withUnsafeBytes { sink.add(key, $0) }
                     case .some(.none): break
                     }
                 }
-                guard whole else { return nil }
+                guard whole else { return false }
             }
             _ = addChanges(before: nil)
-            sections.append(builder)
+            sink.endSection()
         }
-        return sections
+        return true
     }
 }

@@ -27,9 +27,9 @@ import Darwin
 /// the header's length (32 bits), the header (kind, program, position as a checkpoint writes them;
 /// the fold header; where the page digests begin; the number of data pages; per section its record
 /// count and where its offsets and records lie; the SHA-256 of the page digests), then the SHA-256
-/// of everything before it. From byte 4096 the sections, each an array of (count + 1) 64-bit offsets
-/// into its records followed by the records, each a 32-bit key length, the key and the value, in
-/// increasing byte order of the keys. Then the page digests: 32 bytes for each 4 KiB page from
+/// of everything before it. From byte 4096 the sections, each its records, each a 32-bit key length,
+/// the key and the value, in increasing byte order of the keys, then (at a multiple of 8 bytes)
+/// (count + 1) 64-bit offsets of the records from the first. Then the page digests: 32 bytes for each 4 KiB page from
 /// byte 4096 up to the digests.
 public final class ValidatorIndex: @unchecked Sendable {
     /// The sections, in file order.
@@ -54,8 +54,8 @@ public final class ValidatorIndex: @unchecked Sendable {
         case goalBySeq
     }
 
-    /// Where a section lies in the file.
-    struct Extent {
+    /// Where a section lies in the file: its records, then (at the next multiple of 8) its record offsets.
+    struct Extent: Equatable {
         /// Records in the section.
         var count: Int
         /// File offset of its (count + 1) record offsets.
@@ -64,6 +64,9 @@ public final class ValidatorIndex: @unchecked Sendable {
         var recordsStart: Int
         /// Bytes of records.
         var recordsBytes: Int
+
+        /// The end of the section in the file (after its offsets).
+        var end: Int { offsetsStart + (count + 1) * 8 }
     }
 
     static let magic = Array("CASELEDGER-VALIDATOR-INDEX 1\n".utf8)
@@ -182,9 +185,9 @@ public final class ValidatorIndex: @unchecked Sendable {
             var extents: [Extent] = []
             for _ in 0..<sectionCount {
                 let extent = Extent(count: try r.int(), offsetsStart: try r.int(), recordsStart: try r.int(), recordsBytes: try r.int())
-                guard extent.count >= 0, extent.recordsBytes >= 0, extent.offsetsStart >= pageBytes,
-                      extent.recordsStart == extent.offsetsStart + (extent.count + 1) * 8,
-                      extent.recordsStart + extent.recordsBytes <= digestsStart else { return nil }
+                guard extent.count >= 0, extent.count <= bytes, extent.recordsBytes >= 0, extent.recordsStart >= pageBytes,
+                      extent.offsetsStart >= extent.recordsStart + extent.recordsBytes, extent.offsetsStart % 8 == 0,
+                      extent.end <= digestsStart else { return nil }
                 extents.append(extent)
             }
             let digestsDigest = SHA256Digest(bytes: try r.raw(32))
@@ -294,7 +297,7 @@ public final class ValidatorIndex: @unchecked Sendable {
     func forEachRecord(_ section: Section, _ body: (UnsafeRawBufferPointer, UnsafeRawBufferPointer) -> Void) -> Bool {
         let extent = extents[section.rawValue]
         // The whole section at once: a few large reads instead of one per page.
-        guard trust(extent.offsetsStart, extent.recordsStart + extent.recordsBytes) else { return false }
+        guard trust(extent.recordsStart, extent.end) else { return false }
         for i in 0..<extent.count {
             guard let found = record(extent, i) else { return false }
             body(found.key, found.value)
@@ -323,62 +326,158 @@ public final class ValidatorIndex: @unchecked Sendable {
 
     // MARK: Writing
 
-    /// A section being written: records added in increasing key order.
+    /// A section being written in memory (to compare states): records added in increasing key order.
     struct SectionBuilder: Equatable {
         /// Where each record starts in ``records``, and where the last ends.
         var offsets: [UInt64] = [0]
         /// The records: 32-bit key length, key, value.
         var records: [UInt8] = []
-        /// The last key added (keys must increase).
-        private var lastKey: [UInt8]? = nil
 
         /// Records added.
         var count: Int { offsets.count - 1 }
 
         /// Adds a record whose key follows the last one's.
         mutating func add(_ key: UnsafeRawBufferPointer, _ value: UnsafeRawBufferPointer) {
-            if let lastKey { precondition(ValidatorIndex.compare(key, lastKey) == .greater, "keys are added in increasing order, each once") }
-            lastKey = Array(key)
             withUnsafeBytes(of: UInt32(key.count).littleEndian) { records.append(contentsOf: $0) }
             records.append(contentsOf: key)
             records.append(contentsOf: value)
             offsets.append(UInt64(records.count))
         }
+    }
 
-        /// Adds a record whose key follows the last one's.
-        mutating func add(_ key: [UInt8], _ value: [UInt8]) {
-            key.withUnsafeBytes { k in value.withUnsafeBytes { v in add(k, v) } }
+    /// The sections in memory, for ``LedgerState/indexSections()``.
+    struct MemorySink: SectionSink {
+        var sections: [SectionBuilder] = []
+        var order = KeyOrder()
+        mutating func beginSection() {
+            sections.append(SectionBuilder())
+            order = KeyOrder()
+        }
+        mutating func add(_ key: UnsafeRawBufferPointer, _ value: UnsafeRawBufferPointer) {
+            order.check(key)
+            sections[sections.count - 1].add(key, value)
+        }
+        mutating func endSection() {}
+    }
+
+    /// The last key of a section, to check that each key follows it (the binary search relies on it).
+    struct KeyOrder {
+        private var last: [UInt8] = []
+        private var started = false
+
+        /// Stops the program when `key` does not follow the last key checked.
+        mutating func check(_ key: UnsafeRawBufferPointer) {
+            if started { precondition(ValidatorIndex.compare(key, last) == .greater, "keys are added in increasing order, each once") }
+            started = true
+            last.removeAll(keepingCapacity: true)
+            last.append(contentsOf: key)
         }
     }
 
-    /// The index file's bytes for the state `sections` hold at `position`, or nil when the header
-    /// does not fit its page (a jobcenter name of thousands of bytes: then no index is kept).
-    static func encode(sections: [SectionBuilder], fold: CheckpointFoldHeader, position: CheckpointPosition, program: String) -> [UInt8]? {
-        precondition(sections.count == Section.allCases.count, "every section is given")
-        var file = [UInt8](repeating: 0, count: pageBytes)
-        var extents: [Extent] = []
-        for section in sections {
-            while file.count % 8 != 0 { file.append(0) }
-            let offsetsStart = file.count
-            for offset in section.offsets { withUnsafeBytes(of: offset.littleEndian) { file.append(contentsOf: $0) } }
-            extents.append(Extent(count: section.count, offsetsStart: offsetsStart, recordsStart: file.count, recordsBytes: section.records.count))
-            file.append(contentsOf: section.records)
+    /// Writes an index file as the records come, so that the state is never held whole as bytes:
+    /// data from byte 4096 in pages, each page's SHA-256 taken as it is written; then the page
+    /// digests, and the header in page 0 last.
+    struct FileWriter: SectionSink {
+        let fd: Int32
+        let path: String
+        /// Bytes not yet written, from file offset ``written`` (a page boundary).
+        private var pending: [UInt8] = []
+        private var written = ValidatorIndex.pageBytes
+        /// The SHA-256 of each page written, in order.
+        private(set) var digests: [UInt8] = []
+        private(set) var extents: [Extent] = []
+        private var offsets: [UInt64] = []
+        private var recordsStart = 0
+        private var order = KeyOrder()
+        /// The first write that failed; nothing is written after it.
+        private(set) var failure: SystemError?
+
+        init(fd: Int32, path: String) {
+            self.fd = fd
+            self.path = path
+            pending.reserveCapacity(ValidatorIndex.writeBytes + ValidatorIndex.pageBytes)
         }
-        let digestsStart = file.count
-        let pages = (digestsStart - pageBytes + pageBytes - 1) / pageBytes
-        var digests: [UInt8] = []
-        digests.reserveCapacity(pages * 32)
-        file.withUnsafeBytes { all in
-            for page in stride(from: 1, through: pages, by: 1) {
-                let start = page * pageBytes
-                digests.append(contentsOf: SHA256.hash(UnsafeRawBufferPointer(rebasing: all[start..<min(start + pageBytes, digestsStart)])).bytes)
+
+        /// The file offset of the next byte.
+        var position: Int { written + pending.count }
+
+        mutating func beginSection() {
+            offsets = [0]
+            recordsStart = position
+            order = KeyOrder()
+        }
+
+        mutating func add(_ key: UnsafeRawBufferPointer, _ value: UnsafeRawBufferPointer) {
+            order.check(key)
+            withUnsafeBytes(of: UInt32(key.count).littleEndian) { pending.append(contentsOf: $0) }
+            pending.append(contentsOf: key)
+            pending.append(contentsOf: value)
+            offsets.append(UInt64(position - recordsStart))
+            if pending.count >= ValidatorIndex.writeBytes { flush(last: false) }
+        }
+
+        mutating func endSection() {
+            let recordsBytes = position - recordsStart
+            while position % 8 != 0 { pending.append(0) }
+            let offsetsStart = position
+            for offset in offsets {
+                withUnsafeBytes(of: offset.littleEndian) { pending.append(contentsOf: $0) }
+                if pending.count >= ValidatorIndex.writeBytes { flush(last: false) }
             }
+            extents.append(Extent(count: offsets.count - 1, offsetsStart: offsetsStart, recordsStart: recordsStart, recordsBytes: recordsBytes))
+            assert(extents.last!.end == position)
         }
+
+        /// Writes the whole pages pending (and with `last`, the final partial page), taking their digests.
+        private mutating func flush(last: Bool) {
+            let count = last ? pending.count : pending.count / ValidatorIndex.pageBytes * ValidatorIndex.pageBytes
+            guard count > 0, failure == nil else { return }
+            pending.withUnsafeBytes { bytes in
+                for start in stride(from: 0, to: count, by: ValidatorIndex.pageBytes) {
+                    let page = UnsafeRawBufferPointer(rebasing: bytes[start..<min(start + ValidatorIndex.pageBytes, count)])
+                    digests.append(contentsOf: SHA256.hash(page).bytes)
+                }
+            }
+            var result: Result<Void, SystemError> = .success(())
+            pending.withUnsafeBytes { bytes in
+                result = Result { () throws(SystemError) in
+                    try SystemCalls.pwriteAll(fd, from: bytes.baseAddress!, count: count, offset: Int64(written), path: path)
+                }
+            }
+            if case .failure(let error) = result { failure = error }
+            pending.removeFirst(count)
+            written += count
+        }
+
+        /// Writes the rest, the page digests and the header; nil when the header does not fit its
+        /// page (a jobcenter name of thousands of bytes: then no index is kept). Throws the first
+        /// write that failed.
+        mutating func finish(fold: CheckpointFoldHeader, position checkpoint: CheckpointPosition, program: String) throws(SystemError) -> Bool {
+            precondition(extents.count == Section.allCases.count, "every section is written")
+            flush(last: true)
+            if let failure { throw failure }
+            let digestsStart = written
+            let pages = digests.count / 32
+            assert(pages == (digestsStart - ValidatorIndex.pageBytes + ValidatorIndex.pageBytes - 1) / ValidatorIndex.pageBytes)
+            guard let header = ValidatorIndex.header(extents: extents, digestsStart: digestsStart, digests: digests, fold: fold,
+                                                     position: checkpoint, program: program) else { return false }
+            try SystemCalls.pwriteAll(fd, bytes: digests, offset: Int64(digestsStart), path: path)
+            try SystemCalls.pwriteAll(fd, bytes: header, offset: 0, path: path)
+            return true
+        }
+    }
+
+    /// Bytes written at a time while an index is written.
+    static let writeBytes = 1 << 20
+
+    /// Page 0 of an index file (the header, its checksum, zeros), or nil when the header does not fit.
+    static func header(extents: [Extent], digestsStart: Int, digests: [UInt8], fold: CheckpointFoldHeader,
+                       position: CheckpointPosition, program: String) -> [UInt8]? {
         var header = BinaryWriter()
         Checkpoint.writeIdentity(kind: kind, program: program, position: position, to: &header)
         fold.write(to: &header)
         header.int(digestsStart)
-        header.int(pages)
+        header.int(digests.count / 32)
         header.int(extents.count)
         for extent in extents {
             header.int(extent.count)
@@ -387,46 +486,50 @@ public final class ValidatorIndex: @unchecked Sendable {
             header.int(extent.recordsBytes)
         }
         header.raw(SHA256.hash(digests).bytes)
-        var head = magic
-        withUnsafeBytes(of: UInt32(header.bytes.count).littleEndian) { head.append(contentsOf: $0) }
-        head.append(contentsOf: header.bytes)
-        head.append(contentsOf: SHA256.hash(head).bytes)
-        guard head.count <= pageBytes else { return nil }
-        file.replaceSubrange(0..<head.count, with: head)
-        file.append(contentsOf: digests)
-        return file
+        var page = magic
+        withUnsafeBytes(of: UInt32(header.bytes.count).littleEndian) { page.append(contentsOf: $0) }
+        page.append(contentsOf: header.bytes)
+        page.append(contentsOf: SHA256.hash(page).bytes)
+        guard page.count <= pageBytes else { return nil }
+        page.append(contentsOf: [UInt8](repeating: 0, count: pageBytes - page.count))
+        return page
     }
 
-    /// Writes the index of `state` (at `head`) for the ledger: to a temporary file, fsynced, read back
-    /// and compared, renamed over the old one, and the directory fsynced. Best effort: an index that
-    /// cannot be written (no space, a read-only copy) is skipped and the next append replays more.
-    /// Returns whether it was written.
+    /// Writes the index of `state` (at `head`) for the ledger: to a temporary file as the state's
+    /// sections are merged, fsynced, read back (its header, and every page against its digest),
+    /// renamed over the old one, and the directory fsynced. Best effort: an index that cannot be
+    /// written (no space, a read-only copy) is skipped and the next append replays more. Returns
+    /// whether it was written.
     @discardableResult
     public static func save(_ state: LedgerState, to ledger: Ledger, head: HeadRecord, program: String? = ValidatorIndex.program) -> Bool {
         guard let program, state.headSeq == head.seq, state.headHash == head.hash else { return false }
-        guard let sections = state.indexSections() else {
-            // The index the state was read from is damaged: it goes, and the next append rebuilds.
-            remove(ledger)
-            return false
-        }
         let position = Checkpoint.position(head: head, recordedAt: state.headRecordedAt)
-        guard let bytes = encode(sections: sections, fold: state.foldHeader, position: position, program: program) else { return false }
         let directory = Checkpoint.directory(ledger)
         let file = path(ledger)
         let temporary = file + ".tmp-" + String(getpid())
         do {
             try SystemCalls.mkdir(directory, allowExisting: true)
             let fd = try SystemCalls.open(temporary, flags: O_WRONLY | O_CREAT | O_TRUNC)
+            var writer = FileWriter(fd: fd, path: temporary)
+            let whole: Bool
+            let written: Bool
             do {
-                try SystemCalls.pwriteAll(fd, bytes: bytes, offset: 0, path: temporary)
-                try SystemCalls.fsync(fd, path: temporary)
+                whole = state.writeSections(to: &writer)
+                written = whole ? try writer.finish(fold: state.foldHeader, position: position, program: program) : false
+                if written { try SystemCalls.fsync(fd, path: temporary) }
                 try SystemCalls.close(fd, path: temporary)
             } catch {
                 try? SystemCalls.close(fd, path: temporary)
                 throw error
             }
-            // Read back: what is renamed into place is what was meant.
-            guard try SystemCalls.readFile(temporary, bytesMax: bytes.count) == bytes else {
+            guard written else {
+                try? SystemCalls.unlink(temporary)
+                // The index the state was read from is damaged: it goes, and the next append rebuilds.
+                if !whole { remove(ledger) }
+                return false
+            }
+            // Read back: what is renamed into place opens as this position's index, page by page whole.
+            guard readsBack(temporary, position: position, program: program) else {
                 throw SystemError(call: "read", path: temporary, errno: EIO)
             }
             try SystemCalls.rename(temporary, to: file)
@@ -438,10 +541,56 @@ public final class ValidatorIndex: @unchecked Sendable {
         }
     }
 
+    /// Whether the file at `path` opens as the index of `position` and every page matches its digest.
+    static func readsBack(_ path: String, position: CheckpointPosition, program: String) -> Bool {
+        guard let fd = try? SystemCalls.open(path, flags: O_RDONLY) else { return false }
+        guard let size = try? SystemCalls.fileSize(fd, path: path), size >= Int64(pageBytes), size <= Int64(fileBytesMax) else {
+            try? SystemCalls.close(fd, path: path)
+            return false
+        }
+        let buffer = UnsafeMutableRawPointer.allocate(byteCount: Int(size), alignment: pageBytes)
+        guard let index = make(fd: fd, file: path, address: buffer, bytes: Int(size), program: program) else {
+            buffer.deallocate()
+            try? SystemCalls.close(fd, path: path)
+            return false
+        }
+        return index.position == position && index.checkEveryPage()
+    }
+
+    /// Whether every page reads and matches its digest, read in pieces into a scratch buffer (the
+    /// pages are not kept: this is the writer's read-back, not a lookup).
+    func checkEveryPage() -> Bool {
+        let scratch = UnsafeMutableRawPointer.allocate(byteCount: ValidatorIndex.writeBytes, alignment: ValidatorIndex.pageBytes)
+        defer { scratch.deallocate() }
+        var start = ValidatorIndex.pageBytes
+        while start < digestsStart {
+            let count = min(ValidatorIndex.writeBytes, digestsStart - start)
+            guard (try? SystemCalls.preadFully(fd, into: scratch, count: count, offset: Int64(start), path: file)) == count else { return false }
+            for offset in stride(from: 0, to: count, by: ValidatorIndex.pageBytes) {
+                let page = (start + offset) / ValidatorIndex.pageBytes
+                let digest = SHA256.hash(UnsafeRawBufferPointer(start: scratch + offset, count: min(ValidatorIndex.pageBytes, count - offset)))
+                guard digest == SHA256Digest(rawBytes: address + digestsStart + (page - 1) * 32) else { return false }
+            }
+            start += count
+        }
+        return true
+    }
+
     /// Removes the ledger's index (best effort), so that no later command reads a damaged one.
     static func remove(_ ledger: Ledger) {
         try? SystemCalls.unlink(path(ledger))
     }
+}
+
+/// Where a state's sections go as they are merged (``LedgerState/writeSections(to:)``): the index
+/// file, or memory.
+protocol SectionSink {
+    /// Starts the next section (in ``ValidatorIndex/Section`` order).
+    mutating func beginSection()
+    /// Adds a record whose key follows the section's last one.
+    mutating func add(_ key: UnsafeRawBufferPointer, _ value: UnsafeRawBufferPointer)
+    /// Ends the section.
+    mutating func endSection()
 }
 
 extension ValidatorIndex {
