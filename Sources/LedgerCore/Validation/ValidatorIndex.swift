@@ -8,8 +8,8 @@ import Darwin
 /// `cache/ledger-state.bin`: what an append checks new input against (citizens, periods, job
 /// orders, goals, publications, corrections) as sorted sections that are searched by reading the
 /// pages a binary search needs, when it needs them, so that a one-event append reads a few pages
-/// instead of loading the whole state. The lines after the index's position are replayed into a small in-memory overlay
-/// (``LedgerState``). (Which period a retracted event opened or closed is not kept: it is read from
+/// instead of loading the whole state. The lines after the index's position are replayed into a
+/// small in-memory overlay (``LedgerState``). (Which period a retracted event opened or closed is not kept: it is read from
 /// that event's line, found by a binary search, when a retraction needs it.)
 ///
 /// A cache, never trusted over the ledger: it is used only when its header's checksum holds, it was
@@ -29,8 +29,8 @@ import Darwin
 /// count and where its offsets and records lie; the SHA-256 of the page digests), then the SHA-256
 /// of everything before it. From byte 4096 the sections, each its records, each a 32-bit key length,
 /// the key and the value, in increasing byte order of the keys, then (at a multiple of 8 bytes)
-/// (count + 1) 64-bit offsets of the records from the first. Then the page digests: 32 bytes for each 4 KiB page from
-/// byte 4096 up to the digests.
+/// (count + 1) 64-bit offsets of the records from the first. Then the page digests: 32 bytes for
+/// each 4 KiB page from byte 4096 up to the digests.
 public final class ValidatorIndex: @unchecked Sendable {
     /// The sections, in file order.
     enum Section: Int, CaseIterable {
