@@ -39,7 +39,13 @@ import Foundation
         let head = try test.ledger.readHead()
         let memory = try test.ledger.replayState(head: head, useCheckpoint: false)
         #expect(memory.index == nil)
+        // What a writer that died while writing an index left is removed by the next.
+        let stale = test.path + "/cache/ledger-state.bin.tmp-99999"
+        try FileManager.default.createDirectory(atPath: test.path + "/cache", withIntermediateDirectories: true)
+        writeBytes(stale, [UInt8](repeating: 0x41, count: 5000))
         #expect(ValidatorIndex.save(memory, to: test.ledger, head: head))
+        #expect(!FileManager.default.fileExists(atPath: stale))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: test.path + "/cache") == ["ledger-state.bin"])
         let index = try #require(ValidatorIndex.open(test.ledger, head: head))
         #expect(index.position.seq == head.seq && index.position.hash == head.hash)
         let ledger = test.ledger

@@ -499,7 +499,9 @@ public final class ValidatorIndex: @unchecked Sendable {
     /// sections are merged, fsynced, read back (its header, and every page against its digest),
     /// renamed over the old one, and the directory fsynced. Best effort: an index that cannot be
     /// written (no space, a read-only copy) is skipped and the next append replays more. Returns
-    /// whether it was written.
+    /// whether it was written. Called under the writer lock (or where no other writer can run):
+    /// temporary files of earlier writers of the index, which died before renaming theirs, are
+    /// removed first.
     @discardableResult
     public static func save(_ state: LedgerState, to ledger: Ledger, head: HeadRecord, program: String? = ValidatorIndex.program) -> Bool {
         guard let program, state.headSeq == head.seq, state.headHash == head.hash else { return false }
@@ -509,6 +511,10 @@ public final class ValidatorIndex: @unchecked Sendable {
         let temporary = file + ".tmp-" + String(getpid())
         do {
             try SystemCalls.mkdir(directory, allowExisting: true)
+            let stalePrefix = kind + ".bin.tmp-"
+            for name in (try? SystemCalls.listDirectory(directory)) ?? [] where name.hasPrefix(stalePrefix) {
+                try? SystemCalls.unlink(PathNames.join(directory, name))
+            }
             let fd = try SystemCalls.open(temporary, flags: O_WRONLY | O_CREAT | O_TRUNC)
             var writer = FileWriter(fd: fd, path: temporary)
             let whole: Bool
