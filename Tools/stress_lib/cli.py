@@ -8,7 +8,7 @@ import argparse
 import sys
 import time
 
-from . import badinput, crash, faults, load, tamper
+from . import badinput, crash, faults, load, powerloss, tamper
 from .common import DEFAULT_TIMEOUT_SECONDS, display_path, find_binary
 
 DEFAULT_SEED = 7
@@ -21,7 +21,11 @@ SIZES = {
     "tamper": {"mutations": (300, 10000)},
     "badinput": {"lines": (20000, 1_000_000)},
     "load": {"writers": (8, 8), "appends": (200, 10000)},
+    "powerloss": {"traces": (10, 1000), "states_per_trace": (10, 110)},
 }
+
+#: The powerloss campaign's default size (neither --small nor --full).
+POWERLOSS_DEFAULT = {"traces": 40, "states_per_trace": 40}
 
 
 def size(args, campaign, name):
@@ -30,6 +34,8 @@ def size(args, campaign, name):
     if value is not None:
         return value
     small, full = SIZES[campaign][name]
+    if campaign == "powerloss" and not args.full and not args.small and not getattr(args, "all_campaigns", False):
+        return POWERLOSS_DEFAULT[name]
     return full if args.full else small
 
 
@@ -105,6 +111,14 @@ def parser():
     p.add_argument("--writers", type=positive, help="concurrent writers (CI 8, full 8)")
     p.add_argument("--appends", type=positive, help="single-event appends per writer (CI 200, full 10000)")
 
+    p = sub.add_parser("powerloss", help="states a power cut may leave (ext4 and strict models) from traced "
+                                         "commands: acknowledged batches kept, recoverable, the ledger opens")
+    common_options(p)
+    p.add_argument("--traces", type=positive, help="traced command sequences (CI 10, default 40, full 1000)")
+    p.add_argument("--states-per-trace", type=positive,
+                   help="distinct crash states checked per trace (CI 10, default 40, full 110)")
+    p.add_argument("--workers", type=positive, default=1, help="traces checked in parallel (default 1)")
+
     p = sub.add_parser("all", help="every campaign in turn (at the CI size unless --full)")
     common_options(p)
     return top
@@ -125,6 +139,9 @@ def run_campaign(name, args, binary):
     if name == "load":
         return load.run(binary, size(args, "load", "writers"), size(args, "load", "appends"), args.seed, args.keep,
                         args.timeout)
+    if name == "powerloss":
+        return powerloss.run(binary, size(args, "powerloss", "traces"), size(args, "powerloss", "states_per_trace"),
+                             args.workers, args.seed, args.keep, args.timeout)
     raise ValueError(name)
 
 
@@ -139,11 +156,11 @@ def main(argv=None):
     # `all`: the per-campaign options take their defaults.
     defaults = {"writers": None, "batches": 2, "citizens": (6, 16), "rounds_per_ledger": 100, "rounds": None,
                 "errnos": None, "modes": None, "every_errno": None, "max_n": 60, "mutations": None, "lines": None, "batch_lines": 400,
-                "appends": None}
+                "appends": None, "traces": None, "states_per_trace": None, "workers": 1, "all_campaigns": True}
     outcomes = []
     started = time.monotonic()
     print(f"stress all: {'full' if args.full else 'CI'} sizes, seed {args.seed}, binary {display_path(binary)}")
-    for name in ("crash", "faults", "tamper", "badinput", "load"):
+    for name in ("crash", "faults", "tamper", "badinput", "load", "powerloss"):
         for key, value in defaults.items():
             setattr(args, key, value)
         if name == "crash":

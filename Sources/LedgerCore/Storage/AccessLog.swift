@@ -135,7 +135,7 @@ public struct AccessLog: Sendable {
             }
         }
         do {
-            try SystemCalls.mkdir(directory, allowExisting: true)
+            try SystemCalls.makeDirectoryDurably(directory)
             let lockFD = try SystemCalls.open(lockPath, flags: O_RDWR | O_CREAT)
             defer { try? SystemCalls.close(lockFD, path: lockPath) }
             try SystemCalls.lockExclusive(lockFD, path: lockPath)
@@ -147,15 +147,22 @@ public struct AccessLog: Sendable {
             guard line.count <= AccessLog.lineBytesMax else { throw LedgerError.invalidRequest("the access record would exceed \(AccessLog.lineBytesMax) bytes; narrow the request") }
             let fd = try SystemCalls.open(path, flags: O_RDWR | O_CREAT, mode: 0o600)
             defer { try? SystemCalls.close(fd, path: path) }
-            let created = try SystemCalls.fileSize(fd, path: path) == 0 && records.isEmpty
+            // The first record: the file's name is made durable too (an earlier process may have
+            // created the file and been cut off before its directory was fsynced).
+            let first = records.isEmpty
             // A torn last line (an earlier write cut by a crash) is removed first.
             try SystemCalls.ftruncate(fd, length: validBytes, path: path)
+            // The record, then its newline, each fsynced: a power cut may tear or zero-fill any
+            // unsynced part of a write, and a line that ends in a newline must never be such a
+            // piece (a newline-terminated line that does not decode is a defect, not a torn tail).
             let count = line.count
             try SystemCalls.withBuffer(&line) { (base) throws(SystemError) in
-                try SystemCalls.pwriteAll(fd, from: base, count: count, offset: validBytes, path: path)
+                try SystemCalls.pwriteAll(fd, from: base, count: count - 1, offset: validBytes, path: path)
             }
             try SystemCalls.fsync(fd, path: path)
-            if created { try SystemCalls.fsyncDirectory(directory) }
+            try SystemCalls.pwriteAll(fd, bytes: [0x0A], offset: validBytes + Int64(count - 1), path: path)
+            try SystemCalls.fsync(fd, path: path)
+            if first { try SystemCalls.fsyncDirectory(directory) }
             let check = try read()
             guard check.records.last == record else { throw LedgerError.corrupt(file: "access/access-log.jsonl", line: Int(record.seq), reason: "the record read back differs") }
             return record

@@ -56,13 +56,13 @@ struct BatchWriter {
     private static let queue = DispatchQueue(label: "caseledger.batch-writer")
 
     /// Prepares a batch after `head`: into the head's segment, or a new one when it has reached
-    /// ``Ledger/segmentBytesMax``. Nothing is touched on disk until the first write.
+    /// ``Ledger/segmentRollBytes``. Nothing is touched on disk until the first write.
     init(ledger: Ledger, after head: HeadRecord, chunkBytes: Int = BatchWriter.defaultChunkBytes) {
         precondition(chunkBytes > 0)
         self.chunkBytes = chunkBytes
         self.ledger = ledger
         self.head = head
-        if head.offset >= Ledger.segmentBytesMax {
+        if head.offset >= Ledger.segmentRollBytes {
             segment = head.segment + 1
             startOffset = 0
         } else {

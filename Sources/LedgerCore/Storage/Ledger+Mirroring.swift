@@ -24,7 +24,7 @@ public struct MirrorResult: Sendable {
 
 extension Ledger {
     /// Names a copy may hold while an interrupted creation left it without its `CASELEDGER` marker.
-    static let mirrorCreationNames: Set<String> = ["events", "head", "head.tmp", "lock", "lock.tmp", "key-location", "key-location.tmp"]
+    static let mirrorCreationNames: Set<String> = ["events", "head", "head.tmp", "lock", "lock.tmp", "key-location", "key-location.tmp", "CASELEDGER.tmp"]
 
     /// Brings the ledger at `destinationPath` up to date with the one at `sourcePath`, appending only.
     ///

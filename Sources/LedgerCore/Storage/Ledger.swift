@@ -40,6 +40,14 @@ public final class Ledger: Sendable {
     public static let formatMarker = "caseledger ledger format 1\n"
     /// A new segment is started once the current one reaches this size (a batch is never split).
     public static let segmentBytesMax: Int64 = 256 << 20
+    /// The size at which appends start a new segment: ``segmentBytesMax``, or, for tests and the
+    /// power-loss campaign (small ledgers that cross segment boundaries), the value of
+    /// `CASELEDGER_TEST_SEGMENT_BYTES` (1 to ``segmentBytesMax``). Never set it in production.
+    public static let segmentRollBytes: Int64 = {
+        guard let text = SystemCalls.environment("CASELEDGER_TEST_SEGMENT_BYTES"), let value = Int64(text),
+              value >= 1, value <= segmentBytesMax else { return segmentBytesMax }
+        return value
+    }()
     /// Longest stored line, in bytes.
     public static let storedLineBytesMax = 80_000
     /// Most segment files in one ledger.

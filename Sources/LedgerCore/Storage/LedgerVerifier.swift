@@ -361,8 +361,11 @@ public enum LedgerVerifier {
         return .success(recorded)
     }
 
-    /// Classifies bytes beyond the head: complete lines continuing the chain and a torn last line
-    /// are a recoverable tail; anything else is corruption. With `types` (every acknowledged
+    /// Classifies bytes beyond the head: complete lines continuing the chain and a torn last part
+    /// are a recoverable tail; anything else is corruption. The torn part is a last piece without
+    /// a newline, or, from the first line holding a NUL byte on, lines that each hold a NUL byte
+    /// or are well-formed lines further along (a power cut may leave unsynced sectors of the
+    /// batch's writes as zero-filled holes, also in lines whose newline did land). With `types` (every acknowledged
     /// line's type by seq - 1) the tail's corrections are checked against what they correct.
     static func checkTail(_ ledger: Ledger, head: HeadRecord, segments: Int, headLineCount: Int, municipalities: Set<Int>,
                           after: (seq: Int64, hash: SHA256Digest, recordedAt: Timestamp), types acknowledgedTypes: [EventType]? = nil,
@@ -382,12 +385,28 @@ public enum LedgerVerifier {
             guard tail?.torn == false else {
                 throw LedgerError.corrupt(file: Ledger.segmentName(index), line: 1, reason: "a segment follows a torn line")
             }
+            var holed = false
             let end = try ledger.forEachLine(segment: index, from: start, to: size, firstLineNumber: firstLine) { (location, line) throws(LedgerError) in
+                let hasNUL = line.contains(0)
                 let recorded: RecordedEvent
                 switch checkLine(line, municipalities: municipalities, now: now, scratch: &scratch) {
                 case .failure(let failure):
-                    throw LedgerError.corrupt(file: location.fileName, line: location.line, reason: failure.reason + " (beyond the head)")
+                    guard hasNUL || holed else {
+                        throw LedgerError.corrupt(file: location.fileName, line: location.line, reason: failure.reason + " (beyond the head)")
+                    }
+                    guard hasNUL else {
+                        throw LedgerError.corrupt(file: location.fileName, line: location.line, reason: failure.reason + " (beyond the head, after a zero-filled hole)")
+                    }
+                    holed = true
+                    return
                 case .success(let r): recorded = r
+                }
+                if holed {
+                    // After a hole: whole lines of the same batch, further along the chain.
+                    guard recorded.seq > expectedSeq else {
+                        throw LedgerError.corrupt(file: location.fileName, line: location.line, reason: "a line beyond the head does not continue the chain")
+                    }
+                    return
                 }
                 guard recorded.seq == expectedSeq, recorded.prev == previousHash, recorded.recordedAt >= previousRecordedAt else {
                     throw LedgerError.corrupt(file: location.fileName, line: location.line, reason: "a line beyond the head does not continue the chain")
@@ -405,7 +424,7 @@ public enum LedgerVerifier {
                 previousRecordedAt = recorded.recordedAt
                 tail?.completeLines += 1
             }
-            if end < size { tail?.torn = true }
+            if end < size || holed { tail?.torn = true }
             tail?.bytes += size - start
         }
         return tail

@@ -71,7 +71,7 @@ public enum SectionedCheckpoint {
                 let entry = sections[index]
                 var bytes = [UInt8](repeating: 0, count: entry.length)
                 let path = self.path
-                guard let n = try? SystemCalls.withBuffer(&bytes, { (base) throws(SystemError) -> Int in
+                guard let n = entry.length == 0 ? 0 : try? SystemCalls.withBuffer(&bytes, { (base) throws(SystemError) -> Int in
                     try SystemCalls.preadFully(fd, into: base, count: entry.length, offset: entry.offset, path: path)
                 }), n == entry.length, SHA256.hash(bytes).bytes == entry.digest else { return nil }
                 result[index] = BinaryReader(bytes)
@@ -133,7 +133,8 @@ public enum SectionedCheckpoint {
         guard let program = Checkpoint.program, SystemCalls.exists(file),
               let fd = try? SystemCalls.open(file, flags: O_RDONLY) else { return nil }
         defer { try? SystemCalls.close(fd, path: file) }
-        guard let size = try? SystemCalls.fileSize(fd, path: file), size <= Int64(Checkpoint.fileBytesMax) else { return nil }
+        // An empty file (a power cut before the unsynced cache write landed) is no checkpoint.
+        guard let size = try? SystemCalls.fileSize(fd, path: file), size > 0, size <= Int64(Checkpoint.fileBytesMax) else { return nil }
         var want = Int(min(size, Int64(headerReadBytes)))
         for _ in 0..<2 {
             var bytes = [UInt8](repeating: 0, count: want)

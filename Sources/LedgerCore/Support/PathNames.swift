@@ -18,11 +18,12 @@ public enum PathNames {
         a.hasSuffix("/") ? a + b : a + "/" + b
     }
 
-    /// Makes a directory and its missing parents.
+    /// Makes a directory and its missing parents, each made durable (its parent fsynced), so that
+    /// what is later written and fsynced in it is not lost with the directory in a power cut.
     public static func makeDirectories(_ path: String, mode: UInt32 = 0o755) throws(SystemError) {
         if SystemCalls.isDirectory(path) { return }
         let parentPath = parent(of: path)
         if parentPath != path && parentPath != "." && parentPath != "/" { try makeDirectories(parentPath, mode: mode) }
-        try SystemCalls.mkdir(path, mode: mode, allowExisting: true)
+        try SystemCalls.makeDirectoryDurably(path, mode: mode)
     }
 }

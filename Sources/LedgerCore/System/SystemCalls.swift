@@ -15,9 +15,14 @@ package enum SystemCalls {
     /// Opens `path`; returns the descriptor or throws with the saved errno.
     package static func open(_ path: String, flags: Int32, mode: UInt32 = 0o644) throws(SystemError) -> Int32 {
         try FaultInjection.check(.open, path: path)
+        let traced = FileSystemTrace.enabled && flags & (O_CREAT | O_TRUNC) != 0
+        let existed = traced && exists(path)
         while true {
             let fd = Glibc.open(path, flags | O_CLOEXEC, mode_t(mode))
-            if fd >= 0 { return fd }
+            if fd >= 0 {
+                if traced { FileSystemTrace.open(path, flags: flags, existed: existed) }
+                return fd
+            }
             let saved = errno
             if saved == EINTR { continue }
             throw SystemError(call: "open", path: path, errno: saved)
@@ -72,6 +77,7 @@ package enum SystemCalls {
             done += n
         }
         assert(done == count, "a write must end exactly at the requested count")
+        if FileSystemTrace.enabled { FileSystemTrace.write(path, offset: offset, bytes: UnsafeRawBufferPointer(start: buffer, count: count)) }
     }
 
     /// Writes all of `bytes` at `offset` (no copy of the array).
@@ -86,19 +92,24 @@ package enum SystemCalls {
 
     /// Flushes a file's data and metadata to the disk.
     package static func fsync(_ fd: Int32, path: String) throws(SystemError) {
+        try fsync(fd, path: path, traceAs: "fsync")
+    }
+
+    private static func fsync(_ fd: Int32, path: String, traceAs operation: String) throws(SystemError) {
         try FaultInjection.check(.fsync, path: path)
         while Glibc.fsync(fd) != 0 {
             let saved = errno
             if saved == EINTR { continue }
             throw SystemError(call: "fsync", path: path, errno: saved)
         }
+        if FileSystemTrace.enabled { FileSystemTrace.record([operation, path]) }
     }
 
     /// Flushes a directory, so that files created or renamed in it survive a crash.
     package static func fsyncDirectory(_ path: String) throws(SystemError) {
         let fd = try open(path, flags: O_RDONLY | O_DIRECTORY)
         defer { try? close(fd, path: path) }
-        try fsync(fd, path: path)
+        try fsync(fd, path: path, traceAs: "fsyncdir")
     }
 
     /// Cuts a file to `length` bytes.
@@ -109,6 +120,7 @@ package enum SystemCalls {
             if saved == EINTR { continue }
             throw SystemError(call: "ftruncate", path: path, errno: saved)
         }
+        if FileSystemTrace.enabled { FileSystemTrace.record(["truncate", path, String(length)]) }
     }
 
     /// Takes an exclusive advisory lock on the whole file, waiting for other holders.
@@ -165,17 +177,29 @@ package enum SystemCalls {
             if saved == EEXIST && allowExisting && isDirectory(path) { return }
             throw SystemError(call: "mkdir", path: path, errno: saved)
         }
+        if FileSystemTrace.enabled { FileSystemTrace.record(["mkdir", path]) }
+    }
+
+    /// Makes a directory if it is absent, then fsyncs its parent, so that the directory's entry is
+    /// on disk before anything written in it is acknowledged. The parent is fsynced also when the
+    /// directory exists already: an earlier process may have made it and been cut off before its
+    /// fsync, and a directory fsync with nothing to write is cheap.
+    package static func makeDirectoryDurably(_ path: String, mode: UInt32 = 0o755) throws(SystemError) {
+        try mkdir(path, mode: mode, allowExisting: true)
+        try fsyncDirectory(PathNames.parent(of: path))
     }
 
     /// Renames a file atomically within one file system.
     package static func rename(_ from: String, to: String) throws(SystemError) {
         try FaultInjection.check(.rename, path: to)
         if Glibc.rename(from, to) != 0 { throw SystemError(call: "rename", path: to, errno: errno) }
+        if FileSystemTrace.enabled { FileSystemTrace.record(["rename", from, to]) }
     }
 
     /// Removes a file.
     package static func unlink(_ path: String) throws(SystemError) {
         if Glibc.unlink(path) != 0 { throw SystemError(call: "unlink", path: path, errno: errno) }
+        if FileSystemTrace.enabled { FileSystemTrace.record(["unlink", path]) }
     }
 
     /// The names in a directory, without `.` and `..`, sorted bytewise.
@@ -198,6 +222,8 @@ package enum SystemCalls {
         defer { try? close(fd, path: path) }
         let size = try fileSize(fd, path: path)
         guard size <= Int64(bytesMax) else { throw SystemError(call: "read", path: path, errno: EFBIG) }
+        // An empty file (a power cut may leave one where a write had not landed) reads as no bytes.
+        guard size > 0 else { return [] }
         var bytes = [UInt8](repeating: 0, count: Int(size))
         let count = bytes.count
         let n = try withBuffer(&bytes) { (base) throws(SystemError) -> Int in
@@ -315,6 +341,67 @@ package enum SystemCalls {
     /// Sets a file's permission bits.
     package static func chmod(_ path: String, mode: UInt32) throws(SystemError) {
         if Glibc.chmod(path, mode_t(mode)) != 0 { throw SystemError(call: "chmod", path: path, errno: errno) }
+    }
+}
+
+/// A record of every operation that changes what is on disk, for the power-loss campaign
+/// (Tools/stress_lib/powerloss.py), which builds from it the states a power cut may leave.
+///
+/// Off unless `CASELEDGER_TRACE_FS` names a file; then each successful open that creates or
+/// truncates, write, fsync, directory fsync, ftruncate, mkdir, rename and unlink of this file's
+/// calls appends one line to it, tab-separated, in the order the calls returned:
+/// `open PATH FLAGS new|existing` (FLAGS among creat, trunc, excl), `write PATH OFFSET HEX`,
+/// `fsync PATH`, `fsyncdir PATH`, `truncate PATH LENGTH`, `mkdir PATH`, `rename FROM TO`,
+/// `unlink PATH`. The trace is appended with O_APPEND and one write(2) per line, so several
+/// processes may share one file. Never set it in production: it copies every byte written.
+package enum FileSystemTrace {
+    /// Whether tracing is on (the variable is set and its file could be opened).
+    package static let enabled: Bool = descriptor >= 0
+
+    private static let descriptor: Int32 = {
+        guard let path = SystemCalls.environment("CASELEDGER_TRACE_FS"), !path.isEmpty else { return -1 }
+        return Glibc.open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
+    }()
+
+    private static let lock = Mutex()
+
+    /// Records an open that created or truncated `path`.
+    static func open(_ path: String, flags: Int32, existed: Bool) {
+        var names: [String] = []
+        if flags & O_CREAT != 0 { names.append("creat") }
+        if flags & O_TRUNC != 0 { names.append("trunc") }
+        if flags & O_EXCL != 0 { names.append("excl") }
+        record(["open", path, names.joined(separator: ","), existed ? "existing" : "new"])
+    }
+
+    /// Records a whole write of `bytes` at `offset` (the bytes as hexadecimal).
+    static func write(_ path: String, offset: Int64, bytes: UnsafeRawBufferPointer) {
+        let digits: [UInt8] = Array("0123456789abcdef".utf8)
+        var hex: [UInt8] = []
+        hex.reserveCapacity(bytes.count * 2)
+        for byte in bytes {
+            hex.append(digits[Int(byte >> 4)])
+            hex.append(digits[Int(byte & 15)])
+        }
+        record(["write", path, String(offset), String(decoding: hex, as: UTF8.self)])
+    }
+
+    /// Appends one line of tab-separated fields (a path never holds a tab or a newline here).
+    static func record(_ fields: [String]) {
+        guard enabled else { return }
+        var line = Array(fields.joined(separator: "\t").utf8)
+        line.append(0x0A)
+        lock.locked {
+            line.withUnsafeBytes { buffer in
+                var done = 0
+                while done < buffer.count {
+                    let n = Glibc.write(descriptor, buffer.baseAddress! + done, buffer.count - done)
+                    if n < 0 && errno == EINTR { continue }
+                    precondition(n > 0, "the file-system trace could not be written")
+                    done += n
+                }
+            }
+        }
     }
 }
 

@@ -70,7 +70,7 @@ public struct Publication: Sendable {
             // The tree over the lines the report was computed from, from the index (brought to the head here).
             let root = try MerkleIndex.update(ledger, head: head).record.root
             do {
-                try PathNames.makeDirectories(PathNames.join(ledger.path, "publications"))
+                try SystemCalls.makeDirectoryDurably(PathNames.join(ledger.path, "publications"))
                 try FileAccess.write(reportPath(ledger: ledger, id: id), bytes: Array((json + "\n").utf8))
             } catch {
                 throw LedgerError.wrapping(error)
