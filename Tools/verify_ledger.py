@@ -197,7 +197,7 @@ def verify(ledger, catalog, on_event):
     st = dict(seq=1, prev=ZERO, at='', munis=[], names=list(catalog), index={t: i for i, t in enumerate(catalog)},
               types=array.array('B', [255]))        # types[seq]: the type of each line, one byte per line
     now = dt.datetime.now(dt.timezone.utc).strftime('%Y-%m-%dT%H:%M:%S.%f')[:23] + 'Z'
-    tail_lines, torn = 0, None
+    tail_lines, torn, holed = 0, None, None
     for n in numbers:
         name = f'segment-{n:06d}.jsonl'
         with open(os.path.join(events, name), 'rb') as f:
@@ -207,9 +207,19 @@ def verify(ledger, catalog, on_event):
                 acked = n < head_seg or (n == head_seg and offset < head_off)  # up to the head (§5)
                 offset += len(raw)
                 if torn: raise Defect(f'{torn}: a torn line that is not the end of the ledger (§5)')
+                if holed and n != holed[0]: raise Defect(f'{holed[1]}: a torn part that is not the end of the ledger (§5)')
                 if not raw.endswith(b'\n'):                      # torn: allowed only as the very last bytes
                     if acked: raise Defect(f'{where}: line without LF inside acknowledged data (§5)')
                     torn = where
+                    continue
+                if not acked and b'\0' in raw:                  # §5: a zero-filled hole of a power cut
+                    holed = holed or (n, where)
+                    continue
+                if holed:                                         # after a hole: well-formed, further along
+                    try: after = json.loads(raw)
+                    except ValueError: after = None
+                    if not isinstance(after, dict) or not isinstance(after.get('seq'), int) or after['seq'] <= st['seq']:
+                        raise Defect(f'{where}: after a zero-filled hole, neither holed nor a line further along (beyond the head, §5)')
                     continue
                 if acked and n == head_seg and offset > head_off:
                     raise Defect(f"{where}: the head's offset {head_off} is inside this line (§5)")
@@ -224,6 +234,7 @@ def verify(ledger, catalog, on_event):
                          f'{head_off}: acknowledged lines were removed (§5)')
         if n == head_seg and st['seq'] - 1 - tail_lines != head_seq:
             raise Defect(f"{name}: the head's seq {head_seq} does not end at offset {head_off} (§5)")
+    torn = torn or (holed and holed[1])
     tail = (tail_lines or torn) and f'{tail_lines} complete line(s) after the head' + (torn and f', torn {torn}' or '')
     return (head_seq, head_hash), tail, st['munis']
 

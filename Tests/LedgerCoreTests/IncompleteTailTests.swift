@@ -134,6 +134,56 @@ extension LedgerFileTests {
             #expect(report.tail?.completeLines == 0)
         }
 
+        @Test("zero-filled holes in the batch's bytes (sectors of an unsynced write lost in a power cut, newlines landed) are a recoverable tail")
+        func zeroFilledHoles() throws {
+            let s = try scenario()
+            let b2 = s.batch2Bytes
+            let b1Lines = splitLines(s.segmentAfterB1).count
+            let start = s.segmentAfterB1.count
+            var failures = 0
+            // Holes at 512-byte sector boundaries of the file and at every 37th byte, of 1 to 700 bytes.
+            var holes: [(Int, Int)] = []
+            var sector = (start / 512 + 1) * 512
+            while sector < start + b2.count { holes.append((sector - start, 512)); holes.append((sector - start, 1)); sector += 512 }
+            for from in stride(from: 0, to: b2.count, by: 37) { holes.append((from, 1 + from % 700)) }
+            for (from, length) in holes where failures < 3 {
+                var holed = b2
+                for i in from..<min(b2.count, from + length) { holed[i] = 0 }
+                writeBytes(s.test.segment1, s.segmentAfterB1 + holed)
+                writeBytes(s.test.headPath, s.headFileAfterB1)
+                do {
+                    let report = try LedgerVerifier.verify(s.test.ledger, threads: 1)
+                    let tail = try #require(report.tail)
+                    var ok = report.head == s.headAfterB1 && tail.line == b1Lines + 1 && tail.bytes == Int64(b2.count)
+                    let result = try s.test.append(Self.batch3)
+                    ok = ok && result.recoveredBytes == Int64(b2.count) && result.firstSeq == s.headAfterB1.seq + 1
+                    let after = try LedgerVerifier.verify(s.test.ledger, threads: 1)
+                    ok = ok && after.tail == nil && after.events == s.headAfterB1.seq + 1
+                    if !ok {
+                        failures += 1
+                        Issue.record("hole \(from)+\(length): tail \(tail), recovered \(result.recoveredBytes)")
+                    }
+                } catch {
+                    failures += 1
+                    Issue.record("hole \(from)+\(length): \(error)")
+                }
+            }
+            #expect(failures == 0)
+        }
+
+        @Test("after a zero-filled hole beyond the head, a line that is neither holed nor a line of the chain is corruption")
+        func garbageAfterHole() throws {
+            let s = try scenario()
+            var lines = splitLines(s.batch2Bytes)
+            lines[0] = [UInt8](repeating: 0, count: lines[0].count)
+            lines[1] = Array(#"{"seq":"not a line"}"#.utf8)
+            writeBytes(s.test.segment1, s.segmentAfterB1 + joinLines(lines))
+            writeBytes(s.test.headPath, s.headFileAfterB1)
+            let defect = try #require(corruptLocation(s.test.ledger))
+            #expect(defect.line == splitLines(s.segmentAfterB1).count + 2)
+            #expect(defect.reason.contains("after a zero-filled hole"), "\(defect.reason)")
+        }
+
         @Test("complete unacknowledged lines followed by a torn one are one recoverable tail")
         func completeAndTornLines() throws {
             let s = try scenario()

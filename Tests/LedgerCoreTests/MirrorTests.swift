@@ -162,6 +162,24 @@ extension LedgerFileTests {
             try expectIdentical(source.base.ledger)
         }
 
+        @Test("a creation cut off while its marker was written (CASELEDGER.tmp left, every other file there) is completed")
+        func interruptedCreationAtTheMarker() throws {
+            let source = try SegmentedLedger.standard(in: directory)
+            try FileManager.default.createDirectory(atPath: destination + "/events", withIntermediateDirectories: true)
+            writeBytes(destination + "/events/segment-000001.jsonl", readBytes(source.base.ledger.segmentPath(1)).prefix(40).map { $0 })
+            writeBytes(destination + "/head", readBytes(source.base.path + "/head"))
+            writeBytes(destination + "/key-location", readBytes(source.base.path + "/key-location"))
+            writeBytes(destination + "/lock", [])
+            // A power cut may leave the marker's temporary file empty, torn or whole.
+            for marker in [[], Array("caseledger".utf8), Array(Ledger.formatMarker.utf8)] as [[UInt8]] {
+                writeBytes(destination + "/CASELEDGER.tmp", marker)
+                #expect(try Ledger.mirrorNeedsCreation(destination))
+            }
+            let result = try Ledger.mirror(from: source.base.path, to: destination)
+            #expect(result.created && result.lastSeq == 14)
+            try expectIdentical(source.base.ledger)
+        }
+
         @Test func notALedgerRefused() throws {
             let source = try SegmentedLedger.standard(in: directory)
             try FileManager.default.createDirectory(atPath: destination, withIntermediateDirectories: true)
