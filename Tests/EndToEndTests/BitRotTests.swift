@@ -5,6 +5,7 @@
 // torn tail naming them (the access log's last piece), or, in a derived file of cache/, ignored:
 // verify passes and every output (report as text, JSON and HTML, measure, explain, prove, audit,
 // and an append that depends on the validator's state) is byte for byte the undamaged ledger's.
+// A damaged segment is then repaired from a mirror and holds its bytes again.
 //
 // CASELEDGER_BITROT_CASES=N runs N cases (default 40); CASELEDGER_BITROT_SEED=S repeats a run.
 // `key-location` is left out: it is a hint to the key file's path that neither verify nor any
@@ -36,7 +37,11 @@ import Testing
         }
         #expect(try E2E.run(["report", template, "--at", Self.at], home: home).status == 0)
         #expect(try E2E.run(["prove", template, "--seq", "3"], home: home).status == 0)
+        #expect(try E2E.run(["mirror", template, mirror], home: home).status == 0)
     }
+
+    /// A second copy of the template (caseledger mirror), to repair damaged segments from.
+    var mirror: String { sandbox.file("mirror") }
 
     /// The files a case may damage, relative to the ledger, with their class (empty files have no bits).
     func damageableFiles() throws -> [(name: String, kind: FileClass)] {
@@ -111,7 +116,7 @@ import Testing
         let baselineCopy = sandbox.file("baseline")
         try FileManager.default.copyItem(atPath: template, toPath: baselineCopy)
         let baseline = try outputs(baselineCopy, in: sandbox.path)
-        var found = 0, torn = 0, ignored = 0
+        var found = 0, torn = 0, ignored = 0, repairs = 0
         for number in 0..<cases {
             let directory = sandbox.file("case-\(number)")
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -141,6 +146,11 @@ import Testing
             case .segment:
                 #expect(verified.status == 1 && verified.err.contains("\(name.dropFirst(7)) line \(line):"), "\(what): \(verified.err)")
                 found += 1
+                // And the mirror gives the damaged lines back.
+                let repaired = try E2E.run(["repair", ledger, "--from", mirror], home: sandbox.home)
+                #expect(repaired.status == 0, "\(what): repair: \(repaired.err)")
+                #expect(FileManager.default.contents(atPath: path) == FileManager.default.contents(atPath: template + "/" + name), "\(what): repaired bytes")
+                repairs += 1
             case .head:
                 let slotLine = zeroing ? 1 : 1 + damaged.lowerBound / 128
                 #expect(verified.status == 1 && verified.err.contains("head line \(slotLine):"), "\(what): \(verified.err)")
@@ -170,6 +180,6 @@ import Testing
             }
             try? FileManager.default.removeItem(atPath: directory)
         }
-        print("bit rot: \(cases) cases (seed \(seed)): \(found) found by verify with file and line, \(torn) reported as a torn tail, \(ignored) damaged caches ignored")
+        print("bit rot: \(cases) cases (seed \(seed)): \(found) found by verify with file and line, \(torn) reported as a torn tail, \(ignored) damaged caches ignored; \(repairs) damaged segments repaired from a mirror")
     }
 }
