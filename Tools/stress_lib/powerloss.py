@@ -330,12 +330,19 @@ class Timeline:
         return best
 
 
-def torn(rng, offset, data):
-    """A torn write: pieces (offset, bytes) of `data` that reached the disk."""
+def torn(rng, offset, data, sectors_only=False):
+    """A torn write: pieces (offset, bytes) of `data` that reached the disk. With `sectors_only`
+    (model ext4: a device writes a 512-byte sector whole) every piece ends at a sector boundary or
+    at the write's end, so a write within one sector is never torn."""
+    boundaries = [b - offset for b in range((offset // SECTOR + 1) * SECTOR, offset + len(data), SECTOR)]
     mode = rng.random()
+    if sectors_only and mode >= 0.35:
+        mode = 0.9
     if mode < 0.35:   # cut at a sector boundary
-        boundaries = [b - offset for b in range((offset // SECTOR + 1) * SECTOR, offset + len(data), SECTOR)]
-        cut = rng.choice(boundaries) if boundaries else rng.randrange(len(data) + 1)
+        if boundaries:
+            cut = rng.choice(boundaries)
+        else:
+            cut = rng.choice((0, len(data))) if sectors_only else rng.randrange(len(data) + 1)
         return [(offset, data[:cut])]
     if mode < 0.6:    # cut at any byte
         return [(offset, data[:rng.randrange(len(data) + 1)])]
@@ -396,8 +403,7 @@ def build_state(timeline, k, model, rng, variant):
                     if r < 0.4:
                         pieces.append((offset, overwrite))
                     elif r < 0.7:
-                        pieces += [p for p in torn(rng, offset, overwrite)]
-                        # torn at sector granularity only (ext4 writes whole sectors)
+                        pieces += torn(rng, offset, overwrite, sectors_only=True)
             if split < len(data) and (durable or i < commit):
                 pieces.append((offset + split, data[split:]))
             if pieces:
