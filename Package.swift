@@ -38,8 +38,12 @@ let package = Package(
         .target(name: "Reports", dependencies: ["Projections", "LedgerCore"], swiftSettings: strictSettings),
         // Simulation: a deterministic synthetic history of events, for tests, benchmarks and the demo.
         .target(name: "Simulation", dependencies: ["LedgerCore"], swiftSettings: strictSettings),
+        // The web front's HTTP/1.1 server on the system's sockets: the request parser and its limits, responses, connections.
+        .target(name: "WebServer", dependencies: ["LedgerCore"], swiftSettings: strictSettings),
+        // The web front (`caseledger serve`): the pages over one ledger, its session and CSRF tokens, the state kept current.
+        .target(name: "WebApp", dependencies: ["WebServer", "LedgerCore", "Projections", "Reports"], swiftSettings: strictSettings),
         // The command-line front: parses arguments, calls the libraries, prints.
-        .target(name: "CaseLedgerCommands", dependencies: ["LedgerCore", "Projections", "Reports", "Simulation"], swiftSettings: strictSettings),
+        .target(name: "CaseLedgerCommands", dependencies: ["LedgerCore", "Projections", "Reports", "Simulation", "WebServer", "WebApp"], swiftSettings: strictSettings),
 
         // The executable.
         .executableTarget(name: "caseledger", dependencies: ["CaseLedgerCommands"], swiftSettings: strictSettings),
@@ -49,6 +53,7 @@ let package = Package(
         .testTarget(name: "EndToEndTests", dependencies: ["LedgerCore"], swiftSettings: strictSettings),
         .testTarget(name: "ProjectionsTests", dependencies: ["Projections", "LedgerCore", "Reports", "Simulation"], swiftSettings: strictSettings),
         .testTarget(name: "SimulationTests", dependencies: ["Simulation", "LedgerCore"], swiftSettings: strictSettings),
+        .testTarget(name: "WebServerTests", dependencies: ["WebServer", "WebApp", "LedgerCore", "Projections", "Reports"], swiftSettings: strictSettings),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Projections", "LedgerCore", "Simulation"], swiftSettings: strictSettings),
     ]
 )

@@ -6,7 +6,7 @@ public enum CaseLedgerMain {
     public static let commands: [any LedgerCommand.Type] = [
         DemoCommand.self, InitCommand.self, AppendCommand.self, RecordCommand.self, ImportCommand.self, VerifyCommand.self, MirrorCommand.self, RepairCommand.self, LogCommand.self,
         GenerateCommand.self, MeasureCommand.self, ReportCommand.self, GoalsCommand.self,
-        PublishCommand.self, AuditCommand.self, ProveCommand.self, CheckProofCommand.self, ExplainCommand.self, AccessLogCommand.self, CatalogCommand.self,
+        PublishCommand.self, AuditCommand.self, ProveCommand.self, CheckProofCommand.self, ExplainCommand.self, AccessLogCommand.self, CatalogCommand.self, ServeCommand.self,
     ]
 
     /// The overview shown by `caseledger --help`.

@@ -284,7 +284,7 @@ public enum HTMLReport {
         return out
     }
 
-    static func overview(_ evaluations: [GoalEvaluation], facts: Facts) -> String {
+    package static func overview(_ evaluations: [GoalEvaluation], facts: Facts) -> String {
         var out = "<section class=\"overview\">\n<h2>Oversigt <span class=\"en\">Overview</span></h2>\n<table>\n<thead><tr>"
         out +=
             "<th>Status</th><th>Resultatmål <span class=\"en\">measure, scope</span></th><th class=\"num\">Målt værdi</th><th>Mål</th><th>Frist</th>"
@@ -303,7 +303,7 @@ public enum HTMLReport {
         return out
     }
 
-    static func card(_ e: GoalEvaluation, trend: GoalTrend?, facts: Facts) -> String {
+    package static func card(_ e: GoalEvaluation, trend: GoalTrend?, facts: Facts) -> String {
         let l = look(e)
         let f = format(e)
         let definition = e.result.definition
@@ -439,7 +439,7 @@ public enum HTMLReport {
 
     /// The page's style sheet: screen and A4 print. Status colours are dark enough to read as grey in
     /// black and white, and every status also has a symbol and a word.
-    static let stylesheet = """
+    package static let stylesheet = """
         @page { size: A4; margin: 12mm 14mm 13mm 14mm;
           @bottom-right { content: "Side " counter(page) " af " counter(pages); font: 8pt "Liberation Sans", Arial, sans-serif; color: #555; } }
         :root { --met: #1b6e31; --not-met: #b0211b; --due: #a55d00; --none: #5f6368; --reference: #5b4a9e; --ink: #16191d; --rule: #c9ced6; }
@@ -515,7 +515,7 @@ extension String {
 }
 
 /// Danish text for numbers, dates and periods in reports: decimal comma, thousands point, month names.
-enum DanishText {
+package enum DanishText {
     static let months = ["januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september", "oktober", "november", "december"]
     static let shortMonths = ["jan.", "feb.", "mar.", "apr.", "maj", "jun.", "jul.", "aug.", "sep.", "okt.", "nov.", "dec."]
 
@@ -546,7 +546,7 @@ enum DanishText {
     }
 
     /// "31. december 2014".
-    static func date(_ day: Day) -> String {
+    package static func date(_ day: Day) -> String {
         let c = day.civil
         return "\(c.day). \(months[c.month - 1]) \(c.year)"
     }
@@ -586,7 +586,7 @@ enum DanishText {
     }
 
     /// An instant for people: "2015-01-10 12:00 UTC".
-    static func instant(_ t: Timestamp) -> String {
+    package static func instant(_ t: Timestamp) -> String {
         let iso = t.iso
         return String(iso.prefix(10)) + " " + String(iso.dropFirst(11).prefix(8)) + " UTC"
     }

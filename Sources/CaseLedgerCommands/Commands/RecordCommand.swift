@@ -426,93 +426,38 @@ struct RecordSession {
     // MARK: Judging
 
     /// What the decoder and validator say about a set of answers.
-    enum Verdict {
-        case accepted(Event, InputRecord)
-        case rejected(InputError)
-    }
+    typealias Verdict = EventDraft.Verdict
 
     /// Builds the JSON input line of `answers`, exactly as `append` would read it, and lets the
     /// decoder and a dry-run validator over the replayed state judge it. Nothing is written.
     mutating func judge(_ answers: [String: Answer]) throws -> Verdict {
         let line = try jsonLine(answers)
-        let record: InputRecord
-        do {
-            record = try line.withUnsafeBytes { (buffer) throws(LedgerError) -> InputRecord in
-                try decoder.decode(jsonLine: buffer, line: 1)
-            }
-        } catch let error as LedgerError {
-            guard case .input(let input) = error else { throw error }
-            return .rejected(input)
-        }
         let ledger = self.ledger
         let head = self.head
-        var validator = BatchValidator(
-            state: state, source: "terminal", now: Clock.now(), recordedAt: nil,
-            stored: { (seq) throws(LedgerError) -> Event? in try ledger.event(at: seq, head: head)?.event })
-        do {
-            let (event, _) = try validator.validate(record)
-            return .accepted(event, record)
-        } catch {
-            guard case .input(let input) = error else { throw error }
-            return .rejected(input)
-        }
+        return try EventDraft.judge(line, decoder: decoder, state: state, source: "terminal", now: Clock.now(),
+                                    stored: { (seq) throws(LedgerError) -> Event? in try ledger.event(at: seq, head: head)?.event })
     }
 
     /// The JSON input line of `answers`: values as strings, which the validator types by the
     /// catalog exactly as it types CSV cells.
     mutating func jsonLine(_ answers: [String: Answer]) throws -> [UInt8] {
-        var out: [UInt8] = Array(#"{"type":"#.utf8)
-        CanonicalEncoder.appendString(type.rawValue, to: &out)
+        var envelope: [(name: String, value: String)] = []
         for key in ["effective", "municipality", "citizen"] {
             guard case .value(let value)? = answers[key] else { continue }
-            out.append(contentsOf: ",\"\(key)\":".utf8)
-            CanonicalEncoder.appendString(value, to: &out)
+            envelope.append((key, value))
         }
-        out.append(contentsOf: #","facts":{"#.utf8)
-        var first = true
+        var facts: [(name: String, value: String)] = []
         for question in try questions(for: answers) {
             guard case .fact(let field, _) = question, case .value(let value)? = answers[question.key] else { continue }
-            if !first { out.append(UInt8(ascii: ",")) }
-            first = false
-            CanonicalEncoder.appendString(field.name, to: &out)
-            out.append(UInt8(ascii: ":"))
-            CanonicalEncoder.appendString(value, to: &out)
+            facts.append((field.name, value))
         }
-        out.append(contentsOf: "}}".utf8)
-        return out
+        return EventDraft.jsonLine(type: type, envelope: envelope, facts: facts)
     }
 
     // MARK: Showing
 
-    /// The event in the stored line's canonical form, without what the ledger adds on saving
-    /// (seq, recorded_at, prev, hash). It is also a valid `append` input line.
-    static func storedForm(_ event: Event) -> String {
-        var out: [UInt8] = Array(#"{"type":""#.utf8)
-        out.append(contentsOf: event.type.rawValue.utf8)
-        out.append(contentsOf: #"","effective":""#.utf8)
-        CanonicalEncoder.appendDay(event.effective, to: &out)
-        out.append(contentsOf: #"","municipality":"#.utf8)
-        if let m = event.municipality {
-            CanonicalEncoder.appendString(CanonicalEncoder.municipalityText(m), to: &out)
-        } else {
-            out.append(contentsOf: "null".utf8)
-        }
-        out.append(contentsOf: #","citizen":"#.utf8)
-        if let c = event.citizen {
-            CanonicalEncoder.appendString(c.text, to: &out)
-        } else {
-            out.append(contentsOf: "null".utf8)
-        }
-        out.append(contentsOf: #","facts":{"#.utf8)
-        for (index, fact) in event.facts.enumerated() {
-            if index > 0 { out.append(UInt8(ascii: ",")) }
-            CanonicalEncoder.appendString(fact.name, to: &out)
-            out.append(UInt8(ascii: ":"))
-            CanonicalEncoder.appendValue(fact.value, to: &out)
-        }
-        out.append(contentsOf: "}}".utf8)
-        return String(decoding: out, as: UTF8.self)
-    }
+    /// The event in the stored line's canonical form (``EventDraft/storedForm(_:)``).
+    static func storedForm(_ event: Event) -> String { EventDraft.storedForm(event) }
 
     /// One event in a line, as `log` shows it: for a correction, the event it corrects.
     static func summary(seq: Int64, _ event: Event) -> String {
@@ -523,11 +468,8 @@ struct RecordSession {
         return parts.joined(separator: " ")
     }
 
-    /// Why the decoder or validator rejected an answer, as the caseworker reads it: the Danish
-    /// message (English only where none is given), CPR-shaped text removed.
-    static func reason(_ error: InputError) -> String {
-        CPR.redact(error.danishMessage ?? error.message)
-    }
+    /// Why the decoder or validator rejected an answer (``EventDraft/reason(_:)``).
+    static func reason(_ error: InputError) -> String { EventDraft.reason(error) }
 
     /// How a question is named in a message.
     func label(_ question: Question) -> String {

@@ -1,0 +1,165 @@
+public import LedgerCore
+public import WebServer
+import Projections
+import Reports
+
+/// `caseledger serve`'s application: the pages over one ledger, who may see them, and the checks
+/// every request passes before a page is made.
+///
+/// Every request must name this server in its Host field (a page of another site that resolves its
+/// name to 127.0.0.1 cannot reach it), carry an open session's cookie (opened by the access token's
+/// URL) and, when it posts, the session's CSRF token. A request that fails a check, or that the
+/// page cannot serve, gets a 4xx page with a message; a failure inside gets a 500 page; nothing a
+/// client sends ends the server.
+public final class WebApp: Sendable {
+    /// The access token (64 hex digits), for the URL printed at start.
+    public var accessToken: String { sessions.accessToken }
+    /// The jobcenter's name.
+    public let jobcenter: String
+    let sessions: Sessions
+    let service: LedgerService
+    let log: @Sendable (String) -> Void
+    private let allowedHosts = Locked<Set<String>>([])
+
+    /// Opens the ledger at `path` with its pseudonym key (`keyFile`, else `CASELEDGER_KEY_FILE`,
+    /// else the location recorded at init) and loads its state. `log` receives one line per
+    /// request refused or failed, never a request's content.
+    public init(ledgerPath: String, keyFile: String?, log: @escaping @Sendable (String) -> Void) throws {
+        let ledger = try Ledger(path: ledgerPath)
+        guard let keyPath = keyFile ?? SystemEnvironment.value("CASELEDGER_KEY_FILE") ?? ledger.recordedKeyPath() else {
+            throw LedgerError.keyFile(path: "(unknown)", reason: "no key location recorded; give --key-file")
+        }
+        // Loaded now, so that a missing key stops the server before anyone types a CPR number.
+        let key = try PseudonymKey.load(from: keyPath)
+        service = try LedgerService(ledger: ledger, pseudonymize: { (digits) throws(LedgerError) -> Pseudonym in key.pseudonym(cprDigits: digits) })
+        sessions = try Sessions()
+        jobcenter = try service.read { _, state, _ in state.jobcenter }
+        self.log = log
+    }
+
+    /// Says which Host values name this server: `host:port`, and `localhost:port` when `host` is
+    /// the loopback address.
+    public func listening(host: String, port: UInt16) {
+        var names: Set<String> = ["\(host):\(port)"]
+        if host == "127.0.0.1" { names.insert("localhost:\(port)") }
+        allowedHosts.withLock { $0 = names }
+    }
+
+    /// The header fields every response carries: a Content-Security-Policy that allows this
+    /// server's style sheet and nothing else (no scripts, no other origin, no framing, forms only
+    /// to this server), no caching (pages hold pseudonyms), no referrer, no type sniffing.
+    public static let securityHeaders: [(name: String, value: String)] = [
+        ("Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"),
+        ("X-Content-Type-Options", "nosniff"),
+        ("X-Frame-Options", "DENY"),
+        ("Referrer-Policy", "no-referrer"),
+        ("Cache-Control", "no-store"),
+    ]
+
+    /// Answers one request.
+    public func handle(_ request: HTTPRequest) -> HTTPResponse {
+        do {
+            return try route(request)
+        } catch let problem as WebProblem {
+            log("\(request.method) \(request.path): \(problem.status) \(problem.english)")
+            return problemPage(problem)
+        } catch let error as LedgerError {
+            let text = CPR.redact(error.description)
+            log("\(request.method) \(request.path): 500 \(text)")
+            return problemPage(WebProblem(status: 500, danish: "Ledgeren kunne ikke læses eller skrives: " + text, english: "The ledger could not be read or written."))
+        } catch {
+            let text = CPR.redact(String(describing: error))
+            log("\(request.method) \(request.path): 500 \(text)")
+            return problemPage(WebProblem(status: 500, danish: "Fejl: " + text, english: "An error inside the server."))
+        }
+    }
+
+    func problemPage(_ problem: WebProblem) -> HTTPResponse {
+        let title = problem.status == 401 ? "Adgang kræves" : problem.status == 403 ? "Afvist" : problem.status == 404 ? "Ikke fundet" : "Fejl \(problem.status)"
+        return .html(Layout.message(problem.status, title: title, danish: problem.danish, english: problem.english, jobcenter: jobcenter), status: problem.status)
+    }
+
+    // MARK: Checks and routes
+
+    func route(_ request: HTTPRequest) throws -> HTTPResponse {
+        let hosts = allowedHosts.withLock { $0 }
+        guard let host = request.header("host"), hosts.isEmpty || hosts.contains(host.lowercased()) else {
+            throw WebProblem(status: 421, danish: "Denne server svarer kun på sin egen adresse.", english: "This server answers only to its own address (Host).")
+        }
+        if request.path == "/style.css" {
+            return HTTPResponse(status: 200, headers: [("Content-Type", "text/css; charset=utf-8")], body: Array(Layout.stylesheet.utf8))
+        }
+        // The access token's URL opens a session; the token leaves the address at once.
+        if request.path == "/", let token = request.queryValue("token") {
+            guard request.method == "GET", let session = try sessions.login(token: token) else {
+                throw WebProblem(status: 401, danish: "Adgangsnøglen passer ikke. Åbn adressen, som caseledger serve skrev, da den startede.",
+                                 english: "Wrong access token. Open the URL caseledger serve printed when it started.")
+            }
+            return HTTPResponse(status: 303, headers: [("Location", "/goals"), ("Set-Cookie", Sessions.cookie(session))])
+        }
+        guard let session = request.cookie(Sessions.cookieName), sessions.isOpen(session) else {
+            throw WebProblem(status: 401, danish: "Ingen adgang. Åbn adressen med adgangsnøglen, som caseledger serve skrev, da den startede.",
+                             english: "No access. Open the URL with the access token that caseledger serve printed when it started.")
+        }
+        let csrf = sessions.csrfToken(session: session)
+        var form: [(name: String, value: String)] = []
+        if request.method == "POST" {
+            guard let fields = request.form() else {
+                throw WebProblem(status: 400, danish: "Formularens data er ikke gyldigt kodet.", english: "The form's data is not validly encoded.")
+            }
+            guard let given = fields.first(where: { $0.name == Sessions.csrfField })?.value, Sessions.equalInConstantTime(given, csrf) else {
+                throw WebProblem(status: 403, danish: "Formularen mangler en gyldig CSRF-nøgle; indsend den fra denne servers egen side.",
+                                 english: "The form lacks a valid CSRF token; send it from this server's own page.")
+            }
+            form = fields
+        }
+        let context = PageContext(request: request, form: form, csrf: csrf)
+        switch (request.method, request.path) {
+        case ("GET", "/"), ("HEAD", "/"):
+            return .redirect("/goals")
+        case ("GET", "/goals"), ("HEAD", "/goals"):
+            return try goalsPage(context)
+        case ("GET", "/measure"), ("HEAD", "/measure"):
+            return try measurePage(context)
+        default:
+            return try routeMore(context)
+        }
+    }
+
+    /// Routes of the pages beyond the goals.
+    func routeMore(_ context: PageContext) throws -> HTTPResponse {
+        throw WebProblem(status: context.request.method == "POST" || context.request.method == "GET" ? 404 : 405,
+                         danish: "Siden findes ikke.", english: "No such page.")
+    }
+
+    // MARK: Goals
+
+    func goalsPage(_ context: PageContext) throws -> HTTPResponse {
+        let choice = try GoalsPage.choice(context.request).get()
+        let view = try service.goals(at: choice.at, knownAt: choice.knownAt)
+        return .html(GoalsPage.render(view, atText: choice.atText, knownAtText: choice.knownAtText, jobcenter: jobcenter))
+    }
+
+    func measurePage(_ context: PageContext) throws -> HTTPResponse {
+        let choice = try GoalsPage.choice(context.request).get()
+        guard let goalID = context.request.queryValue("goal"), !goalID.isEmpty,
+              let found = try service.measure(goalID: goalID, at: choice.at, knownAt: choice.knownAt) else {
+            throw WebProblem(status: 404, danish: "Der er intet resultatmål med det id.", english: "No goal has that id.")
+        }
+        return .html(MeasurePage.render(goal: found.goal, views: found.views, facts: found.facts, atText: choice.atText,
+                                        knownAtText: choice.knownAtText, jobcenter: jobcenter))
+    }
+}
+
+/// What a page needs of a request that passed the checks.
+struct PageContext {
+    /// The request.
+    var request: HTTPRequest
+    /// A POST's form fields (checked for the CSRF token); empty for GET.
+    var form: [(name: String, value: String)]
+    /// The session's CSRF token, for the forms the page shows.
+    var csrf: String
+
+    /// A form field's first value, or nil.
+    func field(_ name: String) -> String? { form.first { $0.name == name }?.value }
+}
