@@ -36,7 +36,7 @@ public final class HTTPServer: @unchecked Sendable {
     /// and handler. `log` receives one line per refused request or failure (never a request's bytes).
     public init(host: String, port: UInt16, limits: RequestLimits = RequestLimits(), securityHeaders: [(name: String, value: String)],
                 log: @escaping @Sendable (String) -> Void, handler: @escaping Handler) throws(SystemError) {
-        SocketCalls.ignoreBrokenPipes()
+        SocketCalls.prepareSignals()
         let (fd, actual) = try SocketCalls.listen(host: host, port: port)
         self.listener = fd
         self.port = actual

@@ -1,5 +1,5 @@
 /// Percent-encoding (RFC 3986) and HTML form encoding, strict: a `%` not followed by two hex
-/// digits, a decoded NUL or control character, or bytes that are not UTF-8 are refused.
+/// digits, a decoded control character other than tab, or bytes that are not UTF-8 are refused.
 public enum PercentEncoding {
     /// The decoded text of `bytes`, or nil when the encoding is bad. With `plusIsSpace` (forms and
     /// queries) `+` means a space.
@@ -18,9 +18,9 @@ public enum PercentEncoding {
             out.append(plusIsSpace && byte == UInt8(ascii: "+") ? UInt8(ascii: " ") : byte)
             i += 1
         }
-        // Control characters (other than tab, line feed and carriage return in a form's text) are
-        // never meaningful in a path, a query or a form field here.
-        for byte in out where (byte < 0x20 && byte != 0x09 && byte != 0x0A && byte != 0x0D) || byte == 0x7F { return nil }
+        // Control characters (other than tab) are never meaningful in a path, a query or a form
+        // field here: every value is one line of an event or a choice.
+        for byte in out where (byte < 0x20 && byte != 0x09) || byte == 0x7F { return nil }
         return String(validating: out, as: UTF8.self)
     }
 

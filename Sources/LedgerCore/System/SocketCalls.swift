@@ -164,8 +164,17 @@ package enum SocketCalls {
         return UInt64(spec.tv_sec) * 1_000_000_000 + UInt64(spec.tv_nsec)
     }
 
-    /// Ignores SIGPIPE for the process (a client that closes early must not end the server).
-    package static func ignoreBrokenPipes() {
+    /// Ignores SIGPIPE for the process (a client that closes early must not end the server), and
+    /// unblocks SIGINT and SIGTERM, which a parent may have left blocked, so that the server stops
+    /// when asked.
+    package static func prepareSignals() {
         _ = signal(SIGPIPE, SIG_IGN)
+        var set = sigset_t()
+        sigemptyset(&set)
+        sigaddset(&set, SIGINT)
+        sigaddset(&set, SIGTERM)
+        _ = pthread_sigmask(SIG_UNBLOCK, &set, nil)
+        _ = signal(SIGINT, SIG_DFL)
+        _ = signal(SIGTERM, SIG_DFL)
     }
 }
