@@ -128,8 +128,107 @@ public final class WebApp: Sendable {
 
     /// Routes of the pages beyond the goals.
     func routeMore(_ context: PageContext) throws -> HTTPResponse {
-        throw WebProblem(status: context.request.method == "POST" || context.request.method == "GET" ? 404 : 405,
-                         danish: "Siden findes ikke.", english: "No such page.")
+        let request = context.request
+        if request.path == "/record" && request.method != "POST" {
+            return .html(RecordPage.list(jobcenter: jobcenter))
+        }
+        if request.path == "/record/saved" && request.method != "POST" {
+            guard let seq = request.queryValue("seq").flatMap({ Int64($0) }) else {
+                throw WebProblem(status: 400, danish: "Mangler seq.", english: "seq is missing.")
+            }
+            return .html(RecordPage.saved(seq: seq, jobcenter: jobcenter))
+        }
+        if request.path.hasPrefix("/record/") {
+            guard let type = EventType(rawValue: String(request.path.dropFirst(8))), RecordPage.recordable.contains(type) else {
+                throw WebProblem(status: 404, danish: "Ukendt hændelsestype.", english: "Unknown event type.")
+            }
+            return try recordPage(type, context)
+        }
+        if request.path == "/log" && request.method != "POST" {
+            return try logPage(context)
+        }
+        throw WebProblem(status: 404, danish: "Siden findes ikke.", english: "No such page.")
+    }
+
+    // MARK: Record
+
+    func recordPage(_ type: EventType, _ context: PageContext) throws -> HTTPResponse {
+        let municipalities = try service.read { _, state, _ in state.municipalities }
+        let original: (Int64) throws -> Event? = { [service] seq in try service.event(at: seq)?.event }
+        guard context.request.method == "POST" else {
+            var draft = RecordPage.Draft()
+            // A correction opened from the log: the event and the action chosen there.
+            for name in ["corrects", "action"] { if let value = context.request.queryValue(name) { draft.facts[name] = value } }
+            let fields = try RecordPage.fields(type, draft: draft, original: original)
+            return .html(RecordPage.form(type, draft: draft, fields: fields, municipalities: municipalities, errors: [:], csrf: context.csrf, jobcenter: jobcenter))
+        }
+        let (draft, cprProblem) = try RecordPage.Draft.from(context, pseudonymize: service.pseudonymize)
+        let fields = try RecordPage.fields(type, draft: draft, original: original)
+        if let cprProblem {
+            return .html(RecordPage.form(type, draft: draft, fields: fields, municipalities: municipalities, errors: ["citizen": cprProblem],
+                                         csrf: context.csrf, jobcenter: jobcenter), status: 422)
+        }
+        let decoder = InputDecoder(source: "form", allowsRecordedAt: false, pseudonymize: service.pseudonymize)
+        let line = RecordPage.line(type, draft: draft, fields: fields)
+        switch try service.judge(line, decoder: decoder) {
+        case .rejected(let error):
+            var field = error.field == "cpr" ? "citizen" : error.field
+            if field != "citizen" && field != "effective" && field != "municipality" && !fields.contains(where: { "facts." + $0.name == field }) { field = "" }
+            return .html(RecordPage.form(type, draft: draft, fields: fields, municipalities: municipalities, errors: [field: EventDraft.reason(error)],
+                                         csrf: context.csrf, jobcenter: jobcenter), status: 422)
+        case .accepted(let event, let record):
+            guard context.field("step") == "save" else {
+                return .html(RecordPage.confirmation(type, event: event, draft: draft, fields: fields, csrf: context.csrf, jobcenter: jobcenter))
+            }
+            do {
+                let result = try service.append([record])
+                log("appended seq \(result.lastSeq) (\(type.rawValue)) from the record page")
+                return .redirect("/record/saved?seq=\(result.lastSeq)")
+            } catch {
+                // Judged again at the head under the writer lock: another writer may have come first.
+                guard case .input(let input) = error else { throw error }
+                return .html(RecordPage.form(type, draft: draft, fields: fields, municipalities: municipalities, errors: ["": "Afvist: " + EventDraft.reason(input)],
+                                             csrf: context.csrf, jobcenter: jobcenter), status: 409)
+            }
+        }
+    }
+
+    // MARK: Log
+
+    func logPage(_ context: PageContext) throws -> HTTPResponse {
+        let request = context.request
+        var filter = LogPage.Filter()
+        let typeText = request.queryValue("type") ?? ""
+        let citizenText = request.queryValue("citizen") ?? ""
+        let fromText = request.queryValue("from") ?? ""
+        let toText = request.queryValue("to") ?? ""
+        if !typeText.isEmpty {
+            guard let type = EventType(rawValue: typeText) else { throw WebProblem(status: 400, danish: "Ukendt type.", english: "Unknown type.") }
+            filter.type = type
+        }
+        if !citizenText.isEmpty {
+            guard let citizen = Pseudonym(citizenText) else {
+                throw WebProblem(status: 400, danish: "Borgeren angives med sit pseudonym, c- og 16 hex-cifre (aldrig CPR-nummeret).",
+                                 english: "Give the citizen's pseudonym, c- and 16 hex digits (never the CPR number).")
+            }
+            filter.citizen = citizen
+        }
+        for (text, name) in [(fromText, "from"), (toText, "to")] where !text.isEmpty {
+            guard let day = Day(iso: text) else { throw WebProblem(status: 400, danish: "Datoen skal skrives ÅÅÅÅ-MM-DD.", english: "The date must be YYYY-MM-DD.") }
+            if name == "from" { filter.from = day } else { filter.to = day }
+        }
+        var before: LogPage.Position?
+        if let text = request.queryValue("before") {
+            let parts = text.split(separator: ":")
+            guard parts.count == 2, let segment = Int(parts[0]), let offset = Int64(parts[1]), segment >= 1, offset >= 0 else {
+                throw WebProblem(status: 400, danish: "Ugyldig side.", english: "Bad page position.")
+            }
+            before = LogPage.Position(segment: segment, offset: offset)
+        }
+        let head = try service.ledger.readHead()
+        let (events, next) = try LogPage.read(service.ledger, head: head, before: before, filter: filter)
+        return .html(LogPage.render(events: events, next: next, query: request.query.map { ($0.name, $0.value) }, typeText: typeText, citizenText: citizenText,
+                                    fromText: fromText, toText: toText, jobcenter: jobcenter))
     }
 
     // MARK: Goals

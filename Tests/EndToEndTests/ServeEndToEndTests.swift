@@ -186,6 +186,109 @@ import Glibc
     }
 }
 
+extension ServeEndToEndTests {
+    static func csrf(_ page: String) throws -> String {
+        let pattern = try NSRegularExpression(pattern: "name=\"csrf\" value=\"([0-9a-f]{64})\"")
+        let match = try #require(pattern.firstMatch(in: page, range: NSRange(page.startIndex..., in: page)), "a CSRF field")
+        return String(page[Range(match.range(at: 1), in: page)!])
+    }
+
+    /// Recording through the form: check, confirm (showing the pseudonym, never the CPR number),
+    /// save; the event is in `log` and `verify` passes; a wrong value shows the validator's message
+    /// next to its field and writes nothing; the CPR number is in no page, output or file; a
+    /// correction from the log page retracts the event.
+    @Test func anEventRecordedThroughTheFormIsInTheLogAndVerifies() throws {
+        let served = try Served()
+        let cookie = try served.login()
+        let form = try served.get("/record/citizen_registered", cookie: cookie)
+        #expect(form.status == 200)
+        #expect(form.body.contains("type=\"password\" id=\"cpr\" name=\"cpr\" autocomplete=\"off\""))
+        let token = try Self.csrf(form.body)
+        let headBefore = try served.run(["log", served.ledger, "--json"]).out.split(separator: 0x0A).count
+        let cpr = TestCPR.second
+        var fields: [(String, String)] = [("csrf", token), ("step", "check"), ("cpr", cpr), ("effective", "2014-12-01"), ("municipality", "183"),
+                                          ("fact.birth_date", "1985-06-15"), ("fact.education", "vocational")]
+        // A wrong value: the validator's message next to the field, nothing written.
+        var wrong = fields
+        wrong[6] = ("fact.education", "doctorate")
+        let rejected = try served.post("/record/citizen_registered", cookie: cookie, form: wrong)
+        #expect(rejected.status == 422)
+        let errorNextToField = try NSRegularExpression(pattern: "id=\"fact-education\".*?</select><span class=\"error\" role=\"alert\">[^<]+</span>")
+        #expect(errorNextToField.firstMatch(in: rejected.body, range: NSRange(rejected.body.startIndex..., in: rejected.body)) != nil, "\(rejected.body)")
+        #expect(try served.run(["log", served.ledger, "--json"]).out.split(separator: 0x0A).count == headBefore, "nothing written")
+        // Check, confirm, save.
+        let confirmation = try served.post("/record/citizen_registered", cookie: cookie, form: fields)
+        #expect(confirmation.status == 200)
+        #expect(confirmation.body.contains("id=\"stored\""))
+        let pseudonym = try #require(confirmation.body.range(of: "c-[0-9a-f]{16}", options: .regularExpression).map { String(confirmation.body[$0]) })
+        fields = [("csrf", token), ("step", "save"), ("citizen", pseudonym), ("effective", "2014-12-01"), ("municipality", "183"),
+                  ("fact.birth_date", "1985-06-15"), ("fact.education", "vocational")]
+        let saved = try served.post("/record/citizen_registered", cookie: cookie, form: fields)
+        #expect(saved.status == 303)
+        let location = try #require(saved.header("location"))
+        let seq = try #require(Int(location.split(separator: "=").last ?? ""))
+        let shown = try served.get(location, cookie: cookie)
+        #expect(shown.body.contains("Gemt som seq \(seq)."))
+        let log = try served.run(["log", served.ledger, "--citizen", pseudonym])
+        #expect(String(decoding: log.out, as: UTF8.self).contains("citizen_registered"))
+        #expect(try served.run(["verify", served.ledger]).status == 0)
+        // The log page shows it, filtered by the pseudonym, with its corrections.
+        let logPage = try served.get("/log?citizen=\(pseudonym)", cookie: cookie)
+        #expect(logPage.body.contains("data-seq=\"\(seq)\""))
+        let retract = try served.get("/record/correction?corrects=\(seq)&action=retract", cookie: cookie)
+        #expect(retract.status == 200)
+        // The CPR number nowhere: pages, the server's output, the ledger's files.
+        for page in [form.body, rejected.body, confirmation.body, shown.body, logPage.body, served.serverErrors] {
+            #expect(cprShapedMatches(page).isEmpty)
+            #expect(!page.contains(TestCPR.digitText(cpr)))
+        }
+        let files = FileManager.default.enumerator(atPath: served.ledger)!.compactMap { $0 as? String }
+        for file in files {
+            let data = (try? Data(contentsOf: URL(fileURLWithPath: served.ledger + "/" + file))) ?? Data()
+            #expect(!String(decoding: data, as: UTF8.self).contains(TestCPR.digitText(cpr)), "\(file)")
+        }
+        withExtendedLifetime(served) {}
+    }
+
+    /// A `serve` and an `append` writing at once stay gapless: both take the ledger's writer lock,
+    /// and the server brings its state forward by the other writer's lines.
+    @Test func theServerAndTheCommandLineAppendAtOnceGaplessly() throws {
+        let served = try Served()
+        let cookie = try served.login()
+        let token = try Self.csrf(try served.get("/record/citizen_registered", cookie: cookie).body)
+        let group = DispatchGroup()
+        final class Statuses: @unchecked Sendable { let lock = NSLock(); var list: [Int32] = [] }
+        let statuses = Statuses()
+        DispatchQueue.global().async(group: group) {
+            for _ in 0..<5 {
+                let line = "{\"type\":\"company_registered\",\"effective\":\"2014-12-02\",\"municipality\":\"183\",\"facts\":{\"cvr\":\"\(Int.random(in: 10_000_000...99_999_999))\",\"employees\":\"5\"}}\n"
+                let run = try? served.run(["append", served.ledger], input: Data(line.utf8))
+                statuses.lock.lock(); statuses.list.append(run?.status ?? -1); statuses.lock.unlock()
+            }
+        }
+        var savedCount = 0
+        for i in 0..<5 {
+            let digits = "1506" + "85" + String(format: "%04d", 3000 + i)
+            let check = try served.post("/record/citizen_registered", cookie: cookie, form: [("csrf", token), ("step", "check"), ("cpr", digits), ("effective", "2014-12-01"),
+                                                                                             ("municipality", "187"), ("fact.birth_date", "1985-06-15"), ("fact.education", "none")])
+            guard let pseudonym = check.body.range(of: "c-[0-9a-f]{16}", options: .regularExpression).map({ String(check.body[$0]) }) else { continue }
+            let saved = try served.post("/record/citizen_registered", cookie: cookie, form: [("csrf", token), ("step", "save"), ("citizen", pseudonym), ("effective", "2014-12-01"),
+                                                                                             ("municipality", "187"), ("fact.birth_date", "1985-06-15"), ("fact.education", "none")])
+            if saved.status == 303 { savedCount += 1 }
+        }
+        group.wait()
+        #expect(savedCount == 5)
+        #expect(statuses.list == [0, 0, 0, 0, 0])
+        #expect(try served.run(["verify", served.ledger]).status == 0)
+        let seqs = try served.run(["log", served.ledger, "--json"]).out.split(separator: 0x0A).map { line -> Int in
+            let object = try! JSONSerialization.jsonObject(with: Data(line)) as! [String: Any]
+            return object["seq"] as! Int
+        }
+        #expect(seqs == Array(1...seqs.count), "gapless")
+        withExtendedLifetime(served) {}
+    }
+}
+
 /// A minimal HTTP/1.1 client on a raw socket (one request per connection).
 enum HTTP {
     struct Response {

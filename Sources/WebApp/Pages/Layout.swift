@@ -9,6 +9,8 @@ enum Layout {
     /// The pages in the navigation: path, Danish label, English label.
     static let sections: [(path: String, danish: String, english: String)] = [
         ("/goals", "Resultatmål", "Goals"),
+        ("/record", "Registrér", "Record"),
+        ("/log", "Hændelser", "Log"),
     ]
 
     /// A whole page: `title`, the navigation with `active` marked, and `body`.
