@@ -147,6 +147,19 @@ public final class WebApp: Sendable {
         if request.path == "/log" && request.method != "POST" {
             return try logPage(context)
         }
+        if request.path == "/audit" && request.method != "POST" {
+            return try auditPage(context, result: "")
+        }
+        if request.path == "/audit/run" && request.method == "POST" {
+            return try auditRun(context)
+        }
+        if request.path == "/explain" && request.method == "POST" {
+            return try explain(context)
+        }
+        if request.path == "/access-log" && request.method != "POST" {
+            let (records, _, _, _) = try AccessLog(ledger: service.ledger).read()
+            return .html(AuditPage.accessLog(records, jobcenter: jobcenter))
+        }
         throw WebProblem(status: 404, danish: "Siden findes ikke.", english: "No such page.")
     }
 
@@ -191,6 +204,60 @@ public final class WebApp: Sendable {
                                              csrf: context.csrf, jobcenter: jobcenter), status: 409)
             }
         }
+    }
+
+    // MARK: Audit
+
+    func auditPage(_ context: PageContext, result: String) throws -> HTTPResponse {
+        let (publications, municipalities) = try service.read { _, _, projection in (Publication.all(in: projection), projection.municipalities) }
+        return .html(AuditPage.render(publications: publications, municipalities: municipalities, csrf: context.csrf, jobcenter: jobcenter, result: result))
+    }
+
+    /// `audit` of one publication: the whole ledger verified, the prefix replayed, the report's digest compared.
+    func auditRun(_ context: PageContext) throws -> HTTPResponse {
+        let id = context.field("publication") ?? ""
+        let publications = try service.read { _, _, projection in Publication.all(in: projection) }
+        guard let publication = publications.first(where: { $0.id == id }) else {
+            throw WebProblem(status: 404, danish: "Der er ingen offentliggørelse med det id.", english: "No publication has that id.")
+        }
+        let verification = try LedgerVerifier.verify(service.ledger)
+        let result = try Auditor.audit(service.ledger, publication: publication, verification: verification)
+        return try auditPage(context, result: AuditPage.result(result))
+    }
+
+    /// explain: the access record written and durable before the page is made.
+    func explain(_ context: PageContext) throws -> HTTPResponse {
+        let user = context.field("user") ?? "", purpose = context.field("purpose") ?? ""
+        guard !user.isEmpty, !purpose.isEmpty, !CPR.containsCPRShape(user), !CPR.containsCPRShape(purpose) else {
+            throw WebProblem(status: 400, danish: "Bruger og formål skal udfyldes (hver forklaring skrives i adgangsloggen).",
+                             english: "User and purpose are required: every explain is recorded.")
+        }
+        guard let measure = context.field("measure"), MeasureDefinition.named(measure) != nil else {
+            throw WebProblem(status: 400, danish: "Ukendt mål.", english: "Unknown measure.")
+        }
+        let at = (context.field("at") ?? "").isEmpty ? nil : Day(iso: context.field("at")!)
+        let period = (context.field("period") ?? "").isEmpty ? nil : Period(text: context.field("period")!)
+        guard (at == nil) != (period == nil) else {
+            throw WebProblem(status: 400, danish: "Angiv enten en dato eller en periode.", english: "Give a date or a period (not both).")
+        }
+        var municipality: Int?
+        if let text = context.field("municipality"), !text.isEmpty {
+            guard let code = Int(text), text.utf8.count == 3 else { throw WebProblem(status: 400, danish: "Ukendt kommune.", english: "Unknown municipality.") }
+            municipality = code
+        }
+        let request = MeasureRequest(measure: measure, variant: nil, at: at, period: period, benefits: nil, filter: [:], recordContributions: true)
+        let ledger = service.ledger
+        let shown: Explanation.Shown
+        do {
+            shown = try service.read { _, _, projection in
+            try Explanation.explain(ledger, state: projection, request: request, municipality: municipality, knownAt: nil,
+                                    user: user, purpose: purpose, defaultDay: LedgerService.defaultDay(projection))
+            }
+        } catch let error as MeasureError {
+            throw WebProblem(status: 400, danish: error.message, english: "The measure cannot be computed so.")
+        }
+        log("explain \(measure): access record \(shown.record.seq) written")
+        return .html(AuditPage.explanation(shown, municipality: municipality, user: user, purpose: purpose, jobcenter: jobcenter))
     }
 
     // MARK: Log

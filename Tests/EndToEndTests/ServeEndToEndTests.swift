@@ -289,6 +289,42 @@ extension ServeEndToEndTests {
     }
 }
 
+extension ServeEndToEndTests {
+    /// explain from the audit page writes its access record (as the command does) before the page
+    /// shows a citizen; without the CSRF token nothing is written; the access log lists it.
+    @Test func explainWritesItsAccessRecordBeforeShowingAnything() throws {
+        let served = try Served()
+        let cookie = try served.login()
+        let audit = try served.get("/audit", cookie: cookie)
+        #expect(audit.status == 200)
+        let token = try Self.csrf(audit.body)
+        let before = try served.run(["access-log", served.ledger, "--json"]).out.split(separator: 0x0A).count
+        let form = [("measure", "M1"), ("at", "2014-12-31"), ("municipality", "183"), ("user", "revisor"), ("purpose", "revision 2014")]
+        let refused = try served.post("/explain", cookie: cookie, form: form)
+        #expect(refused.status == 403)
+        #expect(try served.run(["access-log", served.ledger, "--json"]).out.split(separator: 0x0A).count == before, "nothing recorded without the CSRF token")
+        let shown = try served.post("/explain", cookie: cookie, form: [("csrf", token)] + form)
+        #expect(shown.status == 200)
+        let recordSeq = try #require(shown.body.range(of: "data-seq=\"[0-9]+\"", options: .regularExpression).map { Int(shown.body[$0].dropFirst(10).dropLast()) ?? -1 })
+        let log = try served.run(["access-log", served.ledger, "--json"])
+        let records = log.out.split(separator: 0x0A).map { try! JSONSerialization.jsonObject(with: Data($0)) as! [String: Any] }
+        #expect(records.count == before + 1)
+        let record = try #require(records.last)
+        #expect(record["seq"] as? Int == recordSeq)
+        #expect(record["user"] as? String == "revisor")
+        #expect((record["subject"] as? String)?.hasPrefix("M1 2014-12-31, 183") == true, "\(record)")
+        let pseudonyms = Set((shown.body.matches(of: /c-[0-9a-f]{16}/)).map { String($0.output) })
+        #expect(Set(record["citizens"] as! [String]) == pseudonyms, "the record names exactly the pseudonyms shown")
+        let command = try served.run(["explain", served.ledger, "M1", "--at", "2014-12-31", "--municipality", "183", "--user", "revisor", "--purpose", "revision 2014", "--json"])
+        let json = try JSONSerialization.jsonObject(with: command.out) as! [String: Any]
+        let items = json["items"] as! [[String: Any]]
+        #expect(Set(items.compactMap { $0["citizen"] as? String }) == pseudonyms, "the same citizens as the command shows")
+        let accessPage = try served.get("/access-log", cookie: cookie)
+        #expect(accessPage.body.contains("data-access=\"\(recordSeq)\""))
+        withExtendedLifetime(served) {}
+    }
+}
+
 /// A minimal HTTP/1.1 client on a raw socket (one request per connection).
 enum HTTP {
     struct Response {

@@ -190,15 +190,14 @@ enum ExplainCommand: LedgerCommand {
         let state = try Replayer.replay(ledger, knownAt: when.knownAt, progress: ProgressReporter("replaying"))
         let request = MeasureRequest(measure: positionals[1], variant: arguments.value("variant"), at: when.at, period: when.period,
                                      benefits: arguments.value("benefits"), filter: MeasureRequest.parseFilter(arguments.value("filter")), recordContributions: true)
-        let result: MeasureResult
-        do { result = try MeasureEngine(state: state).compute(request, defaultDay: Common.defaultDay(state)) } catch { throw UsageError(error.message) }
-        let contributions = result.contributions.filter { municipality == nil || $0.municipality == municipality }
-        var seen: Set<Pseudonym> = []
-        let citizens = contributions.compactMap(\.citizen).filter { seen.insert($0).inserted }
-        let scope = municipality.map(CanonicalEncoder.municipalityText) ?? "jobcenter"
-        let subject = "\(result.definition.id)\(result.variant.map { " \($0)" } ?? "") \(result.evaluation.text), \(scope)" + (when.knownAt.map { ", known at \($0.iso)" } ?? "")
-        // The access record first: nothing is shown unless it is on disk.
-        let record = try AccessLog(ledger: ledger).append(user: user, purpose: purpose, subject: subject, citizens: citizens)
+        let shown: Explanation.Shown
+        do {
+            shown = try Explanation.explain(ledger, state: state, request: request, municipality: municipality, knownAt: when.knownAt,
+                                            user: user, purpose: purpose, defaultDay: Common.defaultDay(state))
+        } catch let error as MeasureError {
+            throw UsageError(error.message)
+        }
+        let (result, contributions, citizens, scope, record) = (shown.result, shown.contributions, shown.citizens, shown.scope, shown.record)
         let value = result.scope(municipality)
         if arguments.flag("json") {
             console.line(JSONOut.object([

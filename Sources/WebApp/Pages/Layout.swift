@@ -11,6 +11,7 @@ enum Layout {
         ("/goals", "Resultatmål", "Goals"),
         ("/record", "Registrér", "Record"),
         ("/log", "Hændelser", "Log"),
+        ("/audit", "Revision", "Audit"),
     ]
 
     /// A whole page: `title`, the navigation with `active` marked, and `body`.
