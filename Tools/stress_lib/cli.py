@@ -110,6 +110,7 @@ def parser():
     common_options(p)
     p.add_argument("--writers", type=positive, help="concurrent writers (CI 8, full 8)")
     p.add_argument("--appends", type=positive, help="single-event appends per writer (CI 200, full 10000)")
+    p.add_argument("--serve", action="store_true", help="append through caseledger serve's record form instead of append processes")
 
     p = sub.add_parser("powerloss", help="states a power cut may leave (ext4 and strict models) from traced "
                                          "commands: acknowledged batches kept, recoverable, the ledger opens")
@@ -138,7 +139,7 @@ def run_campaign(name, args, binary):
                             args.timeout)
     if name == "load":
         return load.run(binary, size(args, "load", "writers"), size(args, "load", "appends"), args.seed, args.keep,
-                        args.timeout)
+                        args.timeout, serve=getattr(args, "serve", False))
     if name == "powerloss":
         return powerloss.run(binary, size(args, "powerloss", "traces"), size(args, "powerloss", "states_per_trace"),
                              args.workers, args.seed, args.keep, args.timeout)

@@ -8,7 +8,15 @@ and exactly 2 ... W*A+1 (gapless after the first line); each writer's numbers in
 passes with head W*A+1 and no tail; and the stored line at each reported number is the event that
 writer sent. Printed: the wall time per `caseledger append` process, p50 and p99, and the
 throughput.
+
+With --serve the writers append through `caseledger serve` instead: one server on the ledger, each
+writer a session of its own posting the record form (kept-open connection), the same checks after.
 """
+import http.client
+import os
+import re
+import subprocess
+import urllib.parse
 import json
 import random
 import threading
@@ -34,25 +42,76 @@ def writer_event(rng, writer, number):
                         {"respondent": "company" if writer % 2 else "citizen", "satisfied": number % 3 != 0})
 
 
-def run(binary_path, writers, appends, seed, keep, timeout):
+class ServeWriter:
+    """One writer's session with `caseledger serve`: logged in by the token's address, posting the
+    record form on one kept-open connection; each append returns (seq or None, seconds)."""
+
+    def __init__(self, port, token):
+        self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+        self.connection.request("GET", "/?token=" + token)
+        response = self.connection.getresponse()
+        response.read()
+        self.cookie = response.getheader("Set-Cookie").split(";")[0]
+        self.csrf = {}
+
+    def token(self, type_):
+        if type_ not in self.csrf:
+            self.connection.request("GET", "/record/" + type_, headers={"Cookie": self.cookie})
+            body = self.connection.getresponse().read()
+            self.csrf[type_] = re.search(rb'name="csrf" value="([0-9a-f]{64})"', body).group(1).decode()
+        return self.csrf[type_]
+
+    def append(self, event):
+        fields = {"csrf": self.token(event["type"]), "step": "save", "effective": event["effective"], "municipality": event["municipality"] or ""}
+        for name, value in event["facts"].items():
+            fields["fact." + name] = ("true" if value else "false") if isinstance(value, bool) else str(value)
+        body = urllib.parse.urlencode(fields)
+        started = time.monotonic()
+        self.connection.request("POST", "/record/" + event["type"], body=body,
+                                headers={"Cookie": self.cookie, "Content-Type": "application/x-www-form-urlencoded"})
+        response = self.connection.getresponse()
+        response.read()
+        seconds = time.monotonic() - started
+        location = response.getheader("Location") or ""
+        found = re.search(r"seq=(\d+)$", location) if response.status == 303 else None
+        return (int(found.group(1)) if found else None), seconds, response.status
+
+
+def run(binary_path, writers, appends, seed, keep, timeout, serve=False):
     report = Report("load", seed)
     if writers > 89 or appends > 999_999:
         raise SystemExit("stress load: at most 89 writers of 999,999 appends (the events' CVR numbers encode both)")
     binary = Binary(binary_path, timeout)
     scratch = Scratch("load", keep)
     total = writers * appends
-    report.say(f"{writers} concurrent writers x {appends} single-event appends = {total} events; "
-               f"binary {display_path(binary_path)}")
+    report.say(f"{writers} concurrent writers x {appends} single-event appends = {total} events"
+               + (" through caseledger serve" if serve else "") + f"; binary {display_path(binary_path)}")
     ledger = scratch / "ledger"
     outcome = {"seqs": {}, "sent": {}, "latencies": [], "failures": 0, "done": 0}
     lock = threading.Lock()
     started = time.monotonic()
 
+    server = {}
+
     def writer_loop(writer):
         rng = random.Random(f"load-{seed}-{writer}")
         seqs, sent, latencies = [], [], []
+        client = ServeWriter(server["port"], server["token"]) if serve else None
         for number in range(appends):
             event = writer_event(rng, writer, number)
+            if client:
+                seq, seconds, status = client.append(event)
+                latencies.append((time.monotonic(), seconds))
+                with lock:
+                    outcome["done"] += 1
+                if seq is None:
+                    with lock:
+                        outcome["failures"] += 1
+                    report.fail("append failed", f"writer {writer} append {number}: HTTP {status}")
+                    continue
+                seqs.append(seq)
+                sent.append((seq, event))
+                continue
             result = binary.run(["append", ledger], inputs.jsonl([event]))
             latencies.append((time.monotonic(), result.seconds))
             with lock:
@@ -75,12 +134,27 @@ def run(binary_path, writers, appends, seed, keep, timeout):
 
     try:
         binary.init_ledger(ledger)
+        if serve:
+            out_path = str(scratch / "serve.out")
+            server["process"] = subprocess.Popen([binary_path, "serve", str(ledger), "--port", "0"], stdout=open(out_path, "wb"),
+                                                 stderr=subprocess.DEVNULL, env=binary_environment(binary))
+            url = ""
+            while not url and server["process"].poll() is None:
+                time.sleep(0.05)
+                url = open(out_path).readline().strip()
+            found = re.fullmatch(r"http://127\.0\.0\.1:(\d+)/\?token=([0-9a-f]{64})", url)
+            if not found:
+                raise CampaignError(f"serve did not print its address: {url!r}")
+            server["port"], server["token"] = int(found.group(1)), found.group(2)
         threads = [threading.Thread(target=writer_loop, args=(w,)) for w in range(writers)]
         for thread in threads:
             thread.start()
         for thread in threads:
             thread.join()
         elapsed = time.monotonic() - started
+        if "process" in server:
+            server["process"].kill()
+            server["process"].wait()
 
         all_seqs = [seq for seqs in outcome["seqs"].values() for seq in seqs]
         report.check(len(all_seqs) == total, "count", lambda: f"{len(all_seqs)} appends reported a sequence number, "
@@ -123,11 +197,17 @@ def run(binary_path, writers, appends, seed, keep, timeout):
                f"({len(latencies) / max(elapsed, 1e-9):.0f} appends/s)")
     report.say(f"held: {len(all_seqs)} acknowledged, distinct and gapless: {len(set(all_seqs)) == total}; each stored "
                f"line the writer's event: {mismatches == 0}; verify: {'ok' if verify_ok else 'FAILED'}")
-    report.say(f"latency per append process (wall time, lock wait included): p50 {p50:.0f} ms, p99 {p99:.0f} ms, max "
+    report.say(f"latency per {'append through serve (HTTP request)' if serve else 'append process'} (wall time, lock wait included): p50 {p50:.0f} ms, p99 {p99:.0f} ms, max "
                f"{(latencies[-1] * 1000) if latencies else float('nan'):.0f} ms; p50 of the first tenth {early:.0f} ms, "
                f"of the last tenth {late:.0f} ms (the ledger grows meanwhile)")
     gapless = "gapless" if set(all_seqs) == set(range(2, total + 2)) and len(all_seqs) == total else "NOT gapless"
-    code = report.finish(f"load: {writers}x{appends} = {len(all_seqs)} events, {gapless}, "
+    code = report.finish(f"load{' --serve' if serve else ''}: {writers}x{appends} = {len(all_seqs)} events, {gapless}, "
                          f"{'verified' if verify_ok else 'verify FAILED'}, p50 {p50:.0f} ms, p99 {p99:.0f} ms")
     scratch.close(report)
     return code
+
+
+def binary_environment(binary):
+    """The environment the campaign runs the binary in (its own HOME with the pseudonym key)."""
+    environment = getattr(binary, "environment", None)
+    return environment if environment else dict(os.environ)
