@@ -145,18 +145,7 @@ public final class ValidatorIndex: @unchecked Sendable {
     /// `program`, and continued by the ledger up to `head`; nil otherwise (then the state is replayed).
     static func open(_ ledger: Ledger, head: HeadRecord, program: String? = ValidatorIndex.program) -> ValidatorIndex? {
         guard let program else { return nil }
-        let file = path(ledger)
-        guard let fd = try? SystemCalls.open(file, flags: O_RDONLY) else { return nil }
-        guard let size = try? SystemCalls.fileSize(fd, path: file), size >= Int64(pageBytes), size <= Int64(fileBytesMax) else {
-            try? SystemCalls.close(fd, path: file)
-            return nil
-        }
-        let buffer = UnsafeMutableRawPointer.allocate(byteCount: Int(size), alignment: pageBytes)
-        guard let index = make(fd: fd, file: file, address: buffer, bytes: Int(size), program: program) else {
-            buffer.deallocate()
-            try? SystemCalls.close(fd, path: file)
-            return nil
-        }
+        guard let index = load(path(ledger), program: program) else { return nil }
         guard (try? Checkpoint.continues(ledger, index.position, head: head)) == true else { return nil }
         return index
     }
@@ -547,19 +536,26 @@ public final class ValidatorIndex: @unchecked Sendable {
         }
     }
 
-    /// Whether the file at `path` opens as the index of `position` and every page matches its digest.
-    static func readsBack(_ path: String, position: CheckpointPosition, program: String) -> Bool {
-        guard let fd = try? SystemCalls.open(path, flags: O_RDONLY) else { return false }
-        guard let size = try? SystemCalls.fileSize(fd, path: path), size >= Int64(pageBytes), size <= Int64(fileBytesMax) else {
-            try? SystemCalls.close(fd, path: path)
-            return false
+    /// The index in the file at `file` when its size is within bounds and its header and page digests
+    /// are whole and name `program`; nil otherwise. Pages are read on first use.
+    private static func load(_ file: String, program: String) -> ValidatorIndex? {
+        guard let fd = try? SystemCalls.open(file, flags: O_RDONLY) else { return nil }
+        guard let size = try? SystemCalls.fileSize(fd, path: file), size >= Int64(pageBytes), size <= Int64(fileBytesMax) else {
+            try? SystemCalls.close(fd, path: file)
+            return nil
         }
         let buffer = UnsafeMutableRawPointer.allocate(byteCount: Int(size), alignment: pageBytes)
-        guard let index = make(fd: fd, file: path, address: buffer, bytes: Int(size), program: program) else {
+        guard let index = make(fd: fd, file: file, address: buffer, bytes: Int(size), program: program) else {
             buffer.deallocate()
-            try? SystemCalls.close(fd, path: path)
-            return false
+            try? SystemCalls.close(fd, path: file)
+            return nil
         }
+        return index
+    }
+
+    /// Whether the file at `path` opens as the index of `position` and every page matches its digest.
+    static func readsBack(_ path: String, position: CheckpointPosition, program: String) -> Bool {
+        guard let index = load(path, program: program) else { return false }
         return index.position == position && index.checkEveryPage()
     }
 
