@@ -3,8 +3,8 @@
 
 usage: verify_ledger.py LEDGER_DIR [--m4 PERIOD] [--municipality CODE] [--known-at T] [--format FILE]
 
-Prints `ok: N events, head seq S HASH` (exit 0; a recoverable incomplete tail is reported on a second
-line) or `DEFECT: FILE line N: reason` for the first defect (exit 1); usage errors exit 2. With --m4
+Prints `ok: N events, head seq S HASH` (exit 0; a recoverable damaged head slot and a recoverable
+incomplete tail are reported on lines after it) or `DEFECT: FILE line N: reason` for the first defect (exit 1); usage errors exit 2. With --m4
 it also prints measure M4 as one JSON line. "§n" is section n of FORMAT.md. The event catalog (§9)
 is read from FORMAT.md itself: ../EventLogs/FORMAT.md next to this script, or --format FILE.
 Standard library only; segments are streamed line by line.
@@ -164,10 +164,23 @@ def slot_head(slot):
     return None
 
 
-def read_head(path):
+def last_line_hash(ledger, segment, end):
+    """§5: the hash written in the line ending at byte `end` of segment `segment`, or None."""
+    path = os.path.join(ledger, 'events', f'segment-{segment:06d}.jsonl')
+    if end < 76 or not os.path.isfile(path) or os.path.getsize(path) < end: return None
+    with open(path, 'rb') as f:      # `,"hash":"` 64 hex `"}` and LF
+        f.seek(end - 76)
+        tail = f.read(76)
+    return tail[9:73].decode() if HASH_FIELD.match(tail[:-1]) and tail[-1:] == b'\n' else None
+
+
+def read_head(ledger):
     """§5: two 128-byte slots; a slot counts when it is exactly as written; the valid one with the
-    higher SEQ wins. An invalid slot one flipped bit away from a valid one is bit rot, a defect."""
-    data, best = open(path, 'rb').read(), None
+    higher SEQ wins. An invalid slot one flipped bit from a valid one is damaged (bit rot or a torn
+    write): when it names a later SEQ, its head is in force if the line ending at its OFFSET carries
+    its HASH, else the head is not known (a defect); with no valid slot, a defect.
+    Returns (head, note on a damaged slot or None)."""
+    data, valid, damaged = open(os.path.join(ledger, 'head'), 'rb').read(), None, None
     if len(data) != 256: raise Defect(f'head: {len(data)} bytes, not two slots of 128 (§5)')
     for i in (0, 1):
         slot = data[128 * i:128 * i + 128]
@@ -177,10 +190,19 @@ def read_head(path):
                 flipped = bytearray(slot)
                 flipped[bit // 8] ^= 1 << (bit % 8)
                 named = slot_head(bytes(flipped))
-                if named: raise Defect(f'head line {i + 1}: the slot has a flipped bit (bit rot); it names seq {named[0]} (§5)')
-        elif best is None or found[0] > best[0]: best = found
-    if best is None: raise Defect('head line 1: neither slot is valid (§5)')
-    return best
+                if named:
+                    damaged = damaged or (i, named)
+                    break
+        elif valid is None or found[0] > valid[0]: valid = found
+    if valid is None: raise Defect('head line 1: neither slot is valid (§5)')
+    if damaged is None: return valid, None
+    line, named = damaged[0] + 1, damaged[1]
+    if named[0] <= valid[0]:
+        return valid, f'head line {line}: one bit from a valid slot; it names seq {named[0]}, not later than the valid slot'
+    if last_line_hash(ledger, named[2], named[3]) != named[1]:
+        raise Defect(f'head line {line}: damaged (one bit from a valid slot); it names seq {named[0]}, later than the other '
+                     f'slot, but no line ends at its offset with its hash: the head is not known for certain (§5)')
+    return named, f'head line {line}: one bit from a valid slot; it names seq {named[0]}, the head in force (its line confirms it)'
 
 
 def verify(ledger, catalog, on_event):
@@ -192,7 +214,7 @@ def verify(ledger, catalog, on_event):
     numbers = sorted(int(m[1]) for m in map(SEGMENT.match, os.listdir(events)) if m)
     if not numbers or numbers != list(range(1, len(numbers) + 1)):            # §1 from 1, without gaps
         raise Defect(f'events: segments {numbers} are not numbered 1, 2, ... without gaps (§1)')
-    head_seq, head_hash, head_seg, head_off = read_head(os.path.join(ledger, 'head'))
+    (head_seq, head_hash, head_seg, head_off), damaged_slot = read_head(ledger)
     if head_seg > len(numbers): raise Defect(f'head: segment {head_seg} does not exist (§5)')
     st = dict(seq=1, prev=ZERO, at='', munis=[], names=list(catalog), index={t: i for i, t in enumerate(catalog)},
               types=array.array('B', [255]))        # types[seq]: the type of each line, one byte per line
@@ -236,7 +258,7 @@ def verify(ledger, catalog, on_event):
             raise Defect(f"{name}: the head's seq {head_seq} does not end at offset {head_off} (§5)")
     torn = torn or (holed and holed[1])
     tail = (tail_lines or torn) and f'{tail_lines} complete line(s) after the head' + (torn and f', torn {torn}' or '')
-    return (head_seq, head_hash), tail, st['munis']
+    return (head_seq, head_hash), tail, st['munis'], damaged_slot
 
 
 def period_range(p):
@@ -277,11 +299,12 @@ def main():
         if ev['type'] == 'correction' and facts['action'] == 'retract':   # §8: as if never recorded
             starts.pop(facts['corrects'], None)      # (a supersede keeps effective date and municipality, §7)
 
-    try: (seq, digest), tail, munis = verify(a.ledger, catalog, m4)
+    try: (seq, digest), tail, munis, damaged_slot = verify(a.ledger, catalog, m4)
     except (Defect, OSError) as e:
         print(f'DEFECT: {e}')
         return 1
     print(f'ok: {seq} events, head seq {seq} {digest}')
+    if damaged_slot: print(f'recoverable damaged head slot: {damaged_slot} (§5)')
     if tail: print(f'recoverable incomplete tail: {tail} (§5)')
     if period:
         if a.municipality and a.municipality not in munis: ap.error(f'{a.municipality} is not in the ledger')

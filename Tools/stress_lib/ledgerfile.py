@@ -122,24 +122,60 @@ def head_slot(seq, digest, segment, offset):
     return slot.encode("ascii")
 
 
+def slot_head(slot):
+    """The head a 128-byte slot holds when all its bytes are exactly as `head_slot` writes them, else None."""
+    if len(slot) != SLOT_BYTES:
+        return None
+    parts = slot.decode("ascii", "replace").split()
+    if len(parts) != 5 or len(parts[0]) != 20 or len(parts[2]) != 6 or len(parts[3]) != 16:
+        return None
+    try:
+        head = (int(parts[0]), parts[1], int(parts[2]), int(parts[3]))
+        return head if head_slot(*head) == slot else None
+    except (ValueError, TypeError):
+        return None
+
+
+def line_hash_ending_at(ledger, segment, offset):
+    """The hash written in the line that ends at byte `offset` of segment `segment`, or None."""
+    path = Path(ledger) / "events" / segment_name(segment)
+    if offset < 76 or not path.is_file() or path.stat().st_size < offset:
+        return None
+    with open(path, "rb") as f:
+        f.seek(offset - 76)
+        tail = f.read(76)       # ,"hash":"<64 hex>"} and LF
+    if tail[:9] != b',"hash":"' or tail[73:] != b'"}\n':
+        return None
+    return tail[9:73].decode("ascii", "replace")
+
+
 def read_head(path):
-    """The head in force of a `head` file (§5): (seq, hash, segment, offset), or None."""
+    """The head in force of a `head` file (§5): (seq, hash, segment, offset), or None when it is not
+    known. The valid slot with the higher seq, unless the other slot is one flipped bit from a valid
+    one naming a later head and the line ending at that head's offset carries its hash."""
     data = Path(path).read_bytes()
-    best = None
+    valid, damaged = None, None
     for index in range(2):
         slot = data[index * SLOT_BYTES:(index + 1) * SLOT_BYTES]
-        if len(slot) != SLOT_BYTES:
+        head = slot_head(slot)
+        if head is not None:
+            if valid is None or head[0] > valid[0]:
+                valid = head
             continue
-        parts = slot.decode("ascii", "replace").split()
-        if len(parts) < 5 or len(parts[0]) != 20 or len(parts[2]) != 6 or len(parts[3]) != 16:
+        if len(slot) != SLOT_BYTES or damaged is not None:
             continue
-        body = " ".join(parts[:4]) + " "
-        if hashlib.sha256(body.encode("ascii")).hexdigest()[:16] != parts[4][:16]:
-            continue
-        head = (int(parts[0]), parts[1], int(parts[2]), int(parts[3]))
-        if best is None or head[0] > best[0]:
-            best = head
-    return best
+        for bit in range(SLOT_BYTES * 8):
+            flipped = bytearray(slot)
+            flipped[bit // 8] ^= 1 << (bit % 8)
+            named = slot_head(bytes(flipped))
+            if named is not None:
+                damaged = named
+                break
+    if valid is None or damaged is None or damaged[0] <= valid[0]:
+        return valid
+    if line_hash_ending_at(Path(path).parent, damaged[2], damaged[3]) == damaged[1]:
+        return damaged
+    return None
 
 
 def write_ledger(directory, segments, key_location, older_head=None):

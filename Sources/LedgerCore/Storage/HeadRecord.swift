@@ -1,9 +1,10 @@
 /// The head of a ledger: the last acknowledged line, where it ends, and its hash.
 ///
-/// Stored in the file `head` as two fixed 128-byte slots, each with
-/// carries a checksum. Each write goes to the slot that does not hold the head in force, so a torn
-/// write leaves the head in force intact. The valid slot with the higher sequence number is the head.
-/// Lines beyond the head were never acknowledged.
+/// Stored in the file `head` as two fixed 128-byte slots, each with a checksum. Each write goes to
+/// the slot that does not hold the head in force, so a torn write leaves the head in force intact.
+/// The valid slot with the higher sequence number is the head, unless a damaged slot names a later
+/// head that the segments confirm (``Ledger/readHeadInForce()``). Lines beyond the head were never
+/// acknowledged.
 public struct HeadRecord: Equatable, Sendable {
     /// The last acknowledged sequence number.
     public var seq: Int64
@@ -52,8 +53,9 @@ public struct HeadRecord: Equatable, Sendable {
         guard slotBytes.elementsEqual(slot) else { return nil }
     }
 
-    /// The head an invalid slot holds when exactly one of its bits is flipped (bit rot, not a torn
-    /// write: a torn or unwritten slot is never one bit away from a valid one), or nil.
+    /// The head an invalid slot names when exactly one of its bits is flipped, or nil. Such a slot is
+    /// damaged: by bit rot, or by a write of it that a power cut tore (the new or the old slot's
+    /// bytes with one bit changed; the two cannot be told apart).
     public static func withOneBitFlipped(slot: ArraySlice<UInt8>) -> HeadRecord? {
         guard slot.count == slotBytes, HeadRecord(slot: slot) == nil else { return nil }
         var bytes = Array(slot)
@@ -70,22 +72,16 @@ public struct HeadRecord: Equatable, Sendable {
         return nil
     }
 
-    /// What a `head` file holds: the head in force (the valid slot with the higher seq) and each
-    /// invalid slot that is one flipped bit away from a valid one, with the head it then names.
+    /// What a `head` file holds: the valid slot with the higher seq and each invalid slot that is
+    /// one flipped bit away from a valid one, with the head it then names.
     public struct FileState: Sendable {
-        /// The head in force and its slot (0 or 1); nil when neither slot is valid.
+        /// The valid slot with the higher seq and its slot (0 or 1); nil when neither slot is valid.
         public var inForce: (head: HeadRecord, slot: Int)?
         /// Slots (0 or 1) with one flipped bit, and the head each would name without it.
         public var flippedSlots: [(slot: Int, names: HeadRecord)]
-
-        /// The first flipped slot that names a later head than the one in force (or any, when no
-        /// slot is valid): the head is then not known for certain.
-        public var flippedLater: (slot: Int, names: HeadRecord)? {
-            flippedSlots.first { inForce == nil || $0.names.seq > inForce!.head.seq }
-        }
     }
 
-    /// Reads a `head` file's two slots, looking for bit rot in an invalid one.
+    /// Reads a `head` file's two slots, looking for a damaged one.
     public static func inspect(fileBytes: [UInt8]) -> FileState {
         var state = FileState(inForce: readWithSlot(fileBytes: fileBytes), flippedSlots: [])
         for index in 0..<2 where fileBytes.count >= (index + 1) * slotBytes {
@@ -111,4 +107,44 @@ public struct HeadRecord: Equatable, Sendable {
         }
         return best
     }
+}
+
+/// The head in force as a ledger's `head` file and segments establish it, with the slot holding it
+/// and a damaged slot, if any.
+public struct HeadInForce: Equatable, Sendable {
+    /// The head in force.
+    public var head: HeadRecord
+    /// The slot (0 or 1) holding it.
+    public var slot: Int
+    /// A slot one flipped bit away from a valid one, if any.
+    public var damagedSlot: DamagedHeadSlot?
+
+    /// Makes the reading.
+    public init(head: HeadRecord, slot: Int, damagedSlot: DamagedHeadSlot?) {
+        self.head = head
+        self.slot = slot
+        self.damagedSlot = damagedSlot
+    }
+}
+
+/// A head slot one flipped bit away from a valid one: bit rot, or a write of the slot torn by a
+/// power cut. Recoverable: the head in force is known, and the next append rewrites the slot.
+public struct DamagedHeadSlot: Equatable, Sendable {
+    /// The slot, 0 or 1 (line 1 or 2 of `head`).
+    public var slot: Int
+    /// The head the slot names with its bit flipped back.
+    public var names: HeadRecord
+    /// Whether that head is the head in force (a later head than the other slot's, confirmed by the
+    /// line ending at its offset); otherwise the other, valid slot holds the head in force.
+    public var holdsHeadInForce: Bool
+
+    /// Makes the description.
+    public init(slot: Int, names: HeadRecord, holdsHeadInForce: Bool) {
+        self.slot = slot
+        self.names = names
+        self.holdsHeadInForce = holdsHeadInForce
+    }
+
+    /// The slot's line in `head` (1-based).
+    public var line: Int { slot + 1 }
 }

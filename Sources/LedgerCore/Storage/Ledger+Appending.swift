@@ -190,16 +190,17 @@ extension Ledger {
         return try writer.finish(lastSeq: lastSeq, lastHash: lastHash)
     }
 
-    /// Writes the new head into the slot that does not hold `previous`, fsyncs, and reads it back.
-    /// If the write or fsync fails, the slot is overwritten with `previous` again (best effort), so
-    /// that the head in force stays `previous`.
+    /// Writes the new head into the slot that does not hold `previous` and fsyncs. If the write or
+    /// fsync fails, the slot is overwritten with `previous` again (best effort), so that the head in
+    /// force stays `previous`. When `previous` was read from a damaged slot (one bit from valid,
+    /// confirmed by the segments), the new head is then written into that slot too, so that the
+    /// damage is gone and the next head can go into the other slot as usual.
     func writeHead(_ head: HeadRecord, replacing previous: HeadRecord) throws(LedgerError) {
         let fd: Int32
         do { fd = try SystemCalls.open(headPath, flags: O_RDWR) } catch { throw LedgerError.system(error) }
         defer { try? SystemCalls.close(fd, path: headPath) }
-        let current: [UInt8]
-        do { current = try SystemCalls.readFile(headPath, bytesMax: 4096) } catch { throw LedgerError.system(error) }
-        guard let inForce = HeadRecord.readWithSlot(fileBytes: current), inForce.head == previous else {
+        let inForce = try readHeadInForce()
+        guard inForce.head == previous else {
             throw LedgerError.corrupt(file: "head", line: 1, reason: "the head changed under the writer lock")
         }
         let slotOffset = Int64(1 - inForce.slot) * Int64(HeadRecord.slotBytes)
@@ -215,6 +216,16 @@ extension Ledger {
                 try SystemCalls.pwriteAll(fd, from: base, count: HeadRecord.slotBytes, offset: slotOffset, path: headPath)
             }
             throw LedgerError.system(error)
+        }
+        // The new head is in force and durable in the other slot: the damaged slot can be rewritten.
+        // A failure here leaves it damaged (still recoverable), not the head in doubt.
+        if inForce.damagedSlot?.holdsHeadInForce == true {
+            let damagedOffset = Int64(inForce.slot) * Int64(HeadRecord.slotBytes)
+            var again = head.slotBytes
+            try? SystemCalls.withBuffer(&again) { (base) throws(SystemError) in
+                try SystemCalls.pwriteAll(fd, from: base, count: HeadRecord.slotBytes, offset: damagedOffset, path: headPath)
+            }
+            try? SystemCalls.fsync(fd, path: headPath)
         }
     }
 }

@@ -194,27 +194,6 @@ extension Ledger {
         }
     }
 
-    /// The hash written in the line that ends at byte `end` of segment `segment` (nil when the bytes
-    /// there do not end a line as the format writes it).
-    func lastLineHash(segment: Int, end: Int64) throws(LedgerError) -> SHA256Digest? {
-        guard end >= 67 else { return nil }
-        let file = segmentPath(segment)
-        var bytes = [UInt8](repeating: 0, count: 67)
-        do {
-            let fd = try SystemCalls.open(file, flags: O_RDONLY)
-            defer { try? SystemCalls.close(fd, path: file) }
-            let got = try SystemCalls.withBuffer(&bytes) { (base) throws(SystemError) -> Int in
-                try SystemCalls.preadFully(fd, into: base, count: 67, offset: end - 67, path: file)
-            }
-            guard got == 67 else { return nil }
-        } catch {
-            throw LedgerError.system(error)
-        }
-        // `...,"hash":"` + 64 hex + `"}` + LF
-        guard bytes[64] == UInt8(ascii: "\""), bytes[65] == UInt8(ascii: "}"), bytes[66] == 0x0A else { return nil }
-        return SHA256Digest(hex: String(decoding: bytes[0..<64], as: UTF8.self))
-    }
-
     /// Bytes compared at a time.
     static let mirrorChunkBytes = 8 << 20
 

@@ -159,21 +159,59 @@ public final class Ledger: Sendable {
 
     // MARK: Head
 
-    /// Reads the head; a head file with no valid slot is corruption, and so is a slot with one
-    /// flipped bit that names a later head than the valid one (the head in force is then not known
-    /// for certain: choosing the other slot would hand the last acknowledged batch to the next
-    /// append as a tail to cut off). Line N of `head` is slot N - 1.
+    /// Reads the head in force (``readHeadInForce()``).
     public func readHead() throws(LedgerError) -> HeadRecord {
+        try readHeadInForce().head
+    }
+
+    /// Reads the head in force: the valid slot with the higher seq, unless the other slot is damaged
+    /// (one flipped bit from a valid one: bit rot, or a write of it torn by a power cut) and names a
+    /// later head. That head is in force when the line ending at its offset of its segment carries
+    /// its hash: its lines were fsynced before any slot named them, so a torn write of the new head
+    /// always finds them, and bit rot in the head in force is read as the head it was. When no line
+    /// confirms it, the head is not known for certain and neither slot is chosen (choosing the
+    /// valid one would hand the last acknowledged batch to the next append as a tail to cut off).
+    /// A head file without a valid slot is corruption (a write only ever tears one slot, so two
+    /// damaged slots are not a power cut's doing). Line N of `head` is slot N - 1.
+    public func readHeadInForce() throws(LedgerError) -> HeadInForce {
         let state = try readHeadFile()
-        if let flipped = state.flippedLater {
-            throw LedgerError.corrupt(file: "head", line: flipped.slot + 1, reason: "the slot has a flipped bit (bit rot); it names seq \(flipped.names.seq), later than "
-                                      + (state.inForce.map { "the other slot's seq \($0.head.seq)" } ?? "any valid slot")
-                                      + ", so the head is not known for certain and neither slot is chosen; compare it with a copy's head (caseledger mirror)")
-        }
-        guard let head = state.inForce?.head else {
+        guard let valid = state.inForce else {
             throw LedgerError.corrupt(file: "head", line: 1, reason: "neither slot of the head file is valid")
         }
-        return head
+        // With one slot valid, a damaged slot can only be the other one.
+        guard let damaged = state.flippedSlots.first else {
+            return HeadInForce(head: valid.head, slot: valid.slot, damagedSlot: nil)
+        }
+        assert(damaged.slot != valid.slot, "a valid slot is not damaged")
+        guard damaged.names.seq > valid.head.seq else {
+            return HeadInForce(head: valid.head, slot: valid.slot, damagedSlot: DamagedHeadSlot(slot: damaged.slot, names: damaged.names, holdsHeadInForce: false))
+        }
+        let written = (try? lastLineHash(segment: damaged.names.segment, end: damaged.names.offset)) ?? nil
+        guard written == damaged.names.hash else {
+            throw LedgerError.corrupt(file: "head", line: damaged.slot + 1, reason: "the slot is damaged (one bit from a valid slot: bit rot or a torn write); it names seq \(damaged.names.seq), later than the other slot's seq \(valid.head.seq), but no line of \(Ledger.segmentName(damaged.names.segment)) ends at its offset with its hash, so the head is not known for certain and neither slot is chosen; compare it with a copy's head (caseledger mirror)")
+        }
+        return HeadInForce(head: damaged.names, slot: damaged.slot, damagedSlot: DamagedHeadSlot(slot: damaged.slot, names: damaged.names, holdsHeadInForce: true))
+    }
+
+    /// The hash written in the line that ends at byte `end` of segment `segment` (nil when the bytes
+    /// there do not end a line as the format writes it).
+    func lastLineHash(segment: Int, end: Int64) throws(LedgerError) -> SHA256Digest? {
+        guard end >= 67 else { return nil }
+        let file = segmentPath(segment)
+        var bytes = [UInt8](repeating: 0, count: 67)
+        do {
+            let fd = try SystemCalls.open(file, flags: O_RDONLY)
+            defer { try? SystemCalls.close(fd, path: file) }
+            let got = try SystemCalls.withBuffer(&bytes) { (base) throws(SystemError) -> Int in
+                try SystemCalls.preadFully(fd, into: base, count: 67, offset: end - 67, path: file)
+            }
+            guard got == 67 else { return nil }
+        } catch {
+            throw LedgerError.system(error)
+        }
+        // `...,"hash":"` + 64 hex + `"}` + LF
+        guard bytes[64] == UInt8(ascii: "\""), bytes[65] == UInt8(ascii: "}"), bytes[66] == 0x0A else { return nil }
+        return SHA256Digest(hex: String(decoding: bytes[0..<64], as: UTF8.self))
     }
 
     /// The head file's slots as ``HeadRecord/inspect(fileBytes:)`` reads them.

@@ -23,6 +23,8 @@ public struct VerificationReport: Sendable {
     public var accessRecords = 0
     /// Bytes of a torn last access record (an interrupted write; nothing was shown for it).
     public var accessTornBytes: Int64 = 0
+    /// A damaged head slot (one bit from a valid one); nil when both are intact or one is torn beyond that.
+    public var damagedHeadSlot: DamagedHeadSlot?
 
     /// An unacknowledged tail: where it starts, how long it is, and whether it ends in a torn line.
     public struct Tail: Sendable {
@@ -72,12 +74,11 @@ public enum LedgerVerifier {
     public static func verify(_ ledger: Ledger, now: Timestamp = Clock.now(), threads: Int = 0,
                               progress: ProgressReporter? = nil) throws(LedgerError) -> VerificationReport {
         defer { progress?.finish() }
-        let head = try ledger.readHead()
-        // A slot with a flipped bit that names an earlier head leaves the head in force intact (the
-        // next append rewrites that slot), but it is bit rot in the ledger's files all the same.
-        if let flipped = try ledger.readHeadFile().flippedSlots.first {
-            throw LedgerError.corrupt(file: "head", line: flipped.slot + 1, reason: "the slot has a flipped bit (bit rot); it names seq \(flipped.names.seq), not later than the head in force (seq \(head.seq)), which is intact; the next append rewrites this slot")
-        }
+        // A damaged head slot (bit rot or a torn write) is reported, not a defect, when the head in
+        // force is known: the other slot is valid and later, or the segments confirm the damaged
+        // one's head (readHeadInForce); the next append rewrites it.
+        let reading = try ledger.readHeadInForce()
+        let head = reading.head
         let indexes = try ledger.segmentIndexes()
         guard !indexes.isEmpty else { throw LedgerError.corrupt(file: Ledger.segmentName(1), line: 0, reason: "segment file is missing") }
         for (position, index) in indexes.enumerated() where index != position + 1 {
@@ -199,6 +200,7 @@ public enum LedgerVerifier {
         }
         try checkPublicationCopies(ledger, publications)
         var report = VerificationReport(events: head.seq, segments: head.segment, head: head, headRecordedAt: previousRecordedAt, tail: tail, bytes: bytes)
+        report.damagedHeadSlot = reading.damagedSlot
         let access = try AccessLog(ledger: ledger).read()
         report.accessRecords = access.records.count
         report.accessTornBytes = access.tornBytes
