@@ -109,24 +109,47 @@ def evaluation(measure, at=None, period=None):
     return ptext, p0, p1, p1
 
 
+def slot_head(slot):
+    """A 128-byte head slot's (seq, hash, segment, offset) when every byte is as written, else None."""
+    parts = slot.decode('ascii', 'replace').split()
+    if len(slot) != 128 or len(parts) != 5 or not all(p.isalnum() for p in parts):
+        return None
+    body = ' '.join(parts[:4]) + ' '
+    written = (body + hashlib.sha256(body.encode()).hexdigest()[:16]).ljust(127) + '\n'
+    if len(parts[0]) != 20 or len(parts[2]) != 6 or len(parts[3]) != 16 or written.encode() != slot:
+        return None
+    return int(parts[0]), parts[1], int(parts[2]), int(parts[3])
+
+
 def read_head(ledger):
-    """The head in force (FORMAT.md 5): the valid slot with the higher sequence number."""
+    """The head in force (FORMAT.md 5): the valid slot with the higher sequence number, unless the
+    other slot is damaged (one bit from valid) and names a later head whose line ends at its offset
+    with its hash; such a head that no line confirms is refused."""
     data = open(os.path.join(ledger, 'head'), 'rb').read()
-    best = None
+    best, damaged = None, None
     for i in (0, 1):
-        slot = data[128 * i:128 * (i + 1)].decode('ascii', 'replace')
-        parts = slot.split()
-        if len(parts) != 5:
+        slot = data[128 * i:128 * (i + 1)]
+        found = slot_head(slot)
+        if found is not None:
+            best = found if best is None or found[0] > best[0] else best
             continue
-        body = ' '.join(parts[:4]) + ' '
-        if hashlib.sha256(body.encode()).hexdigest()[:16] != parts[4]:
-            continue
-        seq = int(parts[0])
-        if best is None or seq > best[0]:
-            best = (seq, parts[1])
+        for bit in range(len(slot) * 8):
+            flipped = bytearray(slot)
+            flipped[bit // 8] ^= 1 << (bit % 8)
+            damaged = damaged or slot_head(bytes(flipped))
     if best is None:
         raise UsageError('%s: no valid head slot' % ledger)
-    return best
+    if damaged is not None and damaged[0] > best[0]:
+        path = os.path.join(ledger, 'events', 'segment-%06d.jsonl' % damaged[2])
+        end = b''
+        if os.path.isfile(path) and os.path.getsize(path) >= damaged[3] >= 76:
+            with open(path, 'rb') as f:
+                f.seek(damaged[3] - 76)
+                end = f.read(76)
+        if end != (',"hash":"%s"}\n' % damaged[1]).encode():
+            raise UsageError('%s: a damaged head slot names seq %d, which no line confirms (run caseledger verify)' % (ledger, damaged[0]))
+        best = damaged
+    return best[0], best[1]
 
 
 def load(con, ledgers, known_at=None, max_seqs=None):
