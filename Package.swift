@@ -53,7 +53,7 @@ let package = Package(
         .testTarget(name: "EndToEndTests", dependencies: ["LedgerCore"], swiftSettings: strictSettings),
         .testTarget(name: "ProjectionsTests", dependencies: ["Projections", "LedgerCore", "Reports", "Simulation"], swiftSettings: strictSettings),
         .testTarget(name: "SimulationTests", dependencies: ["Simulation", "LedgerCore"], swiftSettings: strictSettings),
-        .testTarget(name: "WebServerTests", dependencies: ["WebServer", "WebApp", "LedgerCore", "Projections", "Reports"], swiftSettings: strictSettings),
+        .testTarget(name: "WebServerTests", dependencies: ["WebServer", "WebApp", "LedgerCore", "Projections", "Reports", "Simulation"], swiftSettings: strictSettings),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Projections", "LedgerCore", "Simulation"], swiftSettings: strictSettings),
     ]
 )

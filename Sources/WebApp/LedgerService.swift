@@ -5,7 +5,9 @@ import Reports
 /// The ledger as the server keeps it: the validator's state and the projection in memory, both
 /// brought forward by each batch appended (by the server or by a command-line writer) instead of
 /// being loaded again, and the goals evaluated per (head, date, knowledge time), kept until the
-/// head moves.
+/// head moves. The measures' parts per partition are kept with the projection
+/// (``KeptMeasureParts``), so that evaluating the goals after an append walks only the partitions
+/// the new events touched.
 ///
 /// Everything is behind one lock: requests are served one at a time against one state, and a
 /// projection is never copied (a copy of a large one costs more than a request may take).
@@ -19,6 +21,8 @@ final class LedgerService: @unchecked Sendable {
     private var loaded: LoadedLedgerState
     /// The projection of everything recorded up to ``head``.
     private var projection: ProjectionState
+    /// The measures' parts computed on ``projection``, brought forward with it.
+    private var kept: KeptMeasureParts
     /// The goals evaluated, by date and knowledge time, at ``head`` (cleared when it moves).
     private var goalsCache: [GoalsKey: GoalsView] = [:]
     /// Most evaluations kept at one head (a committee looks at a few dates).
@@ -36,6 +40,7 @@ final class LedgerService: @unchecked Sendable {
         loaded = try ledger.loadState(head: head)
         projection = try Replayer.replay(ledger, throughSeq: head.seq, checkpoints: true)
         precondition(projection.headSeq == head.seq, "the projection is at the head it was loaded to")
+        kept = KeptMeasureParts(projection)
     }
 
     /// The key of an evaluation of the goals.
@@ -65,13 +70,14 @@ final class LedgerService: @unchecked Sendable {
         knownAtStates = [:]
         if let events = try ledger.events(after: loaded.head, through: head) {
             loaded = ledger.advance(loaded, by: events, to: head)
-            for recorded in events { projection.apply(recorded) }
+            kept.apply(events, to: &projection)
         } else {
             // The head did not move forward (another ledger in its place): load afresh.
             loaded = try ledger.loadState(head: head)
             projection = try Replayer.replay(ledger, throughSeq: head.seq, checkpoints: true)
+            kept = KeptMeasureParts(projection)
         }
-        assert(projection.headSeq == head.seq && loaded.head == head, "both states are at the head")
+        assert(projection.headSeq == head.seq && loaded.head == head && kept.headSeq == head.seq, "the states are at the head")
         return head
     }
 
@@ -126,8 +132,8 @@ final class LedgerService: @unchecked Sendable {
             _ = try catchUp()
             let key = GoalsKey(at: at, knownAt: knownAt)
             if let view = goalsCache[key] { return view }
-            let view = try withProjection(knownAt: knownAt) { state in
-                LedgerService.evaluate(state, at: at, knownAt: knownAt)
+            let view = try withEvaluator(knownAt: knownAt) { state, evaluator in
+                LedgerService.evaluate(state, evaluator: evaluator, at: at, knownAt: knownAt)
             }
             if goalsCache.count >= LedgerService.goalsCacheMax { goalsCache = [:] }
             goalsCache[key] = view
@@ -135,20 +141,25 @@ final class LedgerService: @unchecked Sendable {
         }
     }
 
-    /// Runs `body` with the projection as known at `knownAt`: the one kept when every line is known
-    /// by then, else a fold up to it (kept for the next request at the same head). Must hold the lock.
-    private func withProjection<T>(knownAt: Timestamp?, _ body: (ProjectionState) throws -> T) throws -> T {
-        guard let knownAt, knownAt < projection.headRecordedAt else { return try body(projection) }
-        if let state = knownAtStates[knownAt] { return try body(state) }
+    /// Runs `body` with the projection as known at `knownAt` and an evaluator of its goals: the
+    /// projection kept when every line is known by then, evaluated from its kept measure parts
+    /// (`body` may then run twice, see ``KeptMeasureParts/evaluate(_:_:)``); else a fold up to
+    /// `knownAt` (kept for the next request at the same head), evaluated whole. Must hold the lock.
+    private func withEvaluator<T>(knownAt: Timestamp?, _ body: (ProjectionState, GoalEvaluator) throws -> T) throws -> T {
+        guard let knownAt, knownAt < projection.headRecordedAt else {
+            let state = projection
+            return try kept.evaluate(state) { evaluator in Result { try body(state, evaluator) } }.get()
+        }
+        if let state = knownAtStates[knownAt] { return try body(state, GoalEvaluator(engine: MeasureEngine(state: state))) }
         let state = try Replayer.replay(ledger, knownAt: knownAt, throughSeq: projection.headSeq, checkpoints: true, saveCheckpoint: false)
         if knownAtStates.count >= LedgerService.knownAtStatesMax { knownAtStates = [:] }
         knownAtStates[knownAt] = state
-        return try body(state)
+        return try body(state, GoalEvaluator(engine: MeasureEngine(state: state)))
     }
 
-    /// Evaluates every goal and its trend on `state`, as `report --html` does.
-    static func evaluate(_ state: ProjectionState, at: Day?, knownAt: Timestamp?) -> GoalsView {
-        let evaluator = GoalEvaluator(engine: MeasureEngine(state: state))
+    /// Evaluates every goal and its trend on `state` with `evaluator` (over `state`, or over a
+    /// partial view of it with the kept measure parts), as `report --html` does.
+    static func evaluate(_ state: ProjectionState, evaluator: GoalEvaluator, at: Day?, knownAt: Timestamp?) -> GoalsView {
         let day = at ?? defaultDay(state)
         let evaluations = evaluator.evaluateAll(at: day)
         let trends = GoalTrend.computeAll(evaluations, evaluator: evaluator, reportDate: day)
@@ -162,9 +173,8 @@ final class LedgerService: @unchecked Sendable {
     func measure(goalID: String, at: Day?, knownAt: Timestamp?) throws -> (goal: GoalRecord, views: [(evaluation: GoalEvaluation, trend: GoalTrend)], facts: HTMLReport.Facts)? {
         try lock.locked {
             _ = try catchUp()
-            return try withProjection(knownAt: knownAt) { state in
+            return try withEvaluator(knownAt: knownAt) { state, evaluator in
                 guard let goal = state.goals[goalID] else { return nil }
-                let evaluator = GoalEvaluator(engine: MeasureEngine(state: state))
                 let day = at ?? LedgerService.defaultDay(state)
                 let scopes: [Int?] = [nil] + state.municipalities.map { Optional($0) }
                 var views: [(evaluation: GoalEvaluation, trend: GoalTrend)] = []

@@ -72,7 +72,7 @@ public struct GoalEvaluator: Sendable {
         let threads = workers > 0 ? workers
             : (engine.state.citizens.count >= Self.parallelMinimumCitizens ? Parallel.processorCount : 1)
         guard threads > 1 else { return goals.compactMap { try? evaluate($0, at: day) } }
-        let recorders = goals.map { _ in engine.recorder.map { _ in MeasureRecorder() } }
+        let recorders = goals.map { _ in engine.recorder.map { MeasureRecorder(notesCompleted: $0.notesCompleted) } }
         let split = goals.map { MeasureEngine.splitsByPartition($0.text("measure") ?? "M1") }
         let whole = goals.indices.filter { !split[$0] }
         var results = [GoalEvaluation?](repeating: nil, count: goals.count)

@@ -11,12 +11,32 @@ extension MeasureEngine {
     /// FORMAT.md section 10, M16 and M21: "a company's latest registration effective by the end of P;
     /// its municipality".
     func companies(until day: Day) -> [CompanyRegistration] {
-        // Positions, not registrations, in a table sized up front: growing it rehashed every CVR
-        // number, and this is most of a report from the checkpoint (M21 needs it whole).
-        var latest: [String: Int] = [:]
-        latest.reserveCapacity(state.companies.count)
-        for (i, company) in state.companies.enumerated() where company.day <= day { latest[company.cvr] = i }
-        return latest.values.sorted { state.companies[$0].seq < state.companies[$1].seq }.map { state.companies[$0] }
+        latestCompanies(until: day).map { state.companies[$0] }
+    }
+
+    /// The positions in `state.companies` of ``companies(until:)``, ascending.
+    ///
+    /// The registrations are kept in line order (appended as applied; a retraction removes one, a
+    /// correction changes one in place), so the latest of a company is the last position with its
+    /// number, and positions ascending are the registrations' order. Found by the numbers of the
+    /// ``companyDirectory()`` from the end: no CVR number is hashed per day asked (a goal's trend
+    /// asks for a dozen days).
+    func latestCompanies(until day: Day) -> [Int] {
+        let directory = companyDirectory()
+        var seen = [Bool](repeating: false, count: directory.count)
+        var latest: [Int] = []
+        state.companies.withUnsafeBufferPointer { companies in
+            assert(companies.indices.dropFirst().allSatisfy { companies[$0 - 1].seq < companies[$0].seq }, "registrations in line order")
+            for i in companies.indices.reversed() where companies[i].day <= day {
+                let number = directory.numbers[i]
+                if !seen[number] {
+                    seen[number] = true
+                    latest.append(i)
+                }
+            }
+        }
+        latest.reverse()
+        return latest
     }
 
     /// M16, company visit coverage: companies of 5 or more employees visited at least twice.
@@ -102,16 +122,63 @@ extension MeasureEngine {
     ///
     /// In a partial fold, the companies used by the partitions it lacks come from the cache.
     func m21Companies(_ p: Period, used: [String: [Int64]], _ c: inout Context) {
-        var used = used
+        // Which registered companies were used, by their numbers in the directory (a company used
+        // but not registered counts nowhere).
+        let directory = companyDirectory()
+        var isUsed = [Bool](repeating: false, count: directory.count)
+        for cvr in used.keys { if let number = directory.number[cvr] { isUsed[number] = true } }
         if let (entry, loaded) = c.reuse {
             for slot in 0..<ProjectionPartition.count where !loaded[slot] && slot < entry.marks.count {
-                for cvr in entry.marks[slot] where used[cvr] == nil { used[cvr] = [] }
+                for cvr in entry.marks[slot] { if let number = directory.number[cvr] { isUsed[number] = true } }
             }
         }
-        for company in companies(until: p.last) where company.employees >= 2 {
-            let seqs = used[company.cvr]
-            c.add(company.municipality, numerator: seqs == nil ? 0 : 1, denominator: 1, citizen: nil, slot: ProjectionPartition.wholeSlot, seqs: [company.seq] + (seqs ?? []),
-                  reason: "company \(company.cvr)" + (seqs == nil ? "" : " cooperated"))
+        for i in latestCompanies(until: p.last) where state.companies[i].employees >= 2 {
+            let company = state.companies[i]
+            let cooperated = isUsed[directory.numbers[i]]
+            c.add(company.municipality, numerator: cooperated ? 1 : 0, denominator: 1, citizen: nil, slot: ProjectionPartition.wholeSlot,
+                  seqs: [company.seq] + (used[company.cvr] ?? []), reason: "company \(company.cvr)" + (cooperated ? " cooperated" : ""))
+        }
+    }
+}
+
+/// The CVR numbers of a fold's company registrations, numbered 0, 1, ... in order of first
+/// registration, so that the company measures look a registration's company up by position
+/// instead of hashing its number for every day they are evaluated at.
+struct CompanyDirectory: Sendable {
+    /// The number of each CVR number registered.
+    let number: [String: Int]
+    /// The number of each registration's company, by position in `state.companies`.
+    let numbers: [Int]
+    /// How many companies.
+    var count: Int { number.count }
+
+    /// The directory of `companies`.
+    init(_ companies: [CompanyRegistration]) {
+        var number: [String: Int] = [:]
+        number.reserveCapacity(companies.count)
+        var numbers: [Int] = []
+        numbers.reserveCapacity(companies.count)
+        for company in companies {
+            if let known = number[company.cvr] {
+                numbers.append(known)
+            } else {
+                number[company.cvr] = number.count
+                numbers.append(number.count - 1)
+            }
+        }
+        self.number = number
+        self.numbers = numbers
+    }
+}
+
+extension MeasureEngine {
+    /// The directory of the state's companies, made on first use by this engine and kept with it.
+    func companyDirectory() -> CompanyDirectory {
+        madeCompanyDirectory.withLock { directory in
+            if let directory { return directory }
+            let made = CompanyDirectory(state.companies)
+            directory = made
+            return made
         }
     }
 }

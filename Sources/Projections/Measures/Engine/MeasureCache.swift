@@ -37,6 +37,12 @@ public struct MeasureCache: Sendable {
         assert(entries.count == order.count)
     }
 
+    /// Removes an entry (nothing when there is none).
+    mutating func remove(_ key: String) {
+        if entries.removeValue(forKey: key) != nil { order.removeAll { $0 == key } }
+        assert(entries.count == order.count)
+    }
+
     /// This cache with another's entries added (the other's replace this one's of the same key).
     public func merging(_ other: MeasureCache) -> MeasureCache {
         var merged = self
@@ -130,9 +136,13 @@ public struct MeasureCache: Sendable {
 /// the report is computed on a whole fold.
 public final class MeasureRecorder: Sendable {
     private let state = Locked<(cache: MeasureCache, missed: Bool)>((MeasureCache(), false))
+    /// Whether a partial fold's parts are noted too, completed from the cache it was given: the
+    /// parts at the partial fold's head, for ``KeptMeasureParts`` (a report's recorder notes only a
+    /// whole fold's, which the checkpoint saves).
+    public let notesCompleted: Bool
 
-    /// A recorder with nothing noted.
-    public init() {}
+    /// A recorder with nothing noted; `notesCompleted` as ``notesCompleted`` says.
+    public init(notesCompleted: Bool = false) { self.notesCompleted = notesCompleted }
 
     /// Notes a whole fold's parts of a request.
     func record(_ key: String, _ entry: MeasureCache.Entry) { state.withLock { $0.cache.insert(key, entry) } }

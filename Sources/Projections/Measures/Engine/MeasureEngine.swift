@@ -14,6 +14,8 @@ public struct MeasureEngine: Sendable {
     public let cache: MeasureCache?
     /// Where a whole fold's computed parts, and a partial fold's misses, are noted (nil: nowhere).
     public let recorder: MeasureRecorder?
+    /// The state's company directory, once made (``companyDirectory()``); shared by the engine's copies.
+    let madeCompanyDirectory = Locked<CompanyDirectory?>(nil)
 
     /// Makes an engine over a state.
     public init(state: ProjectionState, cache: MeasureCache? = nil, recorder: MeasureRecorder? = nil) {
@@ -158,13 +160,25 @@ public struct MeasureEngine: Sendable {
         let evaluation = prepared.evaluation
         let variant = prepared.variant
         var context = prepared.context
-        if context.reuse != nil {
+        // The request as resolved: computed again with it, the key is the same.
+        func resolved() -> MeasureRequest {
+            MeasureRequest(measure: definition.id, variant: variant, at: evaluation.day,
+                           period: evaluation.day == nil ? evaluation.period : nil, benefits: prepared.request.benefits, filter: prepared.request.filter)
+        }
+        if let (cached, loaded) = context.reuse {
             context.completeFromCache()
+            if let recorder, recorder.notesCompleted {
+                // The parts at this fold's head: the partitions held as computed, the others (and
+                // their marks) as cached.
+                var entry = context.cacheEntry(request: resolved())
+                if !cached.marks.isEmpty {
+                    if entry.marks.isEmpty { entry.marks = [[String]](repeating: [], count: ProjectionPartition.count) }
+                    for slot in 0..<ProjectionPartition.count where !loaded[slot] { entry.marks[slot] = cached.marks[slot] }
+                }
+                recorder.record(prepared.key, entry)
+            }
         } else if let recorder {
-            // The request as resolved: computed again with it, the key is the same.
-            let resolved = MeasureRequest(measure: definition.id, variant: variant, at: evaluation.day,
-                                          period: evaluation.day == nil ? evaluation.period : nil, benefits: prepared.request.benefits, filter: prepared.request.filter)
-            recorder.record(prepared.key, context.cacheEntry(request: resolved))
+            recorder.record(prepared.key, context.cacheEntry(request: resolved()))
         }
         let isRatio = definition.kind == .share
         let scale = definition.kind == .fullTimePersons ? 1.0 / Double(max(1, DerivedStates.weekdays(from: evaluation.period.first, through: evaluation.period.last))) : 1.0
