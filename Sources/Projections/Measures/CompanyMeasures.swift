@@ -128,8 +128,16 @@ extension MeasureEngine {
         var isUsed = [Bool](repeating: false, count: directory.count)
         for cvr in used.keys { if let number = directory.number[cvr] { isUsed[number] = true } }
         if let (entry, loaded) = c.reuse {
-            for slot in 0..<ProjectionPartition.count where !loaded[slot] && slot < entry.marks.count {
-                for cvr in entry.marks[slot] { if let number = directory.number[cvr] { isUsed[number] = true } }
+            if let numbered = entry.numberedMarks, numbered.generation == directory.generation {
+                // Numbered when kept (``KeptMeasureParts``): no CVR number hashed but those not registered then.
+                for slot in 0..<ProjectionPartition.count where !loaded[slot] {
+                    for number in numbered.registered[slot] { isUsed[number] = true }
+                    for cvr in numbered.unregistered[slot] { if let number = directory.number[cvr] { isUsed[number] = true } }
+                }
+            } else {
+                for slot in 0..<ProjectionPartition.count where !loaded[slot] && slot < entry.marks.count {
+                    for cvr in entry.marks[slot] { if let number = directory.number[cvr] { isUsed[number] = true } }
+                }
             }
         }
         for i in latestCompanies(until: p.last) where state.companies[i].employees >= 2 {
@@ -146,18 +154,25 @@ extension MeasureEngine {
 /// instead of hashing its number for every day they are evaluated at.
 struct CompanyDirectory: Sendable {
     /// The number of each CVR number registered.
-    let number: [String: Int]
+    private(set) var number: [String: Int] = [:]
     /// The number of each registration's company, by position in `state.companies`.
-    let numbers: [Int]
+    private(set) var numbers: [Int] = []
+    /// Which directory this is: numbers taken from one are valid in another of the same
+    /// generation (the same directory, extended); 0 for one made by an engine for itself.
+    let generation: Int
     /// How many companies.
     var count: Int { number.count }
 
     /// The directory of `companies`.
-    init(_ companies: [CompanyRegistration]) {
-        var number: [String: Int] = [:]
+    init(_ companies: [CompanyRegistration], generation: Int = 0) {
+        self.generation = generation
         number.reserveCapacity(companies.count)
-        var numbers: [Int] = []
         numbers.reserveCapacity(companies.count)
+        extend(with: companies[...])
+    }
+
+    /// Adds registrations appended after those numbered (a company's number does not change).
+    mutating func extend(with companies: ArraySlice<CompanyRegistration>) {
         for company in companies {
             if let known = number[company.cvr] {
                 numbers.append(known)
@@ -166,9 +181,23 @@ struct CompanyDirectory: Sendable {
                 numbers.append(number.count - 1)
             }
         }
-        self.number = number
-        self.numbers = numbers
     }
+
+    /// A generation no directory had before in this process.
+    static func newGeneration() -> Int { generations.withLock { $0 += 1; return $0 } }
+    private static let generations = Locked(0)
+}
+
+/// For a request's kept parts (``KeptMeasureParts``): the companies each partition's citizens
+/// marked (``MeasureCache/Entry/marks``), by their numbers in a ``CompanyDirectory`` generation,
+/// so that M21 does not hash every mark again for each evaluation.
+struct NumberedMarks: Sendable {
+    /// The directory's generation the numbers are of.
+    var generation: Int
+    /// Per partition, the numbers of the companies marked that were registered when numbered.
+    var registered: [[Int]]
+    /// Per partition, the CVR numbers marked that were not (looked up when used: they may be since).
+    var unregistered: [[String]]
 }
 
 extension MeasureEngine {

@@ -28,6 +28,9 @@ public struct KeptMeasureParts: Sendable {
     private var citizensOf: [[Int]]
     /// How many of the fold's citizens ``citizensOf`` lists.
     private var citizensListed = 0
+    /// The directory of the fold's companies, extended as registrations are appended (nil: to be
+    /// made, after a correction may have changed one); its numbers are those of the kept marks.
+    private var companies: CompanyDirectory?
     /// The sequence number of the fold's head that the parts are brought to.
     public private(set) var headSeq: Int64
     /// How many partitions the last evaluation walked; nil when it walked the whole fold.
@@ -81,12 +84,18 @@ public struct KeptMeasureParts: Sendable {
         if unknown {
             parts = MeasureCache()
             changed = [:]
-        } else if !touched.isEmpty {
+            companies = nil
+        } else if let numbered = companies?.numbers.count, numbered < state.companies.count {
+            // Only registrations were added (a correction of one is a line outside any history).
+            companies!.extend(with: state.companies[numbered...])
+        }
+        if !unknown && !touched.isEmpty {
             for key in Array(changed.keys) {
                 changed[key]!.formUnion(touched)
                 if changed[key]!.count > Self.changedPartitionsMax { drop(key) }
             }
         }
+        assert(companies.map { $0.numbers.count == state.companies.count } ?? true, "the directory of the fold's companies")
     }
 
     /// Runs `body`, an evaluation of goals or measures, with an evaluator over `state` (the fold the
@@ -99,12 +108,13 @@ public struct KeptMeasureParts: Sendable {
     public mutating func evaluate<T>(_ state: ProjectionState, _ body: (GoalEvaluator) -> T) -> T {
         precondition(state.headSeq == headSeq && state.loadedPartitions == nil, "the fold the parts are kept for")
         assert(state.citizens.count == citizensListed, "every citizen is listed in its partition")
+        if companies == nil { companies = CompanyDirectory(state.companies, generation: CompanyDirectory.newGeneration()) }
         if !parts.entries.isEmpty {
             var holding = [Bool](repeating: false, count: ProjectionPartition.count)
             for partitions in changed.values { for p in partitions { holding[p] = true } }
             let view = state.partialView(holding: holding, citizensOf: citizensOf)
             let recorder = MeasureRecorder(notesCompleted: true)
-            let result = body(GoalEvaluator(engine: MeasureEngine(state: view, cache: parts, recorder: recorder)))
+            let result = body(GoalEvaluator(engine: MeasureEngine(state: view, cache: parts, recorder: recorder, companyDirectory: companies)))
             if !recorder.missed {
                 keep(recorder.cache)
                 lastWalked = holding.filter { $0 }.count
@@ -112,7 +122,7 @@ public struct KeptMeasureParts: Sendable {
             }
         }
         let recorder = MeasureRecorder()
-        let result = body(GoalEvaluator(engine: MeasureEngine(state: state, recorder: recorder)))
+        let result = body(GoalEvaluator(engine: MeasureEngine(state: state, cache: nil, recorder: recorder, companyDirectory: companies)))
         keep(recorder.cache)
         lastWalked = nil
         return result
@@ -121,7 +131,7 @@ public struct KeptMeasureParts: Sendable {
     /// Keeps parts computed at the head, replacing those of the same requests.
     private mutating func keep(_ computed: MeasureCache) {
         for key in computed.order {
-            parts.insert(key, computed.entries[key]!)
+            parts.insert(key, numbered(computed.entries[key]!, previous: parts.entries[key]))
             changed[key] = []
         }
         // Requests the cache let go of beyond its size.
@@ -129,6 +139,30 @@ public struct KeptMeasureParts: Sendable {
             for key in Array(changed.keys) where parts.entries[key] == nil { changed[key] = nil }
         }
         assert(changed.count == parts.entries.count, "a changed set per kept request")
+    }
+
+    /// An entry with its marks numbered in the kept directory: a partition's as before where its
+    /// marks are the same as in `previous` (most are: only the partitions walked were computed).
+    private func numbered(_ entry: MeasureCache.Entry, previous: MeasureCache.Entry?) -> MeasureCache.Entry {
+        guard !entry.marks.isEmpty, let companies else { return entry }
+        let count = ProjectionPartition.count
+        assert(entry.marks.count == count, "marks of every partition")
+        let before = previous.flatMap { p in p.numberedMarks.map { (p.marks, $0) } }.flatMap { $0.1.generation == companies.generation ? $0 : nil }
+        var marks = NumberedMarks(generation: companies.generation, registered: [[Int]](repeating: [], count: count),
+                                  unregistered: [[String]](repeating: [], count: count))
+        for slot in 0..<count {
+            if let (previousMarks, previousNumbered) = before, previousMarks.count == count, previousMarks[slot] == entry.marks[slot] {
+                marks.registered[slot] = previousNumbered.registered[slot]
+                marks.unregistered[slot] = previousNumbered.unregistered[slot]
+                continue
+            }
+            for cvr in entry.marks[slot] {
+                if let number = companies.number[cvr] { marks.registered[slot].append(number) } else { marks.unregistered[slot].append(cvr) }
+            }
+        }
+        var kept = entry
+        kept.numberedMarks = marks
+        return kept
     }
 
     /// Drops a request's parts.

@@ -18,6 +18,8 @@ public struct MeasureCache: Sendable {
         /// The request, resolved (its day or period explicit), so that the parts can be computed
         /// again on a later fold (see ``ProjectionCheckpoint/saveCarryingEarlier(_:to:head:current:)``).
         var request: MeasureRequest
+        /// The marks by company number, where ``KeptMeasureParts`` keeps the entry (not saved).
+        var numberedMarks: NumberedMarks? = nil
     }
 
     /// Entries by request key.

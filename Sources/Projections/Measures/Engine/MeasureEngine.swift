@@ -15,13 +15,20 @@ public struct MeasureEngine: Sendable {
     /// Where a whole fold's computed parts, and a partial fold's misses, are noted (nil: nowhere).
     public let recorder: MeasureRecorder?
     /// The state's company directory, once made (``companyDirectory()``); shared by the engine's copies.
-    let madeCompanyDirectory = Locked<CompanyDirectory?>(nil)
+    let madeCompanyDirectory: Locked<CompanyDirectory?>
 
     /// Makes an engine over a state.
     public init(state: ProjectionState, cache: MeasureCache? = nil, recorder: MeasureRecorder? = nil) {
+        self.init(state: state, cache: cache, recorder: recorder, companyDirectory: nil)
+    }
+
+    /// Makes an engine over a state with the directory of its companies, when one is kept.
+    init(state: ProjectionState, cache: MeasureCache?, recorder: MeasureRecorder?, companyDirectory: CompanyDirectory?) {
+        assert(companyDirectory.map { $0.numbers.count == state.companies.count } ?? true, "the directory of the state's companies")
         self.state = state
         self.cache = cache
         self.recorder = recorder
+        madeCompanyDirectory = Locked(companyDirectory)
     }
 
     /// What identifies a request's parts in a ``MeasureCache``: the measure, variant, resolved
