@@ -19,6 +19,8 @@ final class LedgerService: @unchecked Sendable {
     private let lock = Mutex()
     /// The validator's state at ``head``.
     private var loaded: LoadedLedgerState
+    /// The head before which ``loaded`` is not loaded again for a new validator's index (see ``catchUp()``).
+    private var reloadNotBefore: Int64 = 0
     /// The projection of everything recorded up to ``head``.
     private var projection: ProjectionState
     /// The measures' parts computed on ``projection``, brought forward with it.
@@ -71,6 +73,16 @@ final class LedgerService: @unchecked Sendable {
         if let events = try ledger.events(after: loaded.head, through: head) {
             loaded = ledger.advance(loaded, by: events, to: head)
             kept.apply(events, to: &projection)
+            // An append reusing the state rewrites the validator's index once enough lines follow
+            // the index the state was loaded from (all lines, without one), and, the state still
+            // naming that one, would rewrite it at every append after (the whole state each time).
+            // So the state is loaded again from the new index; when there is none newer (a cache/
+            // that cannot be written), not again for as many lines.
+            let due = ValidatorIndex.rewriteAfterLines
+            if head.seq - loaded.indexSeq >= due && head.seq >= reloadNotBefore {
+                loaded = try ledger.loadState(head: head)
+                if head.seq - loaded.indexSeq >= due { reloadNotBefore = head.seq + due }
+            }
         } else {
             // The head did not move forward (another ledger in its place): load afresh.
             loaded = try ledger.loadState(head: head)

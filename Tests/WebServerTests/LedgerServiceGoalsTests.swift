@@ -80,3 +80,38 @@ import Simulation
         }
     }
 }
+
+/// The validator's state the server keeps, brought forward by its appends, follows the validator's
+/// index they rewrite, so that the appends after do not rewrite it again.
+@Suite struct LedgerServiceIndexTests {
+    @Test("after an append through the service rewrites the validator's index, the next appends do not")
+    func indexRewrittenOnce() throws {
+        let directory = NSTemporaryDirectory() + "caseledger-service-index-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let created = try Ledger.create(at: directory + "/ledger", jobcenter: "Jobcenter Vallensbæk", municipalities: [183, 187],
+                                        keyPath: directory + "/key", recordedAt: Timestamp(iso: "2010-12-31")!, now: Clock.now())
+        let ledger = created.ledger
+        let decoder = InputDecoder(source: "test", allowsRecordedAt: false) { (_) throws(LedgerError) -> Pseudonym in
+            throw LedgerError.invalidRequest("no CPR in generated input")
+        }
+        var lines: [[UInt8]] = []
+        Generator.generate(GeneratorOptions(citizens: 80, seed: 73, from: Day(iso: "2011-01-01")!, to: Day(iso: "2014-12-31")!,
+                                            municipalities: [183, 187])) { line in
+            lines.append(Array(line.utf8) + [0x0A])
+        }
+        let due = Int(ValidatorIndex.rewriteAfterLines)
+        try #require(lines.count > due + 10)
+        // The service starts on a ledger with too few lines for an index; its first append passes them.
+        let service = try LedgerService(ledger: ledger) { (_) throws(LedgerError) -> Pseudonym in
+            throw LedgerError.invalidRequest("no CPR in generated input")
+        }
+        _ = try service.append(try InputBatch.records(jsonLines: lines[..<(due + 5)].flatMap { $0 }, decoder: decoder))
+        let index = directory + "/ledger/cache/ledger-state.bin"
+        func identity() throws -> Int? { try FileManager.default.attributesOfItem(atPath: index)[.systemFileNumber] as? Int }
+        let written = try #require(try identity(), "the append wrote the validator's index")
+        for line in lines[(due + 5)..<(due + 10)] {
+            _ = try service.append(try InputBatch.records(jsonLines: line, decoder: decoder))
+            #expect(try identity() == written, "an append after the index was written wrote it again")
+        }
+    }
+}

@@ -41,3 +41,11 @@ extension Ledger {
         return LoadedLedgerState(head: head, state: state, checkpointSeq: loaded.checkpointSeq)
     }
 }
+
+extension LoadedLedgerState {
+    /// The sequence number of the validator's index the state was loaded from (0: none, the state
+    /// is in memory whole). Bringing the state forward (``Ledger/advance(_:by:to:)``) keeps it, so an
+    /// append reusing the state rewrites the index once ``ValidatorIndex/rewriteAfterLines`` lines
+    /// follow it, and again at every later append until the state is loaded again.
+    public var indexSeq: Int64 { checkpointSeq }
+}
