@@ -16,12 +16,7 @@ import Simulation
     func goalsAfterAppends(seed: UInt64) throws {
         let directory = NSTemporaryDirectory() + "caseledger-service-goals-\(seed)-\(UUID().uuidString)"
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let created = try Ledger.create(at: directory + "/ledger", jobcenter: "Jobcenter Vallensbæk", municipalities: [183, 187],
-                                        keyPath: directory + "/key", recordedAt: Timestamp(iso: "2010-12-31")!, now: Clock.now())
-        let ledger = created.ledger
-        let decoder = InputDecoder(source: "test", allowsRecordedAt: false) { (_) throws(LedgerError) -> Pseudonym in
-            throw LedgerError.invalidRequest("no CPR in generated input")
-        }
+        let (ledger, decoder) = try vallensbaekLedger(in: directory)
         let plan = Array(try Data(contentsOf: URL(fileURLWithPath: #filePath).deletingLastPathComponent()
             .appendingPathComponent("../../EventLogs/plans/vallensbaek-2014.jsonl").standardizedFileURL))
         let planned = try ledger.append(try InputBatch.records(jsonLines: plan, decoder: decoder), source: "test", recordedAt: nil)
@@ -88,12 +83,7 @@ import Simulation
     func indexRewrittenOnce() throws {
         let directory = NSTemporaryDirectory() + "caseledger-service-index-\(UUID().uuidString)"
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let created = try Ledger.create(at: directory + "/ledger", jobcenter: "Jobcenter Vallensbæk", municipalities: [183, 187],
-                                        keyPath: directory + "/key", recordedAt: Timestamp(iso: "2010-12-31")!, now: Clock.now())
-        let ledger = created.ledger
-        let decoder = InputDecoder(source: "test", allowsRecordedAt: false) { (_) throws(LedgerError) -> Pseudonym in
-            throw LedgerError.invalidRequest("no CPR in generated input")
-        }
+        let (ledger, decoder) = try vallensbaekLedger(in: directory)
         var lines: [[UInt8]] = []
         Generator.generate(GeneratorOptions(citizens: 80, seed: 73, from: Day(iso: "2011-01-01")!, to: Day(iso: "2014-12-31")!,
                                             municipalities: [183, 187])) { line in
@@ -114,4 +104,14 @@ import Simulation
             #expect(try identity() == written, "an append after the index was written wrote it again")
         }
     }
+}
+
+/// A new two-municipality ledger in `directory` and a decoder of generated input (which holds no CPR).
+private func vallensbaekLedger(in directory: String) throws -> (Ledger, InputDecoder) {
+    let created = try Ledger.create(at: directory + "/ledger", jobcenter: "Jobcenter Vallensbæk", municipalities: [183, 187],
+                                    keyPath: directory + "/key", recordedAt: Timestamp(iso: "2010-12-31")!, now: Clock.now())
+    let decoder = InputDecoder(source: "test", allowsRecordedAt: false) { (_) throws(LedgerError) -> Pseudonym in
+        throw LedgerError.invalidRequest("no CPR in generated input")
+    }
+    return (created.ledger, decoder)
 }
