@@ -1,4 +1,4 @@
-public import LedgerCore
+import LedgerCore
 public import WebServer
 import Projections
 import Reports
